@@ -1,0 +1,20 @@
+{
+    "name": "Medical Billing",
+    "summary": "Payers, coverage, fee schedules, claims, 837P, acknowledgements, posted in Odoo accounting",
+    "version": "18.0.1.0.0",
+    "category": "Medical",
+    "license": "AGPL-3",
+    "author": "Medical Billing Suite contributors",
+    "website": "https://example.org/medical-billing-suite",
+    "depends": ["medical_coding", "account"],
+    "external_dependencies": {"python": ["pyx12"]},
+    "data": [
+        "security/medical_billing_groups.xml",
+        "security/ir.model.access.csv",
+        "security/medical_billing_security.xml",
+        "views/medical_billing_menus.xml",
+    ],
+    "demo": [],
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,20 @@
+{
+    "name": "Medical Coding",
+    "summary": "ICD-10-CM, HCPCS, CPT code sets, patients, providers, encounters and coding edits",
+    "version": "18.0.1.0.0",
+    "category": "Medical",
+    "license": "AGPL-3",
+    "author": "Medical Billing Suite contributors",
+    "website": "https://example.org/medical-billing-suite",
+    "depends": ["base", "mail", "web"],
+    "external_dependencies": {"python": ["simple_icd_10_cm"]},
+    "data": [
+        "security/medical_coding_groups.xml",
+        "security/ir.model.access.csv",
+        "security/medical_coding_security.xml",
+        "views/medical_coding_menus.xml",
+    ],
+    "demo": [],
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,83 @@
+# Shared helpers for the Makefile scripts (sourced, not run).
+# Finds Odoo 18 and PostgreSQL, and prepares a cached template database with the
+# addons' dependencies installed once, so each run only installs our addons.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PYTHON=${PYTHON:-python3}
+export PGHOST=${PGHOST:-/var/run/postgresql}
+
+die() { echo "ERROR: $*" >&2; exit 2; }
+
+check_odoo() {
+    local ver
+    ver=$("$PYTHON" -c 'import odoo.release as r; print(r.version_info[0])' 2>/dev/null) ||
+        die "Odoo is not importable by $PYTHON. Install Odoo 18.0 (source tree) and make it importable, e.g. 'pip install -e /path/to/odoo-18.0' or a .pth file in site-packages pointing to it."
+    [ "$ver" = "18" ] ||
+        die "$PYTHON imports Odoo $ver, but this suite needs Odoo 18.0. Put an Odoo 18.0 source tree first on $PYTHON's path."
+    ODOO_ROOT=$("$PYTHON" -c 'import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))')
+    ODOO_ADDONS="$ODOO_ROOT/odoo/addons,$ODOO_ROOT/addons"
+    [ -d "$ODOO_ROOT/addons/account" ] ||
+        die "Odoo 18.0 at $ODOO_ROOT has no 'addons/account' folder: a full Odoo 18.0 source tree (with addons/) is needed."
+    ADDONS_PATH="$ODOO_ADDONS,$REPO"
+    export ODOO_ROOT ADDONS_PATH
+}
+
+check_postgres() {
+    if ! pg_isready -q 2>/dev/null; then
+        if command -v pg_ctlcluster >/dev/null 2>&1; then
+            pg_ctlcluster 15 main start 2>/dev/null || true
+            for _ in $(seq 1 30); do pg_isready -q && break; sleep 1; done
+        fi
+    fi
+    pg_isready -q 2>/dev/null ||
+        die "PostgreSQL is not reachable on $PGHOST. Install PostgreSQL 15 ('apt-get install postgresql-15') and start it ('pg_ctlcluster 15 main start')."
+    local me
+    me=$(id -un)
+    if ! psql -d postgres -tAc "select 1" >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ]; then
+            su postgres -c "createuser --superuser '$me'" >/dev/null 2>&1 || true
+        else
+            sudo -n -u postgres createuser --superuser "$me" >/dev/null 2>&1 || true
+        fi
+    fi
+    psql -d postgres -tAc "select 1" >/dev/null 2>&1 ||
+        die "PostgreSQL refuses the role '$me'. Create it: sudo -u postgres createuser --superuser $me"
+}
+
+# The Odoo modules our addons need, read from the manifests (minus our own).
+dependencies() {
+    "$PYTHON" - "$REPO" <<'PY'
+import ast, sys, pathlib
+repo = pathlib.Path(sys.argv[1])
+ours = {p.parent.name for p in repo.glob("*/__manifest__.py")}
+deps = set()
+for p in repo.glob("*/__manifest__.py"):
+    deps |= set(ast.literal_eval(p.read_text()).get("depends", []))
+print(",".join(sorted(deps - ours)))
+PY
+}
+
+# odoo CLI as a python module (works without odoo-bin on PATH)
+odoo_cmd() {
+    "$PYTHON" -c 'import os; os.environ["TZ"] = "UTC"; import odoo.cli, sys; sys.argv[0] = "odoo-bin"; odoo.cli.main()' "$@"
+}
+
+# Create (once) a template database with the dependencies installed, no tests.
+# $1 = "demo" or "nodemo"
+ensure_template() {
+    local mode=$1 deps key tmpl extra=()
+    deps=$(dependencies)
+    key=$(printf '%s|%s|%s' "$deps" "$mode" "$(cd "$ODOO_ROOT" && "$PYTHON" -c 'import odoo.release as r; print(r.serie)')" | md5sum | cut -c1-8)
+    tmpl="medical_tmpl_${mode}_${key}"
+    if ! psql -d postgres -tAc "select 1 from pg_database where datname='$tmpl'" | grep -q 1; then
+        echo "Preparing template database $tmpl with: $deps (once, about a minute)"
+        [ "$mode" = nodemo ] && extra=(--without-demo=all)
+        dropdb --if-exists "${tmpl}_wip" >/dev/null
+        odoo_cmd --addons-path="$ADDONS_PATH" -d "${tmpl}_wip" -i "$deps" "${extra[@]}" \
+            --stop-after-init --log-level=warn --no-http >"/tmp/${tmpl}.log" 2>&1 ||
+            { tail -30 "/tmp/${tmpl}.log"; die "installing the dependencies ($deps) failed, see /tmp/${tmpl}.log"; }
+        psql -d postgres -qc "ALTER DATABASE \"${tmpl}_wip\" RENAME TO \"$tmpl\""
+    fi
+    TEMPLATE_DB=$tmpl
+}
