@@ -1,1 +1,2 @@
 from . import medical_code
+from . import medical_importer
