@@ -1,0 +1,3 @@
+def post_init_hook(env):
+    """Give every company that already has a chart of accounts the medical billing journals and accounts."""
+    env["res.company"].search([])._medical_setup_accounting()

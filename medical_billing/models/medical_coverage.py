@@ -1,0 +1,189 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# X12 individual relationship codes (SBR02 / PAT01) as keys.
+RELATIONSHIPS = [("18", "Self"), ("01", "Spouse"), ("19", "Child"), ("G8", "Other Relationship")]
+PRIORITIES = [("primary", "Primary"), ("secondary", "Secondary"), ("tertiary", "Tertiary")]
+ELIGIBILITY_RESULTS = [
+    ("active", "Active Coverage"),
+    ("inactive", "Inactive Coverage"),
+    ("not_found", "Subscriber Not Found"),
+    ("error", "Could Not Check"),
+]
+PRIORITY_RANK = {"primary": 1, "secondary": 2, "tertiary": 3}
+
+
+class MedicalCoverage(models.Model):
+    """A patient's insurance: which payer, plan and member id, who the subscriber is, in which order."""
+
+    _name = "medical.coverage"
+    _description = "Insurance Coverage"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "patient_id, priority_rank, date_start desc, id"
+    _check_company_auto = True
+
+    patient_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        tracking=True,
+    )
+    payer_id = fields.Many2one(
+        "res.partner", required=True, index=True, tracking=True, domain="[('is_payer', '=', True)]"
+    )
+    plan_name = fields.Char(tracking=True)
+    member_id = fields.Char(
+        string="Member ID", tracking=True, help="The subscriber's id on the insurance card."
+    )
+    group_number = fields.Char(tracking=True)
+    relationship = fields.Selection(
+        RELATIONSHIPS,
+        string="Patient's Relationship to Subscriber",
+        required=True,
+        default="18",
+        tracking=True,
+    )
+    subscriber_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_subscriber_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="The insured person holding the policy: the patient when the relationship is Self.",
+    )
+    priority = fields.Selection(PRIORITIES, required=True, default="primary", tracking=True)
+    priority_rank = fields.Integer(compute="_compute_priority_rank", store=True)
+    date_start = fields.Date(string="Effective From", tracking=True)
+    date_end = fields.Date(string="Effective Until", tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    copay_amount = fields.Monetary(string="Copay", tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    eligibility_ids = fields.One2many(
+        "medical.coverage.eligibility", "coverage_id", string="Eligibility Checks"
+    )
+    eligibility_date = fields.Datetime(
+        string="Last Eligibility Check", compute="_compute_eligibility", store=True
+    )
+    eligibility_result = fields.Selection(
+        ELIGIBILITY_RESULTS,
+        string="Last Eligibility Result",
+        compute="_compute_eligibility",
+        store=True,
+    )
+    notes = fields.Text()
+
+    @api.depends("relationship", "patient_id")
+    def _compute_subscriber_id(self):
+        for coverage in self:
+            if coverage.relationship == "18":
+                coverage.subscriber_id = coverage.patient_id
+            elif coverage.subscriber_id == coverage.patient_id:
+                coverage.subscriber_id = False
+
+    @api.depends("priority")
+    def _compute_priority_rank(self):
+        for coverage in self:
+            coverage.priority_rank = PRIORITY_RANK.get(coverage.priority, 9)
+
+    @api.depends("eligibility_ids.date", "eligibility_ids.result")
+    def _compute_eligibility(self):
+        for coverage in self:
+            last = coverage.eligibility_ids.sorted(lambda e: (e.date, e.id), reverse=True)[:1]
+            coverage.eligibility_date = last.date
+            coverage.eligibility_result = last.result
+
+    @api.depends("payer_id", "plan_name", "member_id", "priority")
+    def _compute_display_name(self):
+        priorities = dict(PRIORITIES)
+        for coverage in self:
+            parts = [coverage.payer_id.name or "", coverage.plan_name or ""]
+            label = " ".join(p for p in parts if p)
+            if coverage.member_id:
+                label = f"{label} [{coverage.member_id}]"
+            coverage.display_name = f"{label} ({priorities.get(coverage.priority, '')})"
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for coverage in self:
+            if coverage.date_start and coverage.date_end and coverage.date_end < coverage.date_start:
+                raise ValidationError(_("A coverage cannot end before it starts."))
+
+    @api.constrains("relationship", "subscriber_id", "patient_id")
+    def _check_subscriber(self):
+        for coverage in self:
+            if (
+                coverage.relationship == "18"
+                and coverage.subscriber_id
+                and (coverage.subscriber_id != coverage.patient_id)
+            ):
+                raise ValidationError(
+                    _("When the patient is the subscriber (Self), the subscriber must be the patient.")
+                )
+
+    @api.constrains("patient_id", "priority", "date_start", "date_end", "active", "company_id")
+    def _check_priority_overlap(self):
+        for coverage in self.filtered("active"):
+            domain = [
+                ("id", "!=", coverage.id),
+                ("patient_id", "=", coverage.patient_id.id),
+                ("priority", "=", coverage.priority),
+                ("company_id", "=", coverage.company_id.id),
+            ]
+            if coverage.date_start:
+                domain += ["|", ("date_end", "=", False), ("date_end", ">=", coverage.date_start)]
+            if coverage.date_end:
+                domain += ["|", ("date_start", "=", False), ("date_start", "<=", coverage.date_end)]
+            if self.search_count(domain, limit=1):
+                raise ValidationError(
+                    _(
+                        "%(patient)s already has a %(priority)s coverage in force over these dates: end it "
+                        "before adding another one.",
+                        patient=coverage.patient_id.display_name,
+                        priority=dict(PRIORITIES)[coverage.priority].lower(),
+                    )
+                )
+
+    def is_in_force(self, date):
+        """True when the coverage is active and ``date`` (a date of service) is within its dates."""
+        self.ensure_one()
+        return bool(
+            self.active
+            and date
+            and (not self.date_start or self.date_start <= date)
+            and (not self.date_end or date <= self.date_end)
+        )
+
+    def action_record_eligibility(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "medical.coverage.eligibility",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_coverage_id": self.id},
+        }
+
+
+class MedicalCoverageEligibility(models.Model):
+    """One recorded eligibility check (phone, portal or 270/271) of a coverage."""
+
+    _name = "medical.coverage.eligibility"
+    _description = "Eligibility Check"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    coverage_id = fields.Many2one("medical.coverage", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="coverage_id.company_id", store=True, index=True)
+    patient_id = fields.Many2one(related="coverage_id.patient_id", store=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    result = fields.Selection(ELIGIBILITY_RESULTS, required=True)
+    user_id = fields.Many2one(
+        "res.users", string="Checked By", required=True, default=lambda self: self.env.user
+    )
+    reference = fields.Char(help="Call reference or 271 trace number.")
+    notes = fields.Text()

@@ -1,0 +1,232 @@
+from odoo import Command, _, fields, models
+from odoo.exceptions import UserError
+
+# The accounts and journals medical billing posts to, with what is created when a company has none.
+# "base" says which existing account of the company's chart the new account's code is numbered after,
+# so the defaults fit whatever chart of accounts the company uses.
+MEDICAL_ACCOUNTS = {
+    "medical_insurance_receivable_account_id": {
+        "name": "Accounts Receivable - Insurance",
+        "account_type": "asset_receivable",
+        "reconcile": True,
+        "base": "receivable",
+    },
+    "medical_patient_receivable_account_id": {
+        "name": "Accounts Receivable - Patients",
+        "account_type": "asset_receivable",
+        "reconcile": True,
+        "base": "receivable",
+    },
+    "medical_contractual_account_id": {
+        "name": "Contractual Adjustments",
+        "account_type": "income",
+        "reconcile": False,
+        "base": "income",
+    },
+    "medical_patient_writeoff_account_id": {
+        "name": "Patient Balance Write-offs",
+        "account_type": "expense",
+        "reconcile": False,
+        "base": "expense",
+    },
+    "medical_copay_account_id": {
+        "name": "Patient Copays Received (unapplied)",
+        "account_type": "liability_current",
+        "reconcile": False,
+        "base": "current_liability",
+    },
+}
+MEDICAL_JOURNALS = {
+    "medical_claim_journal_id": {"name": "Insurance Claims", "code": "MCLM"},
+    "medical_patient_journal_id": {"name": "Patient Billing", "code": "MPAT"},
+}
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    medical_claim_journal_id = fields.Many2one(
+        "account.journal",
+        string="Insurance Claims Journal",
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+        help="Sales journal of the invoices that bill claims to payers.",
+    )
+    medical_patient_journal_id = fields.Many2one(
+        "account.journal",
+        string="Patient Billing Journal",
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+        help="Sales journal of the invoices to patients: copays taken at the visit, patient balances.",
+    )
+    medical_insurance_receivable_account_id = fields.Many2one(
+        "account.account",
+        string="Insurance Receivable",
+        check_company=True,
+        domain="[('account_type', '=', 'asset_receivable'), ('deprecated', '=', False)]",
+        help="Receivable of claim invoices, unless the payer has its own receivable account.",
+    )
+    medical_patient_receivable_account_id = fields.Many2one(
+        "account.account",
+        string="Patient Receivable",
+        check_company=True,
+        domain="[('account_type', '=', 'asset_receivable'), ('deprecated', '=', False)]",
+        help="Receivable of the invoices to patients and guarantors.",
+    )
+    medical_contractual_account_id = fields.Many2one(
+        "account.account",
+        string="Contractual Adjustments",
+        check_company=True,
+        domain="[('internal_group', '=', 'income'), ('deprecated', '=', False)]",
+        help="Contra-revenue account of the contractual allowances (CO adjustments) written off "
+        "payer invoices.",
+    )
+    medical_patient_writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Patient Write-offs",
+        check_company=True,
+        domain="[('internal_group', 'in', ('income', 'expense')), ('deprecated', '=', False)]",
+        help="Account of the patient balances written off (small balances, bad debt, hardship).",
+    )
+    medical_copay_account_id = fields.Many2one(
+        "account.account",
+        string="Copays Received",
+        check_company=True,
+        domain="[('internal_group', '=', 'liability'), ('deprecated', '=', False)]",
+        help="Copays collected at the visit are patient prepayments: they wait here until the payer's "
+        "remittance states the patient responsibility they settle (the claim bills the gross charge).",
+    )
+
+    def _medical_has_chart(self):
+        self.ensure_one()
+        return bool(
+            self.env["account.account"]
+            .sudo()
+            .search_count(self.env["account.account"]._check_company_domain(self), limit=1)
+        )
+
+    def _medical_setup_accounting(self):
+        """Create the medical billing journals and accounts the companies lack, on their own chart.
+
+        Called at install, after a chart of accounts is loaded on a company, and at first use.
+        Companies without a chart of accounts yet are left alone.
+        """
+        for company in self.sudo():
+            if not company._medical_has_chart():
+                continue
+            vals = {}
+            Account = self.env["account.account"].sudo().with_company(company)
+            used_codes = set()
+            for fname, spec in MEDICAL_ACCOUNTS.items():
+                if company[fname]:
+                    continue
+                base_code = company._medical_base_account_code(spec["base"])
+                code = Account._search_new_account_code(base_code, cache=used_codes | {base_code})
+                used_codes.add(code)
+                account = Account.create(
+                    {
+                        "name": spec["name"],
+                        "code": code,
+                        "account_type": spec["account_type"],
+                        "reconcile": spec["reconcile"],
+                        "company_ids": [Command.set(company.ids)],
+                    }
+                )
+                vals[fname] = account.id
+            Journal = self.env["account.journal"].sudo().with_company(company)
+            for fname, spec in MEDICAL_JOURNALS.items():
+                if company[fname]:
+                    continue
+                code = spec["code"]
+                taken = set(Journal.search([("company_id", "=", company.id)]).mapped("code"))
+                n = 1
+                while code in taken:
+                    n += 1
+                    code = f"{spec['code'][:4]}{n}"
+                journal = Journal.create(
+                    {
+                        "name": spec["name"],
+                        "code": code,
+                        "type": "sale",
+                        "company_id": company.id,
+                        "default_account_id": company._medical_income_account().id,
+                    }
+                )
+                vals[fname] = journal.id
+            if vals:
+                company.write(vals)
+
+    def _medical_base_account_code(self, kind):
+        """Code of an existing account of the company's chart to number a new account of ``kind`` after."""
+        self.ensure_one()
+        Account = self.env["account.account"].sudo().with_company(self)
+        domain = Account._check_company_domain(self)
+        account = Account.browse()
+        if kind == "receivable":
+            account = (
+                self.env["res.partner"]
+                ._fields["property_account_receivable_id"]
+                .get_company_dependent_fallback(self.env["res.partner"].with_company(self))
+            )
+            types = ["asset_receivable"]
+        elif kind == "income":
+            account = self._medical_income_account()
+            types = ["income"]
+        elif kind == "expense":
+            account = (
+                self.env["product.category"]
+                ._fields["property_account_expense_categ_id"]
+                .get_company_dependent_fallback(self.env["product.category"].with_company(self))
+            )
+            types = ["expense"]
+        else:
+            types = ["liability_current"]
+        if not account:
+            account = Account.search([*domain, ("account_type", "in", types)], limit=1)
+        if not account:
+            account = Account.search(domain, limit=1, order="code desc")
+        return account.sudo().with_company(self).code or "1"
+
+    def _medical_income_account(self):
+        """The company's default revenue account (that of the product categories)."""
+        self.ensure_one()
+        account = (
+            self.env["product.category"]
+            ._fields["property_account_income_categ_id"]
+            .get_company_dependent_fallback(self.env["product.category"].with_company(self))
+        )
+        if not account:
+            account = (
+                self.env["account.account"]
+                .sudo()
+                .with_company(self)
+                .search(
+                    [
+                        *self.env["account.account"]._check_company_domain(self),
+                        ("account_type", "=", "income"),
+                    ],
+                    limit=1,
+                )
+            )
+        return account
+
+    def _medical_check_accounting(self):
+        """The medical billing journals and accounts of the companies, created if they are missing.
+
+        Raises a UserError naming the company when it has no chart of accounts yet.
+        """
+        missing = self.filtered(
+            lambda c: not all(c[f] for f in MEDICAL_ACCOUNTS) or not all(c[f] for f in MEDICAL_JOURNALS)
+        )
+        if missing:
+            missing._medical_setup_accounting()
+        for company in missing:
+            if not company.medical_claim_journal_id or not company.medical_insurance_receivable_account_id:
+                raise UserError(
+                    _(
+                        "The company %(company)s has no chart of accounts: set one up in the Accounting "
+                        "settings before billing claims.",
+                        company=company.name,
+                    )
+                )
+        return True

@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    medical_claim_journal_id = fields.Many2one(
+        related="company_id.medical_claim_journal_id", readonly=False, check_company=True
+    )
+    medical_patient_journal_id = fields.Many2one(
+        related="company_id.medical_patient_journal_id", readonly=False, check_company=True
+    )
+    medical_insurance_receivable_account_id = fields.Many2one(
+        related="company_id.medical_insurance_receivable_account_id", readonly=False, check_company=True
+    )
+    medical_patient_receivable_account_id = fields.Many2one(
+        related="company_id.medical_patient_receivable_account_id", readonly=False, check_company=True
+    )
+    medical_contractual_account_id = fields.Many2one(
+        related="company_id.medical_contractual_account_id", readonly=False, check_company=True
+    )
+    medical_patient_writeoff_account_id = fields.Many2one(
+        related="company_id.medical_patient_writeoff_account_id", readonly=False, check_company=True
+    )
+    medical_copay_account_id = fields.Many2one(
+        related="company_id.medical_copay_account_id", readonly=False, check_company=True
+    )

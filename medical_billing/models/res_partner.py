@@ -1,0 +1,98 @@
+from odoo import api, fields, models
+
+# X12 1032 claim filing indicator codes (SBR09 of the 837P).
+CLAIM_FILING_INDICATORS = [
+    ("11", "11 Other Non-Federal Programs"),
+    ("12", "12 Preferred Provider Organization (PPO)"),
+    ("13", "13 Point of Service (POS)"),
+    ("14", "14 Exclusive Provider Organization (EPO)"),
+    ("15", "15 Indemnity Insurance"),
+    ("16", "16 Health Maintenance Organization (HMO) Medicare Risk"),
+    ("17", "17 Dental Maintenance Organization"),
+    ("AM", "AM Automobile Medical"),
+    ("BL", "BL Blue Cross/Blue Shield"),
+    ("CH", "CH Champus (TRICARE)"),
+    ("CI", "CI Commercial Insurance Co."),
+    ("DS", "DS Disability"),
+    ("FI", "FI Federal Employees Program"),
+    ("HM", "HM Health Maintenance Organization"),
+    ("LM", "LM Liability Medical"),
+    ("MA", "MA Medicare Part A"),
+    ("MB", "MB Medicare Part B"),
+    ("MC", "MC Medicaid"),
+    ("OF", "OF Other Federal Program"),
+    ("TV", "TV Title V"),
+    ("VA", "VA Veterans Affairs Plan"),
+    ("WC", "WC Workers' Compensation Health Claim"),
+    ("ZZ", "ZZ Mutually Defined"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Payer ------------------------------------------------------------------------------------
+    is_payer = fields.Boolean(
+        string="Is a Payer", help="An insurance company, health plan or government program that pays claims."
+    )
+    payer_code = fields.Char(
+        string="Payer ID",
+        help="The payer identifier used in electronic claims (837P loop 2010BB NM109), given by the payer "
+        "or the clearinghouse.",
+    )
+    claim_filing_indicator = fields.Selection(
+        CLAIM_FILING_INDICATORS, help="Type of plan, sent in the subscriber loop of the claim (SBR09)."
+    )
+    timely_filing_days = fields.Integer(
+        string="Timely Filing (days)",
+        default=365,
+        help="Days after the date of service within which the payer must receive the claim "
+        "(Medicare: 12 months).",
+    )
+    prior_auth_code_ids = fields.Many2many(
+        "medical.code",
+        "res_partner_prior_auth_code_rel",
+        "partner_id",
+        "code_id",
+        string="Codes Needing Prior Authorization",
+        domain="[('system', 'in', ('cpt', 'hcpcs'))]",
+        help="Procedure codes this payer pays only with a prior authorization.",
+    )
+    payer_claim_address_id = fields.Many2one(
+        "res.partner",
+        string="Claims Address",
+        help="Where paper claims are mailed; the payer itself when empty.",
+    )
+    payer_remittance_address_id = fields.Many2one(
+        "res.partner",
+        string="Remittance Address",
+        help="Where the payer's payments and remittance advices come from.",
+    )
+    payer_receivable_account_id = fields.Many2one(
+        "account.account",
+        string="Claims Receivable Account",
+        company_dependent=True,
+        domain="[('account_type', '=', 'asset_receivable'), ('deprecated', '=', False)]",
+        help="Receivable of this payer's claim invoices; the company's insurance receivable when empty.",
+    )
+    # Patient ------------------------------------------------------------------------------------
+    coverage_ids = fields.One2many("medical.coverage", "patient_id", string="Coverages")
+    coverage_count = fields.Integer(compute="_compute_coverage_count")
+
+    @api.depends("coverage_ids")
+    def _compute_coverage_count(self):
+        counts = dict(
+            self.env["medical.coverage"]._read_group(
+                [("patient_id", "in", self.ids)], ["patient_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.coverage_count = counts.get(partner, 0)
+
+    def _medical_claim_receivable_account(self, company):
+        """The receivable account of this payer's claim invoices in ``company``."""
+        self.ensure_one()
+        return (
+            self.with_company(company).payer_receivable_account_id
+            or company.medical_insurance_receivable_account_id
+        )

@@ -1,0 +1,2 @@
+from . import test_accounting_setup
+from . import test_fee_schedule
