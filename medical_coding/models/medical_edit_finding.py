@@ -1,0 +1,57 @@
+from odoo import api, fields, models
+
+from ..edits import engine
+
+
+class MedicalEditFinding(models.Model):
+    """One result of the coding edits on an encounter, replaced at each check.
+
+    ``coder_id`` is who ran the check; managers group findings by edit, coder and provider.
+    """
+
+    _name = "medical.edit.finding"
+    _description = "Coding Edit Finding"
+    _order = "encounter_id, severity, id"
+    _check_company_auto = True
+    _rec_name = "edit_code"
+
+    encounter_id = fields.Many2one(
+        "medical.encounter", required=True, index=True, ondelete="cascade", check_company=True
+    )
+    company_id = fields.Many2one(related="encounter_id.company_id", store=True, index=True)
+    edit_code = fields.Selection(
+        selection=[(code, title) for code, (title, _severity) in engine.EDITS.items()],
+        string="Edit",
+        required=True,
+        index=True,
+    )
+    severity = fields.Selection([("error", "Error"), ("warning", "Warning")], required=True, index=True)
+    message = fields.Text(required=True)
+    procedure_id = fields.Many2one(
+        "medical.encounter.procedure", string="Procedure Line", ondelete="cascade", index="btree_not_null"
+    )
+    diagnosis_id = fields.Many2one(
+        "medical.encounter.diagnosis", string="Diagnosis", ondelete="cascade", index="btree_not_null"
+    )
+    code_id = fields.Many2one("medical.code", string="Code", ondelete="set null")
+    related_code = fields.Char(help="The other code of the edit, e.g. the column 1 code of an NCCI PTP pair.")
+    line_label = fields.Char(string="Line", compute="_compute_line_label")
+    coder_id = fields.Many2one(
+        "res.users", string="Checked By", default=lambda self: self.env.user, index=True
+    )
+    provider_id = fields.Many2one(related="encounter_id.provider_id", store=True, string="Provider")
+    date_service = fields.Date(related="encounter_id.date_service", store=True)
+
+    @api.depends("procedure_id", "diagnosis_id")
+    def _compute_line_label(self):
+        for finding in self:
+            if finding.diagnosis_id:
+                finding.line_label = f"Dx {finding.diagnosis_id.letter or ''}".strip()
+            elif finding.procedure_id:
+                finding.line_label = finding.procedure_id._summary()
+            else:
+                finding.line_label = False
+
+    def _edit_title(self):
+        self.ensure_one()
+        return engine.EDITS[self.edit_code][0]
