@@ -7,3 +7,7 @@ from . import medical_code
 from . import medical_coverage
 from . import medical_prior_authorization
 from . import medical_fee_schedule
+from . import medical_claim
+from . import medical_claim_line
+from . import medical_edit_finding
+from . import medical_encounter

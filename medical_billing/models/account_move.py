@@ -4,6 +4,12 @@ from odoo import fields, models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    medical_claim_id = fields.Many2one(
+        "medical.claim", string="Claim", index="btree_not_null", copy=False, readonly=True, check_company=True
+    )
+    medical_encounter_id = fields.Many2one(
+        "medical.encounter", string="Encounter", index="btree_not_null", copy=False, readonly=True
+    )
     medical_receivable_account_id = fields.Many2one(
         "account.account",
         string="Medical Receivable",

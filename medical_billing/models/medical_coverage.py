@@ -29,6 +29,7 @@ class MedicalCoverage(models.Model):
         ondelete="cascade",
         check_company=True,
         tracking=True,
+        domain="[('is_patient', '=', True)]",
     )
     payer_id = fields.Many2one(
         "res.partner", required=True, index=True, tracking=True, domain="[('is_payer', '=', True)]"

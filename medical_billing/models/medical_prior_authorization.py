@@ -15,7 +15,14 @@ class MedicalPriorAuthorization(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Authorization Number", required=True, tracking=True, index="trigram")
-    patient_id = fields.Many2one("res.partner", required=True, index=True, tracking=True)
+    patient_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_patient', '=', True)]",
+    )
     payer_id = fields.Many2one(
         "res.partner", required=True, index=True, tracking=True, domain="[('is_payer', '=', True)]"
     )

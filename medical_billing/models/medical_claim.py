@@ -1,0 +1,888 @@
+import re
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CLAIM_STATES = [
+    ("draft", "Draft"),
+    ("ready", "Ready"),
+    ("submitted", "Submitted"),
+    ("accepted", "Accepted"),
+    ("rejected", "Rejected"),
+    ("paid", "Paid"),
+    ("partial", "Partially Paid"),
+    ("denied", "Denied"),
+    ("closed", "Closed"),
+    ("replaced", "Replaced"),
+    ("voided", "Voided"),
+    ("cancel", "Cancelled"),
+]
+FREQUENCIES = [("1", "1 - Original"), ("7", "7 - Replacement"), ("8", "8 - Void")]
+# States in which the payer has the claim: it can be corrected only by a replacement or a void.
+AT_PAYER_STATES = ("submitted", "accepted", "paid", "partial", "denied", "closed")
+ADJUDICATED_STATES = ("paid", "partial", "denied")
+# What a patient control number (CLM01) may contain: safe in any X12 delimiter set, at most 20 characters.
+PCN_RE = re.compile(r"^[A-Z0-9-]{1,20}$")
+# What the payer received: changed only on a draft (lines: see medical.claim.line).
+LOCKED_FIELDS = {
+    "company_id",
+    "patient_id",
+    "coverage_id",
+    "payer_id",
+    "billing_provider_id",
+    "rendering_provider_id",
+    "referring_provider_id",
+    "facility_id",
+    "place_of_service_id",
+    "date_service",
+    "date_service_end",
+    "prior_authorization_id",
+    "prior_authorization",
+    "diagnosis_ids",
+    "frequency",
+}
+PO_BOX_RE = re.compile(r"\b(P\.?\s*O\.?\s*BOX|POST\s+OFFICE\s+BOX)\b", re.IGNORECASE)
+
+# Payer edits run by action_validate: code -> (title, severity). Messages carry no patient data.
+CLAIM_EDITS = {
+    "CLM_SUBSCRIBER_MISSING": ("Subscriber missing", "error"),
+    "CLM_MEMBER_ID_MISSING": ("Member id missing", "error"),
+    "CLM_COVERAGE_NOT_IN_FORCE": ("Coverage not in force on the date of service", "error"),
+    "CLM_PAYER_ID_MISSING": ("Payer has no electronic payer id", "error"),
+    "CLM_AUTH_MISSING": ("Prior authorization required but missing", "error"),
+    "CLM_AUTH_EXPIRED": ("Prior authorization not valid on the date of service", "error"),
+    "CLM_AUTH_EXHAUSTED": ("Prior authorization units used up", "error"),
+    "CLM_BILLING_NPI": ("Billing provider NPI missing", "error"),
+    "CLM_TAX_ID": ("Billing provider tax id missing", "error"),
+    "CLM_BILLING_ADDRESS": ("Billing provider address incomplete", "error"),
+    "CLM_PATIENT_ADDRESS": ("Patient address incomplete", "error"),
+    "CLM_RENDERING_NPI": ("Rendering provider NPI missing", "error"),
+    "CLM_TIMELY_FILING": ("Timely filing limit passed", "error"),
+    "CLM_PAYER_CLAIM_NUMBER": ("Payer claim number missing for a replacement or void", "error"),
+    "CLM_NO_CHARGE": ("Line without charge", "error"),
+}
+
+
+class MedicalClaim(models.Model):
+    """A professional claim (837P / CMS-1500) billing one encounter to one payer.
+
+    Its invoice to the payer carries the gross charges into the general ledger when it is validated.
+    """
+
+    _name = "medical.claim"
+    _description = "Insurance Claim"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_service desc, id desc"
+    _rec_name = "patient_control_number"
+    _check_company_auto = True
+
+    patient_control_number = fields.Char(
+        string="Claim Number",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default=lambda self: _("New"),
+        help="Patient control number (CLM01): ours, unique, echoed back by the payer in acknowledgements "
+        "and remittances.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    encounter_id = fields.Many2one(
+        "medical.encounter", index="btree_not_null", readonly=True, check_company=True, tracking=True
+    )
+    patient_id = fields.Many2one("res.partner", required=True, index=True, check_company=True, tracking=True)
+    coverage_id = fields.Many2one(
+        "medical.coverage", required=True, index=True, check_company=True, tracking=True
+    )
+    payer_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_payer_id",
+        store=True,
+        readonly=False,
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_payer', '=', True)]",
+    )
+    payer_responsibility = fields.Selection(
+        related="coverage_id.priority", store=True, string="Responsibility"
+    )
+    subscriber_id = fields.Many2one(related="coverage_id.subscriber_id", string="Subscriber")
+    member_id = fields.Char(related="coverage_id.member_id")
+    group_number = fields.Char(related="coverage_id.group_number")
+    relationship = fields.Selection(related="coverage_id.relationship")
+    claim_filing_indicator = fields.Selection(related="payer_id.claim_filing_indicator")
+    billing_provider_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_billing_provider_id",
+        store=True,
+        readonly=False,
+        help="The practice that bills and is paid (837P loop 2010AA): the company unless set otherwise.",
+    )
+    rendering_provider_id = fields.Many2one("res.partner", check_company=True, tracking=True)
+    referring_provider_id = fields.Many2one("res.partner", check_company=True, tracking=True)
+    facility_id = fields.Many2one("res.partner", string="Service Facility", check_company=True)
+    place_of_service_id = fields.Many2one(
+        "medical.code", string="Place of Service", domain="[('system', '=', 'pos')]", tracking=True
+    )
+    date_service = fields.Date(string="Date of Service", required=True, index=True, tracking=True)
+    date_service_end = fields.Date(string="Date of Service (End)")
+    prior_authorization_id = fields.Many2one(
+        "medical.prior.authorization",
+        check_company=True,
+        tracking=True,
+        domain="[('patient_id', '=', patient_id), ('payer_id', '=', payer_id)]",
+    )
+    prior_authorization = fields.Char(
+        string="Prior Authorization Number",
+        compute="_compute_prior_authorization",
+        store=True,
+        readonly=False,
+        help="Sent as REF*G1 (CMS-1500 box 23).",
+    )
+    diagnosis_ids = fields.One2many("medical.claim.diagnosis", "claim_id", string="Diagnoses", copy=True)
+    line_ids = fields.One2many("medical.claim.line", "claim_id", string="Lines", copy=True)
+    frequency = fields.Selection(
+        FREQUENCIES,
+        string="Frequency",
+        required=True,
+        default="1",
+        tracking=True,
+        help="Claim frequency code (CLM05-3): 1 original, 7 replacement of a prior claim, "
+        "8 void of a prior claim.",
+    )
+    original_claim_id = fields.Many2one(
+        "medical.claim",
+        string="Corrects Claim",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="The claim this replacement or void corrects.",
+    )
+    correction_claim_ids = fields.One2many("medical.claim", "original_claim_id", string="Corrections")
+    payer_claim_control_number = fields.Char(
+        string="Payer Claim Number",
+        tracking=True,
+        copy=False,
+        help="The payer's internal control number for this claim (277CA / 835 CLP07). A replacement or "
+        "void sends it back as REF*F8.",
+    )
+    state = fields.Selection(
+        CLAIM_STATES, default="draft", required=True, readonly=True, copy=False, index=True, tracking=True
+    )
+    amount_total = fields.Monetary(string="Total Charge", compute="_compute_amounts", store=True)
+    amount_expected = fields.Monetary(
+        string="Expected Reimbursement",
+        compute="_compute_amounts",
+        store=True,
+        help="What the payer's contracted rates allow for these lines.",
+    )
+    date_filing_deadline = fields.Date(
+        string="Timely Filing Deadline", compute="_compute_date_filing_deadline", store=True
+    )
+    date_submitted = fields.Date(readonly=True, copy=False, tracking=True)
+    invoice_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+    )
+    reversal_move_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The credit note that took this claim's charges back out of the books (void or replacement).",
+    )
+    amount_residual = fields.Monetary(related="invoice_id.amount_residual", string="Payer Balance")
+    payment_state = fields.Selection(related="invoice_id.payment_state")
+    finding_ids = fields.One2many("medical.edit.finding", "claim_id", string="Payer Edits", copy=False)
+    error_count = fields.Integer(compute="_compute_finding_counts")
+    warning_count = fields.Integer(compute="_compute_finding_counts")
+    # Primary adjudication, recorded by hand (or later from the 835): what coordination of benefits needs.
+    date_adjudicated = fields.Date(string="Adjudication Date", copy=False, tracking=True)
+    adjustment_ids = fields.One2many("medical.claim.adjustment", "claim_id", string="Adjustments", copy=False)
+    amount_paid = fields.Monetary(string="Paid by Payer", compute="_compute_adjudication", store=True)
+    amount_adjusted = fields.Monetary(string="Total Adjusted", compute="_compute_adjudication", store=True)
+    amount_patient = fields.Monetary(
+        string="Patient Responsibility", compute="_compute_adjudication", store=True
+    )
+    note = fields.Html()
+
+    _sql_constraints = [
+        ("patient_control_number_uniq", "unique(patient_control_number)", "The claim number must be unique."),
+    ]
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("coverage_id")
+    def _compute_payer_id(self):
+        for claim in self:
+            claim.payer_id = claim.coverage_id.payer_id
+
+    @api.depends("company_id")
+    def _compute_billing_provider_id(self):
+        for claim in self:
+            if not claim.billing_provider_id:
+                claim.billing_provider_id = claim.company_id.partner_id
+
+    @api.depends("prior_authorization_id")
+    def _compute_prior_authorization(self):
+        for claim in self:
+            if claim.prior_authorization_id:
+                claim.prior_authorization = claim.prior_authorization_id.name
+
+    @api.depends("line_ids.charge_amount", "line_ids.expected_amount")
+    def _compute_amounts(self):
+        for claim in self:
+            claim.amount_total = sum(claim.line_ids.mapped("charge_amount"))
+            claim.amount_expected = sum(claim.line_ids.mapped("expected_amount"))
+
+    @api.depends("date_service", "date_service_end", "payer_id.timely_filing_days")
+    def _compute_date_filing_deadline(self):
+        for claim in self:
+            days = claim.payer_id.timely_filing_days
+            if claim.date_service and days:
+                claim.date_filing_deadline = claim.date_service + timedelta(days=days)
+            else:
+                claim.date_filing_deadline = False
+
+    @api.depends("finding_ids.severity")
+    def _compute_finding_counts(self):
+        for claim in self:
+            severities = claim.finding_ids.mapped("severity")
+            claim.error_count = severities.count("error")
+            claim.warning_count = severities.count("warning")
+
+    @api.depends(
+        "line_ids.amount_paid",
+        "line_ids.amount_adjusted",
+        "line_ids.amount_patient",
+        "adjustment_ids.amount",
+        "adjustment_ids.group_code",
+        "adjustment_ids.line_id",
+    )
+    def _compute_adjudication(self):
+        for claim in self:
+            # Line adjustments are summed by their lines; the claim-level ones (no line) are added here.
+            claim_level = claim.adjustment_ids.filtered(lambda a: not a.line_id)
+            claim.amount_paid = sum(claim.line_ids.mapped("amount_paid"))
+            claim.amount_adjusted = sum(claim.line_ids.mapped("amount_adjusted")) + sum(
+                claim_level.mapped("amount")
+            )
+            claim.amount_patient = sum(claim.line_ids.mapped("amount_patient")) + sum(
+                claim_level.filtered(lambda a: a.group_code == "PR").mapped("amount")
+            )
+
+    # ------------------------------------------------------------------ constraints
+
+    @api.constrains("patient_control_number")
+    def _check_patient_control_number(self):
+        for claim in self:
+            if not PCN_RE.match(claim.patient_control_number or ""):
+                raise ValidationError(
+                    _(
+                        "The claim number %(number)s is not usable in an electronic claim: "
+                        "at most 20 letters, digits or dashes.",
+                        number=claim.patient_control_number,
+                    )
+                )
+
+    @api.constrains("coverage_id", "patient_id")
+    def _check_coverage_patient(self):
+        for claim in self:
+            if claim.coverage_id.patient_id != claim.patient_id:
+                raise ValidationError(_("A claim bills a coverage of its own patient."))
+
+    @api.constrains("diagnosis_ids")
+    def _check_diagnosis_count(self):
+        for claim in self:
+            if len(claim.diagnosis_ids) > 12:
+                raise ValidationError(_("A professional claim carries at most 12 diagnoses."))
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"].sudo().search([("code", "=", "medical.claim")], limit=1)
+        for vals in vals_list:
+            if vals.get("patient_control_number", _("New")) == _("New"):
+                vals["patient_control_number"] = sequence._next() if sequence else self._fallback_pcn()
+        return super().create(vals_list)
+
+    @api.model
+    def _fallback_pcn(self):
+        return self.env["ir.sequence"].sudo().next_by_code("medical.claim")
+
+    def write(self, vals):
+        if LOCKED_FIELDS.intersection(vals) and any(c.state != "draft" for c in self):
+            raise UserError(_("Only draft claims can be changed: reset the claim to draft, or correct it."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(c.state not in ("draft", "cancel") or c.invoice_id.state == "posted" for c in self):
+            raise UserError(_("Only draft or cancelled claims can be deleted."))
+
+    # ------------------------------------------------------------------ actions: workflow
+
+    def action_validate(self):
+        """Run the payer edits; the claims without blocking finding become ready and get posted invoices.
+
+        Works on a batch: one query set for the edits, one create and one post for all the invoices.
+        Returns the findings' action when some claims stay blocked, else True.
+        """
+        if any(c.state != "draft" for c in self):
+            raise UserError(_("Only draft claims can be validated."))
+        if not self:
+            return True
+        self.company_id._medical_check_accounting()
+        self.env.flush_all()
+        findings = self._run_payer_edits()
+        Finding = self.env["medical.edit.finding"].sudo()
+        Finding.search([("claim_id", "in", self.ids)]).unlink()
+        if findings:
+            Finding.create(findings)
+        blocked_ids = {f["claim_id"] for f in findings if f["severity"] == "error"}
+        clean = self.filtered(lambda c: c.id not in blocked_ids)
+        if clean:
+            clean._post_claim_invoices()
+            clean.write({"state": "ready"})
+        blocked = self - clean
+        if blocked:
+            bodies = {
+                claim.id: _("Payer edits: %(count)s blocking finding(s).", count=claim.error_count)
+                for claim in blocked
+            }
+            blocked._message_log_batch(bodies)
+        return True
+
+    def action_submit(self):
+        """The claim went to the payer (837P file or printed CMS-1500)."""
+        if any(c.state != "ready" for c in self):
+            raise UserError(_("Only ready claims can be submitted."))
+        self.write({"state": "submitted", "date_submitted": fields.Date.context_today(self)})
+        return True
+
+    def action_accept(self):
+        """The payer (or clearinghouse) accepted the claim for processing (277CA A1/A2)."""
+        if any(c.state not in ("submitted", "rejected") for c in self):
+            raise UserError(_("Only submitted claims can be accepted."))
+        self.write({"state": "accepted"})
+        return True
+
+    def action_reject(self):
+        """The payer refused the claim at the front door (999 or 277CA rejection): correct, send again."""
+        if any(c.state not in ("submitted", "accepted") for c in self):
+            raise UserError(_("Only submitted or accepted claims can be rejected."))
+        self.write({"state": "rejected"})
+        return True
+
+    def action_close(self):
+        if any(c.state not in ADJUDICATED_STATES for c in self):
+            raise UserError(_("Only adjudicated claims (paid, partially paid or denied) can be closed."))
+        self.write({"state": "closed"})
+        return True
+
+    def action_reset_draft(self):
+        """Back to draft to correct a claim the payer has not adjudicated (ready or rejected).
+
+        Its invoice goes back to draft too (and is posted again at validation), unless payments are on it.
+        """
+        if any(c.state not in ("ready", "rejected") for c in self):
+            raise UserError(_("Only ready or rejected claims go back to draft; correct the others."))
+        invoices = self.invoice_id.filtered(lambda m: m.state == "posted")
+        if any(m.payment_state not in ("not_paid", "invoicing_legacy") for m in invoices):
+            raise UserError(
+                _("A payment is reconciled with this claim's invoice: correct the claim instead.")
+            )
+        invoices.button_draft()
+        self.write({"state": "draft"})
+        return True
+
+    def action_cancel(self):
+        """Cancel claims the payer never received; their encounters can be billed again."""
+        if any(c.state not in ("draft", "ready", "rejected") for c in self):
+            raise UserError(_("A claim the payer received is corrected by a void, not cancelled."))
+        invoices = self.invoice_id
+        if any(
+            m.state == "posted" and m.payment_state not in ("not_paid", "invoicing_legacy") for m in invoices
+        ):
+            raise UserError(_("A payment is reconciled with this claim's invoice: void the claim instead."))
+        invoices.filtered(lambda m: m.state == "posted").button_draft()
+        invoices.filtered(lambda m: m.state == "draft").button_cancel()
+        self.write({"state": "cancel"})
+        self._release_encounters()
+        return True
+
+    def action_record_adjudication(self):
+        """Apply the adjudication entered on the lines: paid, partially paid or denied.
+
+        Every line must balance as in a remittance: charge - adjustments = paid.
+        """
+        for claim in self:
+            if claim.state not in ("submitted", "accepted", *ADJUDICATED_STATES):
+                raise UserError(_("Record an adjudication on a claim the payer has received."))
+            for line in claim.line_ids:
+                if line.currency_id.compare_amounts(
+                    line.charge_amount - line.amount_adjusted, line.amount_paid
+                ):
+                    raise UserError(
+                        _(
+                            "Line %(line)s of claim %(claim)s does not balance: charge %(charge)s minus "
+                            "adjustments %(adjusted)s should equal the paid amount %(paid)s.",
+                            line=line.sequence_number,
+                            claim=claim.patient_control_number,
+                            charge=line.charge_amount,
+                            adjusted=line.amount_adjusted,
+                            paid=line.amount_paid,
+                        )
+                    )
+            lines_paid = claim.line_ids.filtered(
+                lambda ln: not ln.currency_id.is_zero(ln.amount_paid) or ln.amount_patient
+            )
+            if not lines_paid:
+                state = "denied"
+            elif lines_paid == claim.line_ids:
+                state = "paid"
+            else:
+                state = "partial"
+            claim.write(
+                {
+                    "state": state,
+                    "date_adjudicated": claim.date_adjudicated or fields.Date.context_today(self),
+                }
+            )
+        return True
+
+    # ------------------------------------------------------------------ actions: corrections
+
+    def action_replace(self):
+        """Start a corrected claim (frequency 7) replacing this one at the payer.
+
+        The copy is a draft: correct it, then validate it. Only then the original is marked replaced and
+        its invoice reversed, and the corrected charges invoiced.
+        """
+        self.ensure_one()
+        self._check_correctable()
+        replacement = self.copy(
+            {
+                "frequency": "7",
+                "original_claim_id": self.id,
+                "payer_claim_control_number": self.payer_claim_control_number,
+            }
+        )
+        self.message_post(body=_("Replacement claim %s started.", replacement._get_html_link()))
+        return replacement._get_formview_action()
+
+    def action_void(self):
+        """Void claims at the payer: a frequency 8 claim to send, and a credit note reversing the invoice."""
+        self._check_correctable()
+        voids = self.env["medical.claim"]
+        for claim in self:
+            voids |= claim.copy(
+                {
+                    "frequency": "8",
+                    "original_claim_id": claim.id,
+                    "payer_claim_control_number": claim.payer_claim_control_number,
+                }
+            )
+        self._reverse_invoices(_("Void of claim %s"))
+        self.write({"state": "voided"})
+        # A void has no charges of its own: it goes to the payer as is.
+        voids.write({"state": "ready"})
+        for claim, void in zip(self, voids, strict=True):
+            claim.message_post(body=_("Voided by claim %s.", void._get_html_link()))
+        self._release_encounters()
+        if len(voids) == 1:
+            return voids._get_formview_action()
+        return True
+
+    def _check_correctable(self):
+        for claim in self:
+            if claim.state not in AT_PAYER_STATES:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s has not been received by the payer: reset it to draft or cancel it.",
+                        claim=claim.patient_control_number,
+                    )
+                )
+            if claim.frequency == "8":
+                raise UserError(_("A void cannot be corrected."))
+            if not claim.payer_claim_control_number:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s has no payer claim number: record it (from the acknowledgement "
+                        "or the remittance) first, a replacement or void must quote it.",
+                        claim=claim.patient_control_number,
+                    )
+                )
+
+    def action_view_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.invoice_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def _get_formview_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "medical.claim",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------------ business: accounting
+
+    def _prepare_invoice_vals(self, products):
+        self.ensure_one()
+        company = self.company_id
+        lines = []
+        for line in self.line_ids:
+            quantity, price_unit = line._invoice_quantity_price()
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": products[line.code_id].id,
+                        "name": line._invoice_label(),
+                        "quantity": quantity,
+                        "price_unit": price_unit,
+                        "tax_ids": [Command.set([])],
+                    }
+                )
+            )
+        today = fields.Date.context_today(self)
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": company.medical_claim_journal_id.id,
+            "partner_id": self.payer_id.id,
+            "invoice_date": today,
+            "date": today,
+            "ref": self.patient_control_number,
+            "payment_reference": self.patient_control_number,
+            "invoice_origin": self.patient_control_number,
+            "medical_claim_id": self.id,
+            "medical_receivable_account_id": self.payer_id._medical_claim_receivable_account(company).id,
+            "invoice_line_ids": lines,
+        }
+
+    def _post_claim_invoices(self):
+        """Create (or refresh) and post the payer invoices of the claims, in one batch."""
+        products = self.line_ids.code_id._get_service_products()
+        Move = self.env["account.move"].with_context(default_move_type="out_invoice", skip_invoice_sync=False)
+        # Invoices reset to draft (claim corrected before submission) get their lines replaced.
+        redo = self.filtered(lambda c: c.invoice_id.state == "draft")
+        for claim in redo:
+            vals = claim._prepare_invoice_vals(products)
+            vals["invoice_line_ids"] = [Command.clear(), *vals["invoice_line_ids"]]
+            claim.invoice_id.write(vals)
+        new = self - redo
+        moves = Move.create([claim._prepare_invoice_vals(products) for claim in new])
+        for claim, move in zip(new, moves, strict=True):
+            claim.invoice_id = move
+        (moves | redo.invoice_id).action_post()
+        # A replacement takes the original's charges out of the books when it takes its place.
+        replacements = self.filtered(lambda c: c.frequency == "7" and c.original_claim_id)
+        if replacements:
+            originals = replacements.original_claim_id
+            originals._reverse_invoices(_("Replaced by a corrected claim (%s)"))
+            originals.write({"state": "replaced"})
+            for claim in replacements:
+                claim.original_claim_id.message_post(body=_("Replaced by claim %s.", claim._get_html_link()))
+
+    def _reverse_invoices(self, label):
+        """Credit notes reversing the posted invoices of the claims, reconciled with them."""
+        to_reverse = self.filtered(lambda c: c.invoice_id.state == "posted" and not c.reversal_move_id)
+        if not to_reverse:
+            return self.env["account.move"]
+        today = fields.Date.context_today(self)
+        credit_notes = to_reverse.invoice_id._reverse_moves(
+            [
+                {
+                    "ref": label % claim.patient_control_number,
+                    "invoice_date": today,
+                    "date": today,
+                    "medical_claim_id": claim.id,
+                }
+                for claim in to_reverse
+            ],
+            cancel=True,
+        )
+        for claim, credit_note in zip(to_reverse, credit_notes, strict=True):
+            claim.reversal_move_id = credit_note
+        return credit_notes
+
+    def _release_encounters(self):
+        """Encounters of cancelled or voided claims can be billed again (or cancelled), when no other
+        live claim bills them."""
+        encounters = self.encounter_id
+        live = self.search(
+            [("encounter_id", "in", encounters.ids), ("state", "not in", ("cancel", "replaced", "voided"))]
+        )
+        free = encounters - live.encounter_id
+        if free:
+            free.sudo().write({"state": "checked"})
+            free._message_log_batch(
+                dict.fromkeys(
+                    free.ids, _("Its claim was cancelled or voided: the encounter can be billed again.")
+                )
+            )
+
+    # ------------------------------------------------------------------ business: payer edits
+
+    def _run_payer_edits(self):
+        """The payer edits of the claims as finding values (dicts), computed over the batch."""
+        findings = []
+        today = fields.Date.context_today(self)
+
+        def add(claim, edit_code, message, line=None):
+            findings.append(
+                {
+                    "claim_id": claim.id,
+                    "encounter_id": claim.encounter_id.id,
+                    "claim_line_id": line.id if line else False,
+                    "procedure_id": line.encounter_procedure_id.id if line else False,
+                    "code_id": line.code_id.id if line else False,
+                    "edit_code": edit_code,
+                    "severity": CLAIM_EDITS[edit_code][1],
+                    "message": message,
+                }
+            )
+
+        company_problems = {company: company._medical_claim_problems() for company in self.company_id}
+        auths = self.prior_authorization_id
+        units_used = auths._get_units_used(exclude_claims=self) if auths else {}
+        for claim in self:
+            for edit_code, message in company_problems[claim.company_id]:
+                add(claim, edit_code, message)
+            if claim.frequency in ("7", "8") and not claim.payer_claim_control_number:
+                add(
+                    claim,
+                    "CLM_PAYER_CLAIM_NUMBER",
+                    _("A replacement or void must quote the payer's claim number of the original claim."),
+                )
+            if claim.frequency == "8":
+                continue
+            coverage = claim.coverage_id
+            payer = claim.payer_id
+            if not coverage.subscriber_id:
+                add(claim, "CLM_SUBSCRIBER_MISSING", _("The coverage has no subscriber."))
+            if not (coverage.member_id or "").strip():
+                add(claim, "CLM_MEMBER_ID_MISSING", _("The coverage has no member id."))
+            if not coverage.is_in_force(claim.date_service):
+                add(
+                    claim,
+                    "CLM_COVERAGE_NOT_IN_FORCE",
+                    _("The %(payer)s coverage is not in force on the date of service.", payer=payer.name),
+                )
+            if not (payer.payer_code or "").strip():
+                add(claim, "CLM_PAYER_ID_MISSING", _("%(payer)s has no payer id.", payer=payer.name))
+            missing = claim.patient_id._medical_missing_address()
+            if missing:
+                add(
+                    claim,
+                    "CLM_PATIENT_ADDRESS",
+                    _("The patient's address lacks: %(missing)s.", missing=", ".join(missing)),
+                )
+            if claim.rendering_provider_id and not claim.rendering_provider_id.npi:
+                add(claim, "CLM_RENDERING_NPI", _("The rendering provider has no NPI."))
+            if claim.date_filing_deadline and today > claim.date_filing_deadline:
+                add(
+                    claim,
+                    "CLM_TIMELY_FILING",
+                    _(
+                        "%(payer)s must receive claims within %(days)s days of the date of service: "
+                        "the limit was %(deadline)s.",
+                        payer=payer.name,
+                        days=payer.timely_filing_days,
+                        deadline=claim.date_filing_deadline,
+                    ),
+                )
+            for line in claim.line_ids:
+                if line.currency_id.compare_amounts(line.charge_amount, 0) <= 0:
+                    add(claim, "CLM_NO_CHARGE", _("Line %s has no charge.", line.sequence_number), line)
+            claim._check_prior_authorization(add, units_used)
+        return findings
+
+    def _check_prior_authorization(self, add, units_used):
+        self.ensure_one()
+        payer = self.payer_id
+        needing = self.line_ids.filtered(lambda ln: ln.code_id in payer.prior_auth_code_ids)
+        if not needing:
+            return
+        auth = self.prior_authorization_id
+        if not auth:
+            for line in needing:
+                add(
+                    self,
+                    "CLM_AUTH_MISSING",
+                    _(
+                        "%(payer)s requires a prior authorization for %(code)s.",
+                        payer=payer.name,
+                        code=line.code_id.code,
+                    ),
+                    line,
+                )
+            return
+        covered = needing.filtered(lambda ln: ln.code_id in auth.code_ids)
+        for line in needing - covered:
+            add(
+                self,
+                "CLM_AUTH_MISSING",
+                _(
+                    "Authorization %(auth)s does not cover %(code)s.",
+                    auth=auth.name,
+                    code=line.code_id.code,
+                ),
+                line,
+            )
+        if auth.payer_id != payer or auth.patient_id != self.patient_id:
+            add(
+                self,
+                "CLM_AUTH_MISSING",
+                _("Authorization %s belongs to another payer or patient.", auth.name),
+            )
+        last_day = self.date_service_end or self.date_service
+        if not (auth.is_valid_on(self.date_service) and auth.is_valid_on(last_day)):
+            add(
+                self,
+                "CLM_AUTH_EXPIRED",
+                _(
+                    "Authorization %(auth)s is valid from %(start)s to %(end)s, not on the date of service.",
+                    auth=auth.name,
+                    start=auth.date_start,
+                    end=auth.date_end,
+                ),
+            )
+        if auth.units_authorized and covered:
+            needed = sum(covered.mapped("units"))
+            used = units_used.get(auth.id, 0)
+            if used + needed > auth.units_authorized:
+                add(
+                    self,
+                    "CLM_AUTH_EXHAUSTED",
+                    _(
+                        "Authorization %(auth)s allows %(allowed)s units; %(used)s are used and this "
+                        "claim needs %(needed)s.",
+                        auth=auth.name,
+                        allowed=auth.units_authorized,
+                        used=used,
+                        needed=needed,
+                    ),
+                )
+            # Claims of the same batch draw on the same authorization one after the other.
+            units_used[auth.id] = used + needed
+
+    # ------------------------------------------------------------------ business: creation from encounters
+
+    @api.model
+    def _prepare_from_encounter(self, encounter, coverage, auth, products, expected):
+        """Values of the claim billing ``encounter`` to ``coverage``."""
+        diagnoses = encounter.diagnosis_ids.sorted(lambda d: (d.sequence, d.id))
+        procedures = encounter.procedure_ids.sorted(lambda p: (p.sequence, p.id))
+        return {
+            "company_id": encounter.company_id.id,
+            "encounter_id": encounter.id,
+            "patient_id": encounter.patient_id.id,
+            "coverage_id": coverage.id,
+            "payer_id": coverage.payer_id.id,
+            "billing_provider_id": encounter.company_id.partner_id.id,
+            "rendering_provider_id": encounter.provider_id.id,
+            "referring_provider_id": encounter.referring_provider_id.id,
+            "facility_id": encounter.facility_id.id,
+            "place_of_service_id": encounter.place_of_service_id.id,
+            "date_service": encounter.date_service,
+            "date_service_end": encounter.date_service_end,
+            "prior_authorization_id": auth.id,
+            "prior_authorization": auth.name or encounter.prior_authorization or False,
+            "diagnosis_ids": [
+                Command.create({"sequence": index, "code_id": diagnosis.code_id.id})
+                for index, diagnosis in enumerate(diagnoses, start=1)
+            ],
+            "line_ids": [
+                Command.create(
+                    {
+                        "sequence": index,
+                        "encounter_procedure_id": procedure.id,
+                        "code_id": procedure.code_id.id,
+                        "modifier1_id": procedure.modifier1_id.id,
+                        "modifier2_id": procedure.modifier2_id.id,
+                        "modifier3_id": procedure.modifier3_id.id,
+                        "modifier4_id": procedure.modifier4_id.id,
+                        "units": procedure.units,
+                        "diagnosis_pointers": procedure.diagnosis_pointers,
+                        "charge_amount": procedure.charge_amount,
+                        "expected_amount": expected.get(procedure.id, 0.0) * procedure.units,
+                        "ndc_code": procedure.ndc_code,
+                        "ndc_quantity": procedure.ndc_quantity,
+                        "ndc_unit": procedure.ndc_unit,
+                        "product_id": products[procedure.code_id].id,
+                    }
+                )
+                for index, procedure in enumerate(procedures, start=1)
+            ],
+        }
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    def _medical_claim_problems(self):
+        """[(edit code, message)] of what this practice lacks as billing provider on a claim."""
+        self.ensure_one()
+        problems = []
+        if not self.medical_billing_npi:
+            problems.append(("CLM_BILLING_NPI", _("The practice has no billing NPI (company settings).")))
+        if not self.medical_tax_id:
+            problems.append(("CLM_TAX_ID", _("The practice has no tax id (EIN) (company settings).")))
+        partner = self.partner_id
+        missing = partner._medical_missing_address()
+        if missing:
+            problems.append(
+                (
+                    "CLM_BILLING_ADDRESS",
+                    _("The practice's address lacks: %(missing)s.", missing=", ".join(missing)),
+                )
+            )
+        elif PO_BOX_RE.search(" ".join(filter(None, [partner.street, partner.street2]))):
+            problems.append(
+                (
+                    "CLM_BILLING_ADDRESS",
+                    _("The billing provider address must be a street address, not a post office box."),
+                )
+            )
+        return problems
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _medical_missing_address(self):
+        """Labels of the address parts a claim needs and this partner lacks (no personal value in them)."""
+        self.ensure_one()
+        partner = self.sudo()
+        labels = []
+        for fname, label in (
+            ("street", _("street")),
+            ("city", _("city")),
+            ("state_id", _("state")),
+            ("zip", _("ZIP code")),
+        ):
+            if not partner[fname]:
+                labels.append(label)
+        return labels

@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+from .medical_claim import CLAIM_EDITS
+
+
+class MedicalEditFinding(models.Model):
+    """Payer edits of claims share the coding edits' findings: the claim's encounter is set too."""
+
+    _inherit = "medical.edit.finding"
+
+    edit_code = fields.Selection(
+        selection_add=[(code, title) for code, (title, _severity) in CLAIM_EDITS.items()],
+        ondelete=dict.fromkeys(CLAIM_EDITS, "cascade"),
+    )
+    claim_id = fields.Many2one("medical.claim", index="btree_not_null", ondelete="cascade")
+    claim_line_id = fields.Many2one("medical.claim.line", string="Claim Line", ondelete="cascade")

@@ -1,0 +1,281 @@
+import re
+from datetime import timedelta
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import MedicalBillingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClaimFlow(MedicalBillingCommon):
+    def test_visit_to_posted_claim_invoice(self):
+        encounter = self.make_encounter(prior_authorization="")
+        procedures = encounter.procedure_ids.sorted("sequence")
+        # The charge master priced the lines: 99213 at 100, 20610 at 200.
+        self.assertEqual(procedures.mapped("charge_amount"), [100.0, 200.0])
+        action = encounter.action_create_claims()
+        claim = encounter.claim_ids
+        self.assertEqual(len(claim), 1)
+        self.assertEqual(action["res_id"], claim.id)
+        self.assertEqual(encounter.state, "billed")
+        self.assertEqual(claim.state, "draft")
+        self.assertEqual(claim.frequency, "1")
+        self.assertRegex(claim.patient_control_number, r"^[A-Z0-9]{1,20}$")
+        self.assertEqual(
+            (claim.patient_id, claim.coverage_id, claim.payer_id, claim.subscriber_id),
+            (self.patient, self.coverage, self.payer, self.patient),
+        )
+        self.assertEqual(claim.billing_provider_id, self.practice.partner_id)
+        self.assertEqual(claim.rendering_provider_id, self.provider)
+        self.assertEqual(claim.place_of_service_id, self.codes["pos_11"])
+        self.assertEqual(claim.date_service, self.dos)
+        self.assertEqual(claim.date_filing_deadline, self.dos + timedelta(days=180))
+        self.assertEqual(claim.diagnosis_ids.mapped("letter"), ["A", "B"])
+        self.assertEqual(
+            claim.diagnosis_ids.mapped("code_id"), self.codes["dx_knee"] | self.codes["dx_bronchitis"]
+        )
+        lines = claim.line_ids
+        self.assertEqual(lines.mapped("code_id.code"), ["99213", "20610"])
+        self.assertEqual(lines.mapped("modifier_codes"), ["25", "RT"])
+        self.assertEqual(lines.mapped("diagnosis_pointers"), ["B", "A"])
+        self.assertEqual(lines.mapped("charge_amount"), [100.0, 200.0])
+        self.assertEqual(lines.mapped("expected_amount"), [72.5, 150.0])
+        self.assertEqual(
+            lines.mapped("line_control_number"),
+            [f"{claim.patient_control_number}-1", f"{claim.patient_control_number}-2"],
+        )
+        self.assertEqual(claim.amount_total, 300.0)
+        self.assertEqual(claim.amount_expected, 222.5)
+
+        # Validation happens in a later transaction than the creation (whose records are not tracked).
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        claim = claim.with_context(tracking_disable=False, mail_notrack=False)
+        claim.action_validate()
+        self.assertFalse(claim.finding_ids, claim.finding_ids.mapped("message"))
+        self.assertEqual(claim.state, "ready")
+        invoice = claim.invoice_id
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.move_type, "out_invoice")
+        self.assertEqual(invoice.journal_id, self.practice.medical_claim_journal_id)
+        self.assertEqual(invoice.partner_id, self.payer)
+        self.assertEqual(invoice.medical_claim_id, claim)
+        self.assertEqual(invoice.ref, claim.patient_control_number)
+        self.assertEqual(invoice.amount_total, 300.0)
+        self.assertEqual(invoice.amount_tax, 0.0)
+        products = lines.code_id._get_service_products()
+        self.assertEqual(
+            invoice.invoice_line_ids.mapped("product_id"),
+            products[self.codes["cpt_99213"]] | products[self.codes["cpt_20610"]],
+        )
+        receivable = self.practice.medical_insurance_receivable_account_id
+        self.assertMoveLines(
+            invoice,
+            [
+                (receivable, self.payer, 300.0, 0.0),
+                (self.income, self.payer, 0.0, 100.0),
+                (self.income, self.payer, 0.0, 200.0),
+            ],
+        )
+        # Every transition is in the chatter.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        claim.invalidate_recordset(["message_ids"])
+        tracked = claim.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
+        self.assertIn("Ready", tracked.mapped("new_value_char"))
+
+    def test_units_and_modifier_pricing(self):
+        encounter = self.make_encounter(
+            lines=[("cpt_20610", ["mod_50"], 1, "A"), ("hcpcs_j1100", [], 4, "A"), ("cpt_96372", [], 1, "A")]
+        )
+        self.assertEqual(
+            encounter.procedure_ids.sorted("sequence").mapped("charge_amount"), [300.0, 20.0, 40.0]
+        )
+        procedure = encounter.procedure_ids.filtered(lambda p: p.code_id == self.codes["hcpcs_j1100"])
+        self.assertEqual(procedure._get_default_charge(), 20.0)
+        encounter.action_create_claims()
+        claim = encounter.claim_ids
+        claim.action_validate()
+        line = claim.invoice_id.invoice_line_ids.filtered(lambda ln: ln.product_id.default_code == "J1100")
+        self.assertEqual((line.quantity, line.price_unit, line.price_subtotal), (4.0, 5.0, 20.0))
+        self.assertEqual(claim.invoice_id.amount_total, 360.0)
+
+    def test_uneven_charge_billed_exactly(self):
+        claim = self.make_claim(lines=[("hcpcs_j1100", [], 3, "A", 10.0)])
+        claim.action_validate()
+        self.assertEqual(claim.invoice_id.amount_total, 10.0)
+
+    def test_payer_receivable_account(self):
+        own = self.practice.medical_insurance_receivable_account_id.copy({"code": "121999"})
+        self.payer.with_company(self.practice).payer_receivable_account_id = own
+        claim = self.make_claim()
+        claim.action_validate()
+        term = claim.invoice_id.line_ids.filtered(lambda ln: ln.display_type == "payment_term")
+        self.assertEqual(term.account_id, own)
+
+    def test_batch_create_and_validate(self):
+        other = self._make_patient("Second Patient")
+        other_coverage = self._make_coverage(other)
+        encounters = self.make_encounter() | self.make_encounter(patient=other) | self.make_encounter()
+        encounters.action_create_claims()
+        claims = encounters.claim_ids.sorted("id")
+        self.assertEqual(len(claims), 3)
+        self.assertEqual(len(set(claims.mapped("patient_control_number"))), 3)
+        other_coverage.member_id = False  # the second claim is blocked, the others go through
+        claims.action_validate()
+        self.assertEqual(claims.mapped("state"), ["ready", "draft", "ready"])
+        self.assertFalse(claims[1].invoice_id)
+        self.assertEqual(claims[1].finding_ids.edit_code, "CLM_MEMBER_ID_MISSING")
+        other_coverage.member_id = "ACM999"
+        claims[1].action_validate()
+        self.assertEqual(set(claims.mapped("state")), {"ready"})
+        self.assertEqual(len(claims.invoice_id), 3)
+        self.assertEqual(set(claims.invoice_id.mapped("state")), {"posted"})
+
+    def test_only_checked_encounters(self):
+        encounter = self.make_encounter(check=False)
+        with self.assertRaisesRegex(UserError, "Only checked encounters"):
+            encounter.action_create_claims()
+
+    def test_no_coverage(self):
+        patient = self._make_patient("Uninsured Patient")
+        encounter = self.make_encounter(patient=patient)
+        with self.assertRaisesRegex(UserError, "No primary coverage"):
+            encounter.action_create_claims()
+        self.assertEqual(encounter.state, "checked")
+
+    def test_primary_coverage_in_force_is_chosen(self):
+        old_payer = self.payer.copy({"name": "Old Payer"})
+        self.coverage.date_start = self.dos - timedelta(days=30)
+        self._make_coverage(
+            self.patient,
+            payer=old_payer,
+            date_start=self.dos - timedelta(days=400),
+            date_end=self.dos - timedelta(days=31),
+        )
+        secondary = self._make_coverage(self.patient, priority="secondary", payer=old_payer)
+        claim = self.make_claim()
+        self.assertEqual(claim.coverage_id, self.coverage)
+        self.assertNotEqual(claim.coverage_id, secondary)
+
+    def test_reset_to_draft_and_validate_again(self):
+        claim = self.make_claim()
+        claim.action_validate()
+        invoice = claim.invoice_id
+        claim.action_reset_draft()
+        self.assertEqual(claim.state, "draft")
+        self.assertEqual(invoice.state, "draft")
+        claim.line_ids[0].charge_amount = 110.0
+        claim.action_validate()
+        self.assertEqual(claim.invoice_id, invoice)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amount_total, 310.0)
+        self.assertEqual(len(invoice.invoice_line_ids), 2)
+
+    def test_cancel_releases_encounter(self):
+        claim = self.make_claim()
+        claim.action_validate()
+        invoice = claim.invoice_id
+        claim.action_cancel()
+        self.assertEqual(claim.state, "cancel")
+        self.assertEqual(invoice.state, "cancel")
+        self.assertEqual(claim.encounter_id.state, "checked")
+        claim.encounter_id.action_create_claims()
+        self.assertEqual(len(claim.encounter_id.claim_ids), 2)
+
+    def test_locked_after_validation(self):
+        claim = self.make_claim()
+        claim.action_validate()
+        with self.assertRaisesRegex(UserError, "Only draft claims"):
+            claim.date_service = self.dos - timedelta(days=1)
+        with self.assertRaisesRegex(UserError, "cannot change"):
+            claim.line_ids[0].units = 2
+        with self.assertRaises(UserError):
+            claim.unlink()
+
+    def test_workflow_and_adjudication(self):
+        claim = self.make_claim()
+        claim.action_validate()
+        claim.action_submit()
+        self.assertEqual(claim.state, "submitted")
+        self.assertEqual(claim.date_submitted, self.today)
+        claim.action_accept()
+        claim.payer_claim_control_number = "PAYER-0001"
+        line_99213, line_20610 = claim.line_ids
+        # 99213: charge 100, allowed 72.50: CO-45 27.50, PR-3 copay 25 -> paid 47.50.
+        line_99213.write(
+            {
+                "amount_paid": 47.5,
+                "adjustment_ids": [
+                    Command.create({"group_code": "CO", "reason_code": "45", "amount": 27.5}),
+                    Command.create({"group_code": "PR", "reason_code": "3", "amount": 25.0}),
+                ],
+            }
+        )
+        # 20610 denied: CO-197 (no authorization), nothing paid.
+        line_20610.write(
+            {"adjustment_ids": [Command.create({"group_code": "CO", "reason_code": "197", "amount": 200.0})]}
+        )
+        claim.action_record_adjudication()
+        self.assertEqual(claim.state, "partial")
+        self.assertEqual(
+            (claim.amount_paid, claim.amount_patient, claim.amount_adjusted), (47.5, 25.0, 252.5)
+        )
+        self.assertEqual(claim.adjustment_ids.claim_id, claim)
+        self.assertEqual(len(claim.adjustment_ids), 3)
+        self.assertEqual(claim.date_adjudicated, self.today)
+        line_20610.write({"amount_paid": 150.0, "adjustment_ids": [Command.clear()]})
+        line_20610.write(
+            {"adjustment_ids": [Command.create({"group_code": "CO", "reason_code": "45", "amount": 50.0})]}
+        )
+        claim.action_record_adjudication()
+        self.assertEqual(claim.state, "paid")
+        claim.action_close()
+        self.assertEqual(claim.state, "closed")
+
+    def test_adjudication_must_balance(self):
+        claim = self.make_claim()
+        claim.action_validate()
+        claim.action_submit()
+        claim.line_ids[0].amount_paid = 90.0
+        with self.assertRaisesRegex(UserError, "does not balance"):
+            claim.action_record_adjudication()
+
+    def test_denied(self):
+        claim = self.make_claim()
+        claim.action_validate()
+        claim.action_submit()
+        for line in claim.line_ids:
+            line.adjustment_ids = [
+                Command.create({"group_code": "CO", "reason_code": "29", "amount": line.charge_amount})
+            ]
+        claim.action_record_adjudication()
+        self.assertEqual(claim.state, "denied")
+
+    def test_reject_then_correct_and_resend(self):
+        claim = self.make_claim()
+        claim.action_validate()
+        claim.action_submit()
+        claim.action_reject()
+        self.assertEqual(claim.state, "rejected")
+        claim.action_reset_draft()
+        claim.action_validate()
+        self.assertEqual(claim.state, "ready")
+        self.assertEqual(claim.invoice_id.amount_total, 300.0)
+
+    def test_patient_control_number_rules(self):
+        claim = self.make_claim()
+        with self.assertRaises(ValidationError):
+            claim.patient_control_number = "BAD*NUMBER"
+        with self.assertRaises(ValidationError):
+            claim.patient_control_number = "X" * 21
+        self.assertTrue(re.match(r"^CLM\d{8}$", claim.patient_control_number))
+
+    def test_coverage_of_another_patient_refused(self):
+        claim = self.make_claim()
+        other = self._make_patient("Other Patient")
+        other_coverage = self._make_coverage(other)
+        with self.assertRaises(ValidationError):
+            claim.coverage_id = other_coverage

@@ -1,0 +1,179 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class MedicalCopayRegister(models.TransientModel):
+    """Collect a copay at the visit: a patient invoice for it and its payment, reconciled.
+
+    A copay is a prepayment of the patient's share: the claim still bills the payer the gross charge, so
+    the copay is credited to the Copays Received account until the remittance states what it settles.
+    """
+
+    _name = "medical.copay.register"
+    _description = "Collect Copay"
+    _check_company_auto = True
+
+    encounter_id = fields.Many2one("medical.encounter", required=True, readonly=True)
+    company_id = fields.Many2one(related="encounter_id.company_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    patient_id = fields.Many2one(related="encounter_id.patient_id")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Paid By",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        required=True,
+        help="Who is invoiced and pays: the patient's guarantor.",
+    )
+    amount = fields.Monetary(compute="_compute_amount", store=True, readonly=False, required=True)
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Payment Journal",
+        required=True,
+        check_company=True,
+        domain="[('type', 'in', ('cash', 'bank'))]",
+        compute="_compute_journal_id",
+        store=True,
+        readonly=False,
+    )
+    payment_method_line_id = fields.Many2one(
+        "account.payment.method.line",
+        string="Payment Method",
+        compute="_compute_payment_method_line_id",
+        store=True,
+        readonly=False,
+        domain="[('journal_id', '=', journal_id), ('payment_type', '=', 'inbound')]",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    memo = fields.Char()
+
+    @api.depends("patient_id")
+    def _compute_partner_id(self):
+        for wizard in self:
+            wizard.partner_id = wizard.patient_id.guarantor_id or wizard.patient_id
+
+    @api.depends("encounter_id")
+    def _compute_amount(self):
+        for wizard in self:
+            coverages = wizard.encounter_id._get_primary_coverages()
+            coverage = coverages.get(wizard.encounter_id.id)
+            wizard.amount = coverage.copay_amount if coverage else 0.0
+
+    @api.depends("company_id")
+    def _compute_journal_id(self):
+        for wizard in self:
+            wizard.journal_id = self.env["account.journal"].search(
+                [
+                    *self.env["account.journal"]._check_company_domain(wizard.company_id),
+                    ("type", "=", "cash"),
+                ],
+                limit=1,
+            ) or self.env["account.journal"].search(
+                [
+                    *self.env["account.journal"]._check_company_domain(wizard.company_id),
+                    ("type", "=", "bank"),
+                ],
+                limit=1,
+            )
+
+    @api.depends("journal_id")
+    def _compute_payment_method_line_id(self):
+        for wizard in self:
+            wizard.payment_method_line_id = wizard.journal_id.inbound_payment_method_line_ids[:1]
+
+    def action_confirm(self):
+        """Post the copay invoice and its payment, reconcile them; returns the invoice."""
+        self.ensure_one()
+        if self.currency_id.compare_amounts(self.amount, 0) <= 0:
+            raise UserError(_("Enter the copay amount collected."))
+        if self.encounter_id.state == "cancel":
+            raise UserError(_("The encounter is cancelled."))
+        company = self.company_id
+        company._medical_check_accounting()
+        invoice = self._create_invoice()
+        payment = self._create_payment(invoice)
+        receivable = company.medical_patient_receivable_account_id
+        (invoice.line_ids + payment.move_id.line_ids).filtered(
+            lambda ln: ln.account_id == receivable and not ln.reconciled
+        ).reconcile()
+        self.encounter_id.message_post(
+            body=_("Copay of %(amount)s collected (%(invoice)s).", amount=self.amount, invoice=invoice.name)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": invoice.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def _create_invoice(self):
+        company = self.company_id
+        encounter = self.encounter_id
+        invoice = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "journal_id": company.medical_patient_journal_id.id,
+                    "partner_id": self.partner_id.id,
+                    "invoice_date": self.date,
+                    "date": self.date,
+                    "ref": self.memo or encounter.name,
+                    "invoice_origin": encounter.name,
+                    "medical_encounter_id": encounter.id,
+                    "medical_receivable_account_id": company.medical_patient_receivable_account_id.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": _(
+                                    "Copay, visit %(visit)s of %(date)s",
+                                    visit=encounter.name,
+                                    date=encounter.date_service,
+                                ),
+                                "account_id": company.medical_copay_account_id.id,
+                                "quantity": 1.0,
+                                "price_unit": self.amount,
+                                "tax_ids": [Command.set([])],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        return invoice
+
+    def _create_payment(self, invoice):
+        company = self.company_id
+        method_line = self.payment_method_line_id or self.journal_id.inbound_payment_method_line_ids[:1]
+        if not method_line:
+            raise UserError(_("The journal %s has no incoming payment method.", self.journal_id.name))
+        # Without an outstanding account the payment would wait for the bank reconciliation; money taken
+        # at the desk goes straight to the journal's cash account.
+        outstanding = method_line.payment_account_id or self.journal_id.default_account_id
+        payment = (
+            self.env["account.payment"]
+            .with_company(company)
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": self.partner_id.id,
+                    "company_id": company.id,
+                    "amount": self.amount,
+                    "currency_id": self.currency_id.id,
+                    "date": self.date,
+                    "journal_id": self.journal_id.id,
+                    "payment_method_line_id": method_line.id,
+                    "outstanding_account_id": outstanding.id,
+                    "destination_account_id": company.medical_patient_receivable_account_id.id,
+                    "memo": invoice.name,
+                }
+            )
+        )
+        payment.action_post()
+        return payment
