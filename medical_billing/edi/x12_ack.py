@@ -1,0 +1,677 @@
+"""Acknowledgement parsers: 999 (005010X231A1) and 277CA (005010X214).
+
+Pure Python: no Odoo import. Anything that is not a well-formed acknowledgement of the expected
+kind raises :class:`X12Error` naming the segment and its position in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .x12_common import (
+    InterchangeInfo,
+    Segment,
+    TransactionSet,
+    parse_date,
+    parse_decimal,
+    parse_period,
+    read_interchange,
+)
+
+__all__ = [
+    "ACCEPTED_CATEGORIES",
+    "REJECTED_CATEGORIES",
+    "Ack277CA",
+    "Ack999",
+    "ClaimStatus",
+    "ElementError",
+    "FunctionalGroupAck",
+    "LineStatus",
+    "ProviderStatus",
+    "ReceiverStatus",
+    "SegmentError",
+    "StatusInfo",
+    "TransactionSetAck",
+    "parse_277ca",
+    "parse_999",
+]
+
+_frozen = dataclass(frozen=True, slots=True, kw_only=True)
+
+# Claim status category codes (external code list 507) as a 277CA uses them.
+ACCEPTED_CATEGORIES = frozenset({"A0", "A1", "A2", "A5"})  # forwarded, received, accepted, split
+REJECTED_CATEGORIES = frozenset({"A3", "A4", "A6", "A7", "A8"})  # returned, not found, rejected
+
+_IK5_CODES = frozenset("AEMRWX")
+_AK9_CODES = frozenset("AEMPRWX")
+
+
+# --------------------------------------------------------------------------------------------
+# 999
+# --------------------------------------------------------------------------------------------
+
+
+@_frozen
+class ElementError:
+    """IK4: an element in error (``position`` is IK401-1)."""
+
+    position: int
+    component: int | None
+    repetition: int | None
+    reference: str  # data element reference number
+    code: str  # IK403 implementation data element syntax error code
+    bad_value: str  # IK404 copy of the bad data (may hold patient data)
+
+
+@_frozen
+class SegmentError:
+    """IK3: a segment in error (``position`` counts from the ST of the acknowledged set)."""
+
+    segment_id: str
+    position: int
+    loop_id: str
+    code: str  # IK304 implementation segment syntax error code
+    element_errors: tuple[ElementError, ...] = ()
+
+
+@_frozen
+class TransactionSetAck:
+    """AK2 .. IK5: the outcome for one acknowledged transaction set."""
+
+    set_id: str
+    control_number: str
+    version: str
+    status: str  # A accepted, E accepted with errors, R rejected, M / W / X rejected
+    error_codes: tuple[str, ...] = ()
+    segment_errors: tuple[SegmentError, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        """True for A and E (accepted, possibly with errors noted)."""
+        return self.status in ("A", "E")
+
+
+@_frozen
+class FunctionalGroupAck:
+    """One 999 transaction set: AK1 .. AK9 for one acknowledged functional group."""
+
+    ack_control_number: str  # ST02 of the 999
+    functional_id: str  # AK101, HC for 837
+    group_control_number: str  # AK102 = GS06 of the acknowledged file
+    version: str  # AK103
+    status: str  # AK901: A, E, P partially accepted, R, M, W, X
+    included: int
+    received: int
+    accepted_count: int
+    error_codes: tuple[str, ...] = ()
+    transaction_sets: tuple[TransactionSetAck, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        """True when the whole group was accepted (A or E)."""
+        return self.status in ("A", "E")
+
+
+@_frozen
+class Ack999:
+    """A parsed 999 file."""
+
+    interchange: InterchangeInfo
+    groups: tuple[FunctionalGroupAck, ...]
+
+    def find(self, group_control_number: str, control_number: str) -> TransactionSetAck | None:
+        """The outcome for one sent transaction set (GS06, ST02), if the 999 lists it."""
+        for group in self.groups:
+            if group.group_control_number.lstrip("0") == str(group_control_number).lstrip("0"):
+                for ts in group.transaction_sets:
+                    if ts.control_number == control_number:
+                        return ts
+        return None
+
+
+def _optional_int(seg: Segment, value: str, name: str) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit():
+        raise seg.error(f"{name} must be a number")
+    return int(value)
+
+
+def _codes(seg: Segment, first: int, last: int) -> tuple[str, ...]:
+    return tuple(seg[i] for i in range(first, last + 1) if seg[i])
+
+
+def _parse_999_set(ts: TransactionSet) -> FunctionalGroupAck:
+    segments = ts.segments
+    if not segments or segments[0].id != "AK1":
+        raise (segments[0] if segments else ts.se).error("AK1 functional group header expected")
+    ak1 = segments[0]
+    if not ak1[1] or not ak1[2]:
+        raise ak1.error("AK101 and AK102 are required")
+    done: list[TransactionSetAck] = []
+    ak2: Segment | None = None
+    seg_errors: list[SegmentError] = []
+    ik3: Segment | None = None
+    ele_errors: list[ElementError] = []
+    ak9: Segment | None = None
+
+    def close_ik3() -> None:
+        nonlocal ik3, ele_errors
+        if ik3 is not None:
+            seg_errors.append(
+                SegmentError(
+                    segment_id=ik3[1],
+                    position=ik3.integer(2, "segment position in transaction set"),
+                    loop_id=ik3[3],
+                    code=ik3[4],
+                    element_errors=tuple(ele_errors),
+                )
+            )
+        ik3, ele_errors = None, []
+
+    for seg in segments[1:]:
+        if ak9 is not None:
+            raise seg.error("segment after the AK9 group trailer")
+        if seg.id == "AK2":
+            if ak2 is not None:
+                raise seg.error("AK2 before the IK5 of the previous transaction set")
+            if not seg[1] or not seg[2]:
+                raise seg.error("AK201 and AK202 are required")
+            ak2 = seg
+        elif seg.id == "IK3":
+            if ak2 is None:
+                raise seg.error("IK3 outside an AK2 transaction set response")
+            close_ik3()
+            if not seg[1]:
+                raise seg.error("IK301 segment id is required")
+            seg.integer(2, "segment position in transaction set")
+            ik3 = seg
+        elif seg.id == "IK4":
+            if ik3 is None:
+                raise seg.error("IK4 outside an IK3 segment error")
+            parts = seg.components(1)
+            if not parts or not parts[0].isdigit():
+                raise seg.error("IK401 element position must be a number")
+            ele_errors.append(
+                ElementError(
+                    position=int(parts[0]),
+                    component=_optional_int(seg, parts[1] if len(parts) > 1 else "", "IK401-2"),
+                    repetition=_optional_int(seg, parts[2] if len(parts) > 2 else "", "IK401-3"),
+                    reference=seg[2],
+                    code=seg[3],
+                    bad_value=seg[4],
+                )
+            )
+        elif seg.id == "CTX":
+            if ak2 is None:
+                raise seg.error("CTX outside an AK2 transaction set response")
+        elif seg.id == "IK5":
+            if ak2 is None:
+                raise seg.error("IK5 without its AK2")
+            if seg[1] not in _IK5_CODES:
+                raise seg.error("IK501 must be A, E, M, R, W or X")
+            close_ik3()
+            done.append(
+                TransactionSetAck(
+                    set_id=ak2[1],
+                    control_number=ak2[2],
+                    version=ak2[3],
+                    status=seg[1],
+                    error_codes=_codes(seg, 2, 6),
+                    segment_errors=tuple(seg_errors),
+                )
+            )
+            ak2, seg_errors = None, []
+        elif seg.id == "AK9":
+            if ak2 is not None:
+                raise seg.error("AK9 before the IK5 of the last transaction set")
+            if seg[1] not in _AK9_CODES:
+                raise seg.error("AK901 must be A, E, M, P, R, W or X")
+            ak9 = seg
+        else:
+            raise seg.error("segment not allowed in a 999 acknowledgement")
+    if ak9 is None:
+        if ak2 is not None:
+            raise ts.se.error("the last AK2 transaction set response has no IK5")
+        raise ts.se.error("the 999 has no AK9 group trailer")
+    return FunctionalGroupAck(
+        ack_control_number=ts.control_number,
+        functional_id=ak1[1],
+        group_control_number=ak1[2],
+        version=ak1[3],
+        status=ak9[1],
+        included=ak9.integer(2, "number of transaction sets included"),
+        received=ak9.integer(3, "number of received transaction sets"),
+        accepted_count=ak9.integer(4, "number of accepted transaction sets"),
+        error_codes=_codes(ak9, 5, 9),
+        transaction_sets=tuple(done),
+    )
+
+
+def parse_999(data: str | bytes) -> Ack999:
+    """Parse a 999 implementation acknowledgement (one FunctionalGroupAck per 999 ST)."""
+    info, sets = read_interchange(
+        data,
+        functional_id="FA",
+        set_id="999",
+        versions=("005010X231",),
+        kind="999 acknowledgement",
+    )
+    return Ack999(interchange=info, groups=tuple(_parse_999_set(ts) for ts in sets))
+
+
+# --------------------------------------------------------------------------------------------
+# 277CA
+# --------------------------------------------------------------------------------------------
+
+
+@_frozen
+class StatusInfo:
+    """One STC status composite (STC01, STC10 or STC11) with the segment's shared values."""
+
+    category: str  # A1, A2, A3, A6, A7, A8 ...
+    code: str  # claim status code (code list 508)
+    entity: str  # entity identifier code, e.g. 85 billing provider, IL subscriber
+    effective_date: date | None
+    action: str  # STC03: WQ accepted, U rejected
+    amount: Decimal | None  # STC04: total claim (or line) charge
+    message: str = ""  # STC12 free-form text
+
+    @property
+    def accepted(self) -> bool:
+        """True for an acceptance category (A0, A1, A2, A5)."""
+        return self.category in ACCEPTED_CATEGORIES
+
+    @property
+    def rejected(self) -> bool:
+        """True for a rejection category (A3, A4, A6, A7, A8)."""
+        return self.category in REJECTED_CATEGORIES
+
+
+@_frozen
+class LineStatus:
+    """Loop 2220D: a service line's status."""
+
+    procedure_qualifier: str
+    procedure_code: str
+    modifiers: tuple[str, ...]
+    charge: Decimal | None
+    units: Decimal | None
+    control_number: str  # REF*FJ = the 837 REF*6R
+    statuses: tuple[StatusInfo, ...]
+    service_date_from: date | None = None
+    service_date_to: date | None = None
+
+
+@_frozen
+class ClaimStatus:
+    """Loop 2200D: one claim's acceptance or rejection."""
+
+    patient_control_number: str  # TRN02 = 837 CLM01
+    statuses: tuple[StatusInfo, ...]
+    payer_claim_control_number: str = ""  # REF*1K
+    clearinghouse_trace_number: str = ""  # REF*D9
+    bill_type: str = ""  # REF*BLT (institutional only)
+    patient_account_number: str = ""  # REF*EJ, sent by some payers
+    medical_record_number: str = ""  # REF*EA, sent by some payers
+    service_date_from: date | None = None
+    service_date_to: date | None = None
+    patient_last_name: str = ""
+    patient_first_name: str = ""
+    member_id: str = ""
+    billing_provider_id: str = ""  # 2100C NM109, usually the NPI
+    billing_provider_name: str = ""
+    payer_name: str = ""
+    payer_id: str = ""
+    receipt_date: date | None = None  # 2200A DTP*050
+    process_date: date | None = None  # 2200A DTP*009
+    lines: tuple[LineStatus, ...] = ()
+    position: int = 0  # segment number of the TRN in the file
+
+    @property
+    def rejected(self) -> bool:
+        """True when any status carries a rejection category."""
+        return any(s.rejected for s in self.statuses)
+
+    @property
+    def accepted(self) -> bool:
+        """True when a status accepts the claim and none rejects it."""
+        return not self.rejected and any(s.accepted for s in self.statuses)
+
+    @property
+    def total_charge(self) -> Decimal | None:
+        """The charge echoed in STC04."""
+        return next((s.amount for s in self.statuses if s.amount is not None), None)
+
+
+@_frozen
+class ProviderStatus:
+    """Loop 2000C: billing provider level status and totals."""
+
+    name: str
+    id_qualifier: str
+    provider_id: str
+    trace_number: str
+    statuses: tuple[StatusInfo, ...]
+    accepted_count: int | None = None
+    rejected_count: int | None = None
+    accepted_amount: Decimal | None = None
+    rejected_amount: Decimal | None = None
+
+
+@_frozen
+class ReceiverStatus:
+    """Loops 2000A/2000B: who reports (payer or clearinghouse), to whom, and file totals."""
+
+    source_name: str
+    source_id: str
+    source_trace_number: str
+    receipt_date: date | None
+    process_date: date | None
+    receiver_name: str
+    receiver_id: str
+    trace_number: str  # 2200B TRN02: often the batch id (BHT03) of the 837
+    statuses: tuple[StatusInfo, ...]
+    accepted_count: int | None = None
+    rejected_count: int | None = None
+    accepted_amount: Decimal | None = None
+    rejected_amount: Decimal | None = None
+
+
+@_frozen
+class Ack277CA:
+    """A parsed 277CA file, flattened: summaries, providers and claims in file order."""
+
+    interchange: InterchangeInfo
+    control_numbers: tuple[str, ...]  # ST02 of each 277
+    receivers: tuple[ReceiverStatus, ...]
+    providers: tuple[ProviderStatus, ...]
+    claims: tuple[ClaimStatus, ...]
+
+
+def _stc(seg: Segment) -> list[StatusInfo]:
+    effective = parse_date(seg, 2, "status effective date")
+    amount = parse_decimal(seg, 4, "total charge")
+    out = []
+    for index in (1, 10, 11):
+        parts = seg.components(index)
+        if not parts:
+            if index == 1:
+                raise seg.error("STC01 claim status is required")
+            continue
+        if not parts[0]:
+            raise seg.error(f"STC{index:02d} has no status category code")
+        parts += ["", ""]
+        out.append(
+            StatusInfo(
+                category=parts[0],
+                code=parts[1],
+                entity=parts[2],
+                effective_date=effective,
+                action=seg[3],
+                amount=amount,
+                message=seg[12],
+            )
+        )
+    return out
+
+
+class _Builder:
+    """Mutable state while walking one 277CA transaction set."""
+
+    def __init__(self) -> None:
+        self.receivers: list[ReceiverStatus] = []
+        self.providers: list[ProviderStatus] = []
+        self.claims: list[ClaimStatus] = []
+        self.source: dict = {}
+        self.receiver: dict | None = None
+        self.provider: dict | None = None
+        self.patient: dict = {}
+        self.claim: dict | None = None
+        self.line: dict | None = None
+
+    # Each level is a dict until closed; closing a level closes the levels below it.
+    def close_line(self) -> None:
+        if self.line is not None:
+            line, self.line = self.line, None
+            if not line["statuses"]:
+                raise line["seg"].error("the service line has no STC status")
+            del line["seg"]
+            self.claim["lines"].append(LineStatus(**line))
+
+    def close_claim(self) -> None:
+        self.close_line()
+        if self.claim is not None:
+            claim, self.claim = self.claim, None
+            if not claim["statuses"]:
+                raise claim.pop("seg").error("the claim has no STC status")
+            claim.pop("seg")
+            claim["statuses"] = tuple(claim["statuses"])
+            claim["lines"] = tuple(claim["lines"])
+            self.claims.append(ClaimStatus(**claim))
+
+    def close_provider(self) -> None:
+        self.close_claim()
+        if self.provider is not None:
+            provider, self.provider = self.provider, None
+            provider["statuses"] = tuple(provider["statuses"])
+            self.providers.append(ProviderStatus(**provider))
+
+    def close_receiver(self) -> None:
+        self.close_provider()
+        if self.receiver is not None:
+            receiver, self.receiver = self.receiver, None
+            seg = receiver.pop("seg")
+            if not receiver["statuses"]:
+                raise seg.error("the information receiver level has no STC status")
+            receiver["statuses"] = tuple(receiver["statuses"])
+            self.receivers.append(ReceiverStatus(**receiver))
+
+
+_CLAIM_REFS = {
+    "1K": "payer_claim_control_number",
+    "D9": "clearinghouse_trace_number",
+    "BLT": "bill_type",
+    "EJ": "patient_account_number",
+    "EA": "medical_record_number",
+}
+
+
+def _quantity(seg: Segment) -> int:
+    value = parse_decimal(seg, 2, "quantity")
+    if value is None or value != value.to_integral_value() or value < 0:
+        raise seg.error("QTY02 must be a whole number")
+    return int(value)
+
+
+def _parse_277_set(ts: TransactionSet, b: _Builder) -> None:
+    segments = ts.segments
+    if not segments or segments[0].id != "BHT":
+        raise (segments[0] if segments else ts.se).error("BHT expected after ST")
+    bht = segments[0]
+    if bht[1] != "0085" or bht[2] != "08":
+        raise bht.error("BHT01/BHT02 are not 0085/08: not a claim acknowledgement")
+    levels: dict[str, str] = {}
+    level = ""
+    parent_levels = {"20": "", "21": "20", "19": "21", "PT": "19"}
+    for seg in segments[1:]:
+        sid = seg.id
+        if sid == "HL":
+            code = seg[3]
+            if code not in parent_levels:
+                raise seg.error("HL03 must be 20, 21, 19 or PT")
+            if seg[1] != str(len(levels) + 1):
+                raise seg.error("HL01 numbers are not sequential")
+            expected_parent = parent_levels[code]
+            if (levels.get(seg[2], "") if seg[2] else "") != expected_parent:
+                raise seg.error("HL02 does not point at the parent level")
+            levels[seg[1]] = code
+            level = code
+            if code == "20":
+                b.close_receiver()
+                b.source = {
+                    "source_name": "",
+                    "source_id": "",
+                    "source_trace_number": "",
+                    "receipt_date": None,
+                    "process_date": None,
+                }
+            elif code == "21":
+                b.close_receiver()
+                b.receiver = {
+                    **b.source,
+                    "seg": seg,
+                    "receiver_name": "",
+                    "receiver_id": "",
+                    "trace_number": "",
+                    "statuses": [],
+                }
+            elif code == "19":
+                b.close_provider()
+                b.provider = {
+                    "name": "",
+                    "id_qualifier": "",
+                    "provider_id": "",
+                    "trace_number": "",
+                    "statuses": [],
+                }
+            else:
+                b.close_claim()
+                b.patient = {"patient_last_name": "", "patient_first_name": "", "member_id": ""}
+            continue
+        if not level:
+            raise seg.error("segment before the first HL")
+        if sid == "NM1":
+            if level == "20":
+                b.source.update(source_name=seg[3], source_id=seg[9])
+            elif level == "21":
+                b.receiver.update(receiver_name=seg[3], receiver_id=seg[9])
+            elif level == "19":
+                name = " ".join(x for x in (seg[4], seg[3]) if x) if seg[2] == "1" else seg[3]
+                b.provider.update(name=name, id_qualifier=seg[8], provider_id=seg[9])
+            else:
+                b.patient = {
+                    "patient_last_name": seg[3],
+                    "patient_first_name": seg[4],
+                    "member_id": seg[9],
+                }
+        elif sid == "TRN":
+            if not seg[2]:
+                raise seg.error("TRN02 trace number is required")
+            if level == "20":
+                b.source["source_trace_number"] = seg[2]
+            elif level == "21":
+                b.receiver["trace_number"] = seg[2]
+            elif level == "19":
+                b.provider["trace_number"] = seg[2]
+            else:
+                b.close_claim()
+                b.claim = {
+                    **b.patient,
+                    "seg": seg,
+                    "position": seg.position,
+                    "patient_control_number": seg[2],
+                    "statuses": [],
+                    "lines": [],
+                    "billing_provider_id": b.provider["provider_id"],
+                    "billing_provider_name": b.provider["name"],
+                    "payer_name": b.source["source_name"],
+                    "payer_id": b.source["source_id"],
+                    "receipt_date": b.source["receipt_date"],
+                    "process_date": b.source["process_date"],
+                }
+        elif sid == "STC":
+            target = b.line or b.claim or (b.provider if level == "19" else None)
+            if target is None and level == "21":
+                target = b.receiver
+            if target is None:
+                raise seg.error("STC outside a receiver, provider, claim or line level")
+            target["statuses"].extend(_stc(seg))
+        elif sid == "DTP":
+            if level == "20":
+                day = parse_date(seg, 3, "date")
+                if seg[1] == "050":
+                    b.source["receipt_date"] = day
+                elif seg[1] == "009":
+                    b.source["process_date"] = day
+                else:
+                    raise seg.error("DTP01 must be 050 or 009 at the information source level")
+            elif seg[1] == "472" and (b.line or b.claim):
+                start, end = parse_period(seg, 2, "service date")
+                target = b.line or b.claim
+                target["service_date_from"], target["service_date_to"] = start, end
+            else:
+                raise seg.error("unexpected date in a 277CA")
+        elif sid == "QTY":
+            target = b.provider if level == "19" else b.receiver if level == "21" else None
+            if target is None:
+                raise seg.error("QTY outside a receiver or provider level")
+            if seg[1] in ("90", "QA"):
+                target["accepted_count"] = _quantity(seg)
+            elif seg[1] in ("AA", "QC"):
+                target["rejected_count"] = _quantity(seg)
+            else:
+                raise seg.error("QTY01 must be 90, AA, QA or QC")
+        elif sid == "AMT":
+            target = b.provider if level == "19" else b.receiver if level == "21" else None
+            if target is None:
+                raise seg.error("AMT outside a receiver or provider level")
+            if seg[1] == "YU":
+                target["accepted_amount"] = parse_decimal(seg, 2, "amount")
+            elif seg[1] == "YY":
+                target["rejected_amount"] = parse_decimal(seg, 2, "amount")
+            else:
+                raise seg.error("AMT01 must be YU or YY")
+        elif sid == "REF":
+            if b.line is not None:
+                if seg[1] == "FJ":
+                    b.line["control_number"] = seg[2]
+            elif b.claim is not None:
+                field = _CLAIM_REFS.get(seg[1])
+                if field:
+                    b.claim[field] = seg[2]
+            elif level != "19":
+                raise seg.error("REF outside a provider, claim or line level")
+        elif sid == "SVC":
+            if b.claim is None:
+                raise seg.error("SVC service line outside a claim")
+            b.close_line()
+            parts = seg.components(1)
+            if len(parts) < 2:
+                raise seg.error("SVC01 must hold a qualifier and a procedure code")
+            b.line = {
+                "seg": seg,
+                "procedure_qualifier": parts[0],
+                "procedure_code": parts[1],
+                "modifiers": tuple(m for m in parts[2:6] if m),
+                "charge": parse_decimal(seg, 2, "line charge"),
+                "units": parse_decimal(seg, 7, "units"),
+                "control_number": "",
+                "statuses": [],
+            }
+        else:
+            raise seg.error("segment not allowed in a 277CA")
+    b.close_receiver()
+
+
+def parse_277ca(data: str | bytes) -> Ack277CA:
+    """Parse a 277CA claim acknowledgement into per-claim statuses."""
+    info, sets = read_interchange(
+        data,
+        functional_id="HN",
+        set_id="277",
+        versions=("005010X214",),
+        kind="277CA claim acknowledgement",
+    )
+    builder = _Builder()
+    for ts in sets:
+        _parse_277_set(ts, builder)
+    return Ack277CA(
+        interchange=info,
+        control_numbers=tuple(ts.control_number for ts in sets),
+        receivers=tuple(builder.receivers),
+        providers=tuple(builder.providers),
+        claims=tuple(builder.claims),
+    )
