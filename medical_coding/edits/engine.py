@@ -180,7 +180,7 @@ def ptp_pairs(encounters):
     """The ordered code pairs the PTP edit must look up: every two distinct procedure codes billed for one
     patient on one date of service. Returns a set of (column 1, column 2) tuples."""
     pairs = set()
-    for group in _date_of_service_groups(encounters).values():
+    for group in _date_of_service_groups(encounters):
         codes = {line.code.code for enc in group for line in enc.procedures}
         pairs.update((a, b) for a in codes for b in codes if a != b)
     return pairs
@@ -200,7 +200,7 @@ def check(encounters, ptp=None, mue=None):
     for enc in encounters:
         if enc.check:
             findings.extend(_check_encounter(enc))
-    for group in _date_of_service_groups(encounters).values():
+    for group in _date_of_service_groups(encounters):
         if any(enc.check for enc in group):
             findings.extend(_check_ptp(group, ptp))
             findings.extend(_check_mue(group, mue))
@@ -208,10 +208,11 @@ def check(encounters, ptp=None, mue=None):
 
 
 def _date_of_service_groups(encounters):
+    """The encounters grouped by patient and date of service (a list of lists)."""
     groups = defaultdict(list)
     for enc in encounters:
         groups[(enc.patient, enc.date_service)].append(enc)
-    return groups
+    return list(groups.values())
 
 
 def _check_encounter(enc):

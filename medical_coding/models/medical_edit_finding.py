@@ -12,13 +12,14 @@ class MedicalEditFinding(models.Model):
     _name = "medical.edit.finding"
     _description = "Coding Edit Finding"
     _order = "encounter_id, severity, id"
-    _check_company_auto = True
     _rec_name = "edit_code"
 
-    encounter_id = fields.Many2one(
-        "medical.encounter", required=True, index=True, ondelete="cascade", check_company=True
+    encounter_id = fields.Many2one("medical.encounter", required=True, index=True, ondelete="cascade")
+    # Company, provider and date of service are copied from the encounter when the check runs (a finding is
+    # a snapshot of one check, replaced by the next one): no related-field recomputation on large batches.
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
     )
-    company_id = fields.Many2one(related="encounter_id.company_id", store=True, index=True)
     edit_code = fields.Selection(
         selection=[(code, title) for code, (title, _severity) in engine.EDITS.items()],
         string="Edit",
@@ -39,8 +40,8 @@ class MedicalEditFinding(models.Model):
     coder_id = fields.Many2one(
         "res.users", string="Checked By", default=lambda self: self.env.user, index=True
     )
-    provider_id = fields.Many2one(related="encounter_id.provider_id", store=True, string="Provider")
-    date_service = fields.Date(related="encounter_id.date_service", store=True)
+    provider_id = fields.Many2one("res.partner", string="Provider", readonly=True, index="btree_not_null")
+    date_service = fields.Date(string="Date of Service", readonly=True)
 
     @api.depends("procedure_id", "diagnosis_id")
     def _compute_line_label(self):

@@ -34,7 +34,7 @@ class MedicalEncounterDiagnosis(models.Model):
     def _compute_finding_counts(self):
         self._set_finding_counts()
 
-    @api.depends("sequence", "encounter_id.diagnosis_ids")
+    @api.depends("sequence", "encounter_id.diagnosis_ids.sequence")
     def _compute_letter(self):
         for line in self:
             siblings = line.encounter_id.diagnosis_ids.sorted(lambda d: d.sequence)

@@ -47,12 +47,9 @@ class EncounterLineMixin(models.AbstractModel):
 
     _name = "medical.encounter.line.mixin"
     _description = "Encounter Coding Line"
-    _check_company_auto = True
     _summary_field = None
 
-    encounter_id = fields.Many2one(
-        "medical.encounter", required=True, index=True, ondelete="cascade", check_company=True
-    )
+    encounter_id = fields.Many2one("medical.encounter", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="encounter_id.company_id", store=True, index=True)
 
     def _set_finding_counts(self):
@@ -62,7 +59,8 @@ class EncounterLineMixin(models.AbstractModel):
             severities = line.finding_ids.mapped("severity")
             line.error_count = severities.count("error")
             line.warning_count = severities.count("warning")
-            line.finding_badge = "; ".join(line.finding_ids.mapped(lambda f: f._edit_title())) or False
+            titles = dict.fromkeys(engine.EDITS[code][0] for code in line.finding_ids.mapped("edit_code"))
+            line.finding_badge = "; ".join(titles) or False
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -141,13 +139,11 @@ class MedicalEncounterProcedure(models.Model):
     )
     units = fields.Float(default=1.0, digits=(12, 3), required=True)
     diagnosis_pointers = fields.Char(
-        string="Pointers", size=4, help="One to four diagnosis letters, the first the main one, e.g. 'AC'."
+        string="Pointers", help="One to four diagnosis letters, the first the main one, e.g. 'AC'."
     )
     currency_id = fields.Many2one(related="encounter_id.currency_id")
     charge_amount = fields.Monetary(string="Charge", currency_field="currency_id")
-    ndc_code = fields.Char(
-        string="NDC", size=13, help="National Drug Code of the drug given: 11 digits (5-4-2)."
-    )
+    ndc_code = fields.Char(string="NDC", help="National Drug Code of the drug given: 11 digits (5-4-2).")
     ndc_quantity = fields.Float(string="NDC Quantity", digits=(12, 3))
     ndc_unit = fields.Selection(NDC_UNITS, string="NDC Unit")
     finding_ids = fields.One2many("medical.edit.finding", "procedure_id", string="Findings")
@@ -184,7 +180,11 @@ class MedicalEncounterProcedure(models.Model):
     def _check_diagnosis_pointers(self):
         for line in self:
             pointers = line.diagnosis_pointers or ""
-            if any(p not in engine.LETTERS for p in pointers) or len(set(pointers)) != len(pointers):
+            if (
+                len(pointers) > 4
+                or any(p not in engine.LETTERS for p in pointers)
+                or len(set(pointers)) != len(pointers)
+            ):
                 raise ValidationError(
                     _(
                         "Diagnosis pointers are one to four different letters from A to L, like AC (got %s).",

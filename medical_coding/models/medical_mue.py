@@ -79,7 +79,7 @@ class MedicalMue(models.Model):
         )
         try:
             rows = 0
-            for part, (member, stream) in enumerate(open_sources(data, suffixes=(".csv",))):
+            for part, (member, stream) in enumerate(open_sources(self.env, data, suffixes=(".csv",))):
                 date_start = date_start or mue_file.effective_from_filename(member)
                 if not date_start:
                     raise UserError(
@@ -96,7 +96,7 @@ class MedicalMue(models.Model):
                         ((row[0], part, *row[1:]) for row in mue_file.parse(stream)),
                     )
                 except FileFormatError as error:
-                    raise file_error(filename, member, error) from None
+                    raise file_error(self.env, filename, member, error) from None
             cr.execute(
                 """
                 WITH src AS (

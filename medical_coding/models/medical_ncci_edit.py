@@ -11,13 +11,13 @@ from ..edits import engine, ncci_file
 COPY_CHUNK = 50000
 
 
-def open_sources(data, suffixes=(".txt", ".csv")):
+def open_sources(env, data, suffixes=(".txt", ".csv")):
     """The binary streams of an import: ``data`` is bytes, a binary file object or a path. A ZIP (CMS ships
     its files zipped) gives each of its members ending in ``suffixes``, in name order.
     Yields (member name or None, binary stream)."""
     if isinstance(data, (str, Path)):
         with open(data, "rb") as stream:
-            yield from open_sources(stream, suffixes)
+            yield from open_sources(env, stream, suffixes)
         return
     stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
     head = stream.read(4)
@@ -26,7 +26,7 @@ def open_sources(data, suffixes=(".txt", ".csv")):
         with zipfile.ZipFile(stream) as archive:
             names = sorted(n for n in archive.namelist() if n.lower().endswith(suffixes))
             if not names:
-                raise UserError(_("The ZIP file holds no %s file.", " or ".join(suffixes)))
+                raise UserError(env._("The ZIP file holds no %s file.", " or ".join(suffixes)))
             for name in names:
                 with archive.open(name) as member:
                     yield name, member
@@ -65,11 +65,11 @@ def copy_rows(cr, table, columns, rows):
     return count
 
 
-def file_error(filename, member, error):
+def file_error(env, filename, member, error):
     """UserError for a bad line: names the file (and ZIP member) and the line; nothing is written."""
-    where = member or filename or _("the file")
+    where = member or filename or env._("the file")
     return UserError(
-        _(
+        env._(
             "Line %(line)s of %(file)s: %(reason)s. Nothing was imported.",
             line=error.line,
             file=where,
@@ -163,7 +163,7 @@ class MedicalNcciEdit(models.Model):
         )
         try:
             rows = 0
-            for part, (member, stream) in enumerate(open_sources(data)):
+            for part, (member, stream) in enumerate(open_sources(self.env, data)):
                 try:
                     rows += copy_rows(
                         cr,
@@ -182,7 +182,7 @@ class MedicalNcciEdit(models.Model):
                         ((row[0], part, *row[1:]) for row in ncci_file.parse(stream)),
                     )
                 except ncci_file.FileFormatError as error:
-                    raise file_error(filename, member, error) from None
+                    raise file_error(self.env, filename, member, error) from None
                 release = release or ncci_file.release_from_filename(member)
             cr.execute(
                 """

@@ -14,11 +14,9 @@ class ResCompany(models.Model):
 
     _inherit = "res.company"
 
-    medical_billing_npi = fields.Char(string="Billing NPI", size=10)
-    medical_tax_id = fields.Char(
-        string="Tax ID (EIN)", size=10, help="Employer identification number, 9 digits."
-    )
-    medical_taxonomy_code = fields.Char(string="Billing Taxonomy", size=10)
+    medical_billing_npi = fields.Char(string="Billing NPI")
+    medical_tax_id = fields.Char(string="Tax ID (EIN)", help="Employer identification number, 9 digits.")
+    medical_taxonomy_code = fields.Char(string="Billing Taxonomy")
 
     @api.constrains("medical_billing_npi")
     def _check_medical_billing_npi(self):
@@ -42,5 +40,5 @@ class ResCompany(models.Model):
     @api.constrains("medical_taxonomy_code")
     def _check_medical_taxonomy_code(self):
         for company in self:
-            if error := check_taxonomy(company.medical_taxonomy_code):
+            if error := check_taxonomy(self.env, company.medical_taxonomy_code):
                 raise ValidationError(error)

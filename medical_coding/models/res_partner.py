@@ -9,10 +9,10 @@ TAXONOMY_RE = re.compile(r"^[0-9]{3}[0-9A-Z]{6}X$")
 PHI_GROUPS = "medical_coding.medical_coding_group_front_desk"
 
 
-def check_taxonomy(value):
+def check_taxonomy(env, value):
     """Error sentence for a NUCC provider taxonomy code (10 characters ending in X, e.g. 207Q00000X)."""
     if value and not TAXONOMY_RE.match(value):
-        return _(
+        return env._(
             "%(code)s is not a provider taxonomy code: 10 characters ending in X, like 207Q00000X.",
             code=value,
         )
@@ -53,12 +53,8 @@ class ResPartner(models.Model):
     # Provider and facility
     is_provider = fields.Boolean(string="Provider", index=True)
     is_facility = fields.Boolean(string="Facility", index=True)
-    npi = fields.Char(
-        string="NPI", size=10, index="btree_not_null", help="National Provider Identifier, 10 digits."
-    )
-    taxonomy_code = fields.Char(
-        size=10, help="NUCC provider taxonomy code, e.g. 207Q00000X (family medicine)."
-    )
+    npi = fields.Char(string="NPI", index="btree_not_null", help="National Provider Identifier, 10 digits.")
+    taxonomy_code = fields.Char(help="NUCC provider taxonomy code, e.g. 207Q00000X (family medicine).")
     default_place_of_service_id = fields.Many2one(
         "medical.code",
         string="Default Place of Service",
@@ -102,7 +98,7 @@ class ResPartner(models.Model):
     @api.constrains("taxonomy_code")
     def _check_taxonomy_code(self):
         for partner in self:
-            if error := check_taxonomy(partner.taxonomy_code):
+            if error := check_taxonomy(self.env, partner.taxonomy_code):
                 raise ValidationError(error)
 
     @api.constrains("is_patient", "company_id")
@@ -135,19 +131,20 @@ class ResPartner(models.Model):
     def _medical_missing_claim_data(self):
         """What this patient lacks for a claim, as a list of labels (no personal value in them)."""
         self.ensure_one()
-        partner = self.sudo()
-        labels = []
-        for fname, label in (
-            ("street", _("street")),
-            ("city", _("city")),
-            ("state_id", _("state")),
-            ("zip", _("ZIP code")),
-            ("birthdate", _("birth date")),
-            ("gender", _("administrative sex")),
-        ):
-            if not partner[fname]:
-                labels.append(label)
-        return labels
+        return list(self._medical_missing_claim_data_map()[self.id])
+
+    def _medical_missing_claim_data_map(self):
+        """``{partner id: (missing labels)}`` for all of ``self`` in one read."""
+        labels = {
+            "street": _("street"),
+            "city": _("city"),
+            "state_id": _("state"),
+            "zip": _("ZIP code"),
+            "birthdate": _("birth date"),
+            "gender": _("administrative sex"),
+        }
+        rows = self.sudo().read(list(labels), load=None)
+        return {row["id"]: tuple(label for fname, label in labels.items() if not row[fname]) for row in rows}
 
     def action_view_encounters(self):
         self.ensure_one()

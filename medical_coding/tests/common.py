@@ -80,7 +80,12 @@ class MedicalCodingCase(TransactionCase):
             }
         )
         cls.provider = cls.env["res.partner"].create(
-            {"name": "Dr Test Provider", "is_provider": True, "npi": "1234567893", "taxonomy_code": "207Q00000X"}
+            {
+                "name": "Dr Test Provider",
+                "is_provider": True,
+                "npi": "1234567893",
+                "taxonomy_code": "207Q00000X",
+            }
         )
         cls.facility = cls.env["res.partner"].create(
             {
@@ -97,7 +102,9 @@ class MedicalCodingCase(TransactionCase):
         )
         group = "medical_coding.medical_coding_group_"
         company_ctx = {"company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)]}
-        cls.user_front_desk = new_test_user(cls.env, "mc_front_desk", groups=group + "front_desk", **company_ctx)
+        cls.user_front_desk = new_test_user(
+            cls.env, "mc_front_desk", groups=group + "front_desk", **company_ctx
+        )
         cls.user_coder = new_test_user(cls.env, "mc_coder", groups=group + "coder", **company_ctx)
         cls.user_biller = new_test_user(cls.env, "mc_biller", groups=group + "biller", **company_ctx)
         cls.user_manager = new_test_user(cls.env, "mc_manager", groups=group + "manager", **company_ctx)
@@ -127,7 +134,8 @@ class MedicalCodingCase(TransactionCase):
             "provider_id": cls.provider.id,
             "facility_id": cls.facility.id,
             "diagnosis_ids": [
-                (0, 0, {"code_id": cls.codes[key].id, "sequence": index + 1}) for index, key in enumerate(diagnoses)
+                (0, 0, {"code_id": cls.codes[key].id, "sequence": index + 1})
+                for index, key in enumerate(diagnoses)
             ],
             "procedure_ids": line_commands,
         }

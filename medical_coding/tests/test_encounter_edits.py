@@ -69,7 +69,9 @@ class TestEncounterEdits(MedicalCodingCase):
         self.assertEqual(self.check(encounter), ["DX_NOT_ICD10CM"])
 
     def test_pointers_and_counts(self):
-        encounter = self.make_encounter(["dx_bronchitis"], [("cpt_99213", [], 1, False), ("cpt_36415", [], 1, "AC")])
+        encounter = self.make_encounter(
+            ["dx_bronchitis"], [("cpt_99213", [], 1, False), ("cpt_36415", [], 1, "AC")]
+        )
         self.assertEqual(self.check(encounter), ["PTR_INVALID", "PTR_MISSING"])
         by_code = {f.edit_code: f for f in encounter.finding_ids}
         self.assertEqual(by_code["PTR_MISSING"].procedure_id.code_id, self.codes["cpt_99213"])
@@ -79,7 +81,9 @@ class TestEncounterEdits(MedicalCodingCase):
 
     def test_more_than_12_diagnoses(self):
         Code = self.env["medical.code"]
-        many = [Code.create({"system": "icd10cm", "code": f"Z{n:04d}", "name": f"Test {n}"}) for n in range(13)]
+        many = [
+            Code.create({"system": "icd10cm", "code": f"Z{n:04d}", "name": f"Test {n}"}) for n in range(13)
+        ]
         encounter = self.make_encounter([], [("cpt_99213", [], 1, "A")])
         encounter.diagnosis_ids = [(0, 0, {"code_id": c.id, "sequence": i}) for i, c in enumerate(many)]
         self.assertEqual(self.check(encounter), ["DX_TOO_MANY"])
@@ -130,7 +134,9 @@ class TestEncounterEdits(MedicalCodingCase):
 
     def test_ncci_indicator_1_and_modifiers(self):
         self.add_ptp("20610", "99213", "1")
-        without = self.make_encounter(["dx_bronchitis"], [("cpt_20610", [], 1, "A"), ("cpt_99213", [], 1, "A")])
+        without = self.make_encounter(
+            ["dx_bronchitis"], [("cpt_20610", [], 1, "A"), ("cpt_99213", [], 1, "A")]
+        )
         self.assertEqual(self.check(without), ["NCCI_PTP"])
         for modifier in ("mod_25", "mod_59", "mod_xs", "mod_lt"):
             with self.subTest(modifier=modifier):
@@ -150,8 +156,12 @@ class TestEncounterEdits(MedicalCodingCase):
         self.add_ptp("20610", "96372", "9")
         encounter = self.make_encounter(
             ["dx_bronchitis"],
-            [("cpt_20610", [], 1, "A"), ("cpt_99213", [], 1, "A"), ("cpt_36415", [], 1, "A"),
-             ("cpt_96372", [], 1, "A")],
+            [
+                ("cpt_20610", [], 1, "A"),
+                ("cpt_99213", [], 1, "A"),
+                ("cpt_36415", [], 1, "A"),
+                ("cpt_96372", [], 1, "A"),
+            ],
         )
         self.assertEqual(self.check(encounter), [])
         self.add_ptp("20610", "36415", "0", date_start=date(2026, 3, 10))
@@ -163,7 +173,9 @@ class TestEncounterEdits(MedicalCodingCase):
         second = self.make_encounter(["dx_bronchitis"], [("cpt_96372", [], 1, "A")])
         self.assertEqual(self.check(second), ["NCCI_PTP"])
         self.assertEqual(first.state, "draft", "the other encounter of the day is context, not checked")
-        other_day = self.make_encounter(["dx_bronchitis"], [("cpt_96372", [], 1, "A")], date_service=date(2026, 3, 11))
+        other_day = self.make_encounter(
+            ["dx_bronchitis"], [("cpt_96372", [], 1, "A")], date_service=date(2026, 3, 11)
+        )
         self.assertEqual(self.check(other_day), [])
         first.action_cancel()
         self.assertEqual(self.check(second), [])
@@ -171,7 +183,9 @@ class TestEncounterEdits(MedicalCodingCase):
     def test_mue_per_line_and_per_day(self):
         self.add_mue("96372", 2, "1")
         self.add_mue("36415", 1, "3")
-        line_ok = self.make_encounter(["dx_bronchitis"], [("cpt_96372", [], 2, "A"), ("cpt_96372", ["mod_59"], 2, "A")])
+        line_ok = self.make_encounter(
+            ["dx_bronchitis"], [("cpt_96372", [], 2, "A"), ("cpt_96372", ["mod_59"], 2, "A")]
+        )
         self.assertEqual(self.check(line_ok), [])
         line_over = self.make_encounter(["dx_bronchitis"], [("cpt_96372", [], 3, "A")])
         self.assertEqual(self.check(line_over), ["MUE"])

@@ -1,0 +1,223 @@
+"""Benchmark of the coding edits: ``medical.encounter.action_check`` on 10,000 encounters.
+
+Each encounter has 3 diagnoses and 4 procedure lines; the NCCI PTP table holds 1,000,000 pairs and the MUE
+table 15,000 codes, all made with SQL ``generate_series``. The baseline is a plain ``search_read`` of the
+same encounters. Goal: at least 500 encounters checked per second.
+
+``run(env)`` is called by tools/bench/run.py on a throwaway database. Diagnosis codes U8000-U8999 and
+procedure codes B0000-B9999 (CPT system) are made up for the bench.
+"""
+
+import random
+import time
+
+from run import report
+
+ENCOUNTERS = 10_000
+PATIENTS = 3_000
+BENCH_CODES = 10_000  # procedure codes B0000..B9999
+PARTNERS_PER_CODE = 100  # 10,000 codes x 100 column-2 partners = 1,000,000 PTP pairs
+FILLER_MUE = 5_000
+DIAGNOSES = 1_000
+DAYS = 30
+
+
+def _setup(env):
+    cr = env.cr
+    company = env.company
+    uid = env.uid
+    # Procedure and diagnosis codes.
+    cr.execute(
+        """
+        INSERT INTO medical_code (code, display_code, name, system, billable, active, create_uid, create_date,
+                                  write_uid, write_date)
+        SELECT 'B' || lpad(n::text, 4, '0'), 'B' || lpad(n::text, 4, '0'), 'Bench procedure ' || n, 'cpt',
+               true, true, %(uid)s, now(), %(uid)s, now()
+          FROM generate_series(0, %(codes)s - 1) n
+        ON CONFLICT DO NOTHING
+        """,
+        {"uid": uid, "codes": BENCH_CODES},
+    )
+    cr.execute(
+        """
+        INSERT INTO medical_code (code, display_code, name, system, billable, active, create_uid, create_date,
+                                  write_uid, write_date)
+        SELECT 'U8' || lpad(n::text, 3, '0'), 'U8' || lpad(n::text, 3, '0'), 'Bench diagnosis ' || n,
+               'icd10cm', true, true, %(uid)s, now(), %(uid)s, now()
+          FROM generate_series(0, %(dx)s - 1) n
+        ON CONFLICT DO NOTHING
+        """,
+        {"uid": uid, "dx": DIAGNOSES},
+    )
+    cr.execute("SELECT code, id FROM medical_code WHERE system = 'cpt' AND code LIKE 'B____'")
+    procedure_ids = dict(cr.fetchall())
+    cr.execute("SELECT code, id FROM medical_code WHERE system = 'icd10cm' AND code LIKE 'U8___'")
+    diagnosis_ids = sorted(dict(cr.fetchall()).values())
+
+    # 1,000,000 NCCI PTP pairs: code i bundles codes i+97k (k = 1..100), indicators 0/1/9 mixed.
+    cr.execute(
+        """
+        INSERT INTO medical_ncci_edit (column1_code, column2_code, prior_1996, date_start, date_end,
+                                       modifier_indicator, rationale, release, create_uid, create_date,
+                                       write_uid, write_date)
+        SELECT 'B' || lpad(i::text, 4, '0'), 'B' || lpad(((i + 97 * k) %% %(codes)s)::text, 4, '0'), false,
+               DATE '2020-01-01', CASE WHEN (i + k) %% 10 = 0 THEN DATE '2025-12-31' END,
+               (ARRAY['0', '1', '1', '9'])[1 + (i + k) %% 4], 'Bench pair', 'bench', %(uid)s, now(),
+               %(uid)s, now()
+          FROM generate_series(0, %(codes)s - 1) i, generate_series(1, %(partners)s) k
+        ON CONFLICT DO NOTHING
+        """,
+        {"uid": uid, "codes": BENCH_CODES, "partners": PARTNERS_PER_CODE},
+    )
+    # A full MUE table: every bench code plus filler codes.
+    cr.execute(
+        """
+        INSERT INTO medical_mue (code, mue_value, adjudication_indicator, rationale, date_start,
+                                 create_uid, create_date, write_uid, write_date)
+        SELECT CASE WHEN n < %(codes)s THEN 'B' || lpad(n::text, 4, '0')
+                    ELSE 'C' || lpad((n - %(codes)s)::text, 4, '0') END,
+               1 + n %% 3, (1 + n %% 3)::text, 'Bench', DATE '2020-01-01', %(uid)s, now(), %(uid)s, now()
+          FROM generate_series(0, %(codes)s + %(filler)s - 1) n
+        ON CONFLICT DO NOTHING
+        """,
+        {"uid": uid, "codes": BENCH_CODES, "filler": FILLER_MUE},
+    )
+    cr.execute("ANALYZE medical_ncci_edit")
+    cr.execute("ANALYZE medical_mue")
+
+    quiet = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
+    state = env.ref("base.state_us_5")
+    patients = quiet["res.partner"].create(
+        [
+            {
+                "name": f"Bench Patient {n}",
+                "is_patient": True,
+                "birthdate": "1970-01-01",
+                "gender": "f",
+                "street": "1 Bench Street",
+                "city": "Sacramento",
+                "state_id": state.id,
+                "zip": "95814",
+                "company_id": company.id,
+            }
+            for n in range(PATIENTS)
+        ]
+    )
+    provider = quiet["res.partner"].create(
+        {"name": "Bench Provider", "is_provider": True, "npi": "1234567893"}
+    )
+    pos = quiet["medical.code"].search([("system", "=", "pos"), ("code", "=", "11")], limit=1) or quiet[
+        "medical.code"
+    ].create({"system": "pos", "code": "11", "name": "Office"})
+
+    # Encounters and their lines, by SQL (the ORM create is not what is measured).
+    rng = random.Random(42)
+    patient_ids = patients.ids
+    encounter_rows = [
+        (
+            f"BENCH/{n:05d}",
+            company.id,
+            rng.choice(patient_ids),
+            f"2026-03-{1 + rng.randrange(DAYS) % 28:02d}",
+            provider.id,
+            pos.id,
+        )
+        for n in range(ENCOUNTERS)
+    ]
+    cr.execute(
+        """
+        INSERT INTO medical_encounter (name, company_id, patient_id, date_service, provider_id,
+                                       place_of_service_id, state,
+                                       create_uid, create_date, write_uid, write_date)
+        SELECT name, company_id, patient_id, date_service::date, provider_id, pos_id, 'coded',
+               %s, now(), %s, now()
+          FROM unnest(%s::varchar[], %s::int[], %s::int[], %s::varchar[], %s::int[], %s::int[])
+               AS t(name, company_id, patient_id, date_service, provider_id, pos_id)
+        RETURNING id
+        """,
+        [uid, uid, *[list(col) for col in zip(*encounter_rows, strict=True)]],
+    )
+    encounter_ids = [row[0] for row in cr.fetchall()]
+    dx_rows = []
+    proc_rows = []
+    codes = list(procedure_ids.values())
+    for encounter_id in encounter_ids:
+        for seq, code_id in enumerate(rng.sample(diagnosis_ids, 3)):
+            dx_rows.append((encounter_id, company.id, seq, code_id))
+        base = rng.randrange(BENCH_CODES)
+        # one code near its NCCI partners now and then, the others anywhere
+        picks = [
+            base,
+            (base + 97 * rng.randint(1, 150)) % BENCH_CODES,
+            rng.randrange(BENCH_CODES),
+            rng.randrange(BENCH_CODES),
+        ]
+        for seq, index in enumerate(picks):
+            code_id = procedure_ids.get(f"B{index:04d}") or rng.choice(codes)
+            proc_rows.append(
+                (encounter_id, company.id, seq, code_id, rng.choice((1, 1, 1, 2)), "ABC"[: 1 + seq % 3])
+            )
+    cr.execute(
+        """
+        INSERT INTO medical_encounter_diagnosis (encounter_id, company_id, sequence, code_id,
+                                                 create_uid, create_date, write_uid, write_date)
+        SELECT e, c, s, d, %s, now(), %s, now()
+          FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[]) AS t(e, c, s, d)
+        """,
+        [uid, uid, *[list(col) for col in zip(*dx_rows, strict=True)]],
+    )
+    cr.execute(
+        """
+        INSERT INTO medical_encounter_procedure (encounter_id, company_id, sequence, code_id, units,
+                                                 diagnosis_pointers, create_uid, create_date, write_uid,
+                                                 write_date)
+        SELECT e, c, s, p, u, ptr, %s, now(), %s, now()
+          FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::numeric[], %s::varchar[])
+               AS t(e, c, s, p, u, ptr)
+        """,
+        [uid, uid, *[list(col) for col in zip(*proc_rows, strict=True)]],
+    )
+    cr.execute("ANALYZE medical_encounter")
+    cr.execute("ANALYZE medical_encounter_procedure")
+    cr.execute("ANALYZE medical_encounter_diagnosis")
+    env.invalidate_all()
+    return encounter_ids
+
+
+def run(env):
+    started = time.monotonic()
+    encounter_ids = _setup(env)
+    setup_seconds = time.monotonic() - started
+    Encounter = env["medical.encounter"]
+
+    env.invalidate_all()
+    start = time.monotonic()
+    Encounter.search_read(
+        [("id", "in", encounter_ids)], ["name", "patient_id", "date_service", "provider_id", "state"]
+    )
+    baseline_seconds = time.monotonic() - start
+
+    env.invalidate_all()
+    encounters = Encounter.browse(encounter_ids)
+    start = time.monotonic()
+    encounters.action_check()
+    env.flush_all()
+    check_seconds = time.monotonic() - start
+
+    env.cr.execute(
+        """
+        SELECT edit_code, count(*) FROM medical_edit_finding
+         WHERE encounter_id = ANY(%s) GROUP BY 1 ORDER BY 1
+        """,
+        [encounter_ids],
+    )
+    findings = dict(env.cr.fetchall())
+    env.cr.execute("SELECT count(*) FROM medical_ncci_edit")
+    pairs = env.cr.fetchone()[0]
+    print(
+        f"# bench_edits: {len(encounter_ids)} encounters, {pairs} PTP pairs, setup {setup_seconds:.1f}s, "
+        f"check {check_seconds:.2f}s, findings {findings}",
+        flush=True,
+    )
+    count = len(encounter_ids)
+    report("edits_check", count / check_seconds, "encounters/s", count / baseline_seconds)
