@@ -20,7 +20,7 @@
         "views/medical_edit_finding_views.xml",
         "views/medical_edit_table_views.xml",
     ],
-    "demo": [],
+    "demo": ["demo/medical_coding_demo.xml"],
     "application": True,
     "installable": True,
 }

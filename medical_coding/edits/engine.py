@@ -48,10 +48,10 @@ PROCEDURE_SYSTEMS = ("cpt", "hcpcs")
 
 # CMS NCCI-associated modifiers (NCCI Policy Manual, chapter I, "Modifiers and Modifier Indicators"):
 # anatomic, global surgery and other modifiers that may bypass a PTP edit whose modifier indicator is 1.
-NCCI_MODIFIERS = frozenset(
-    "E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 F8 F9 LC LD LM LT RC RI RT TA T1 T2 T3 T4 T5 T6 T7 T8 T9 "
-    "24 25 27 57 58 59 78 79 91 XE XP XS XU".split()
+ANATOMIC_MODIFIERS = frozenset(
+    "E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 F8 F9 LC LD LM LT RC RI RT TA T1 T2 T3 T4 T5 T6 T7 T8 T9".split()
 )
+NCCI_MODIFIERS = ANATOMIC_MODIFIERS | frozenset("24 25 27 57 58 59 78 79 91 XE XP XS XU".split())
 
 MUE_INDICATORS = {
     "1": "per line",
@@ -487,7 +487,7 @@ def _check_ptp(group, ptp):
                     )
                 )
                 continue
-            bypass = sorted(NCCI_MODIFIERS.intersection(line2.modifier_codes + line1.modifier_codes))
+            bypass = _bypass_modifiers(line1, line2)
             if bypass:
                 out.append(
                     Finding(
@@ -516,6 +516,18 @@ def _check_ptp(group, ptp):
                     )
                 )
     return out
+
+
+def _bypass_modifiers(line1, line2):
+    """The NCCI-associated modifiers that let the pair be billed (indicator 1), on either line. Anatomic
+    modifiers count only when they tell two sites apart: the same ones on both lines (e.g. RT and RT) do
+    not."""
+    codes1, codes2 = set(line1.modifier_codes), set(line2.modifier_codes)
+    anatomic1, anatomic2 = codes1 & ANATOMIC_MODIFIERS, codes2 & ANATOMIC_MODIFIERS
+    found = (codes1 | codes2) & (NCCI_MODIFIERS - ANATOMIC_MODIFIERS)
+    if anatomic1 != anatomic2:
+        found |= anatomic1 | anatomic2
+    return sorted(found)
 
 
 def _mue_value(values, day):

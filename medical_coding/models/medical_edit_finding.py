@@ -15,10 +15,16 @@ class MedicalEditFinding(models.Model):
     _rec_name = "edit_code"
 
     encounter_id = fields.Many2one("medical.encounter", required=True, index=True, ondelete="cascade")
-    # Company, provider and date of service are copied from the encounter when the check runs (a finding is
-    # a snapshot of one check, replaced by the next one): no related-field recomputation on large batches.
+    # Company, provider and date of service are the encounter's when the finding is made (a finding is a
+    # snapshot of one check, replaced by the next one). action_check gives them in its create values, so a
+    # large batch computes nothing; other creators get them from the encounter.
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
+        "res.company",
+        compute="_compute_from_encounter",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
     )
     edit_code = fields.Selection(
         selection=[(code, title) for code, (title, _severity) in engine.EDITS.items()],
@@ -40,8 +46,29 @@ class MedicalEditFinding(models.Model):
     coder_id = fields.Many2one(
         "res.users", string="Checked By", default=lambda self: self.env.user, index=True
     )
-    provider_id = fields.Many2one("res.partner", string="Provider", readonly=True, index="btree_not_null")
-    date_service = fields.Date(string="Date of Service", readonly=True)
+    provider_id = fields.Many2one(
+        "res.partner",
+        string="Provider",
+        compute="_compute_from_encounter",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+    )
+    date_service = fields.Date(
+        string="Date of Service",
+        compute="_compute_from_encounter",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+
+    @api.depends("encounter_id")
+    def _compute_from_encounter(self):
+        for finding in self:
+            finding.company_id = finding.encounter_id.company_id
+            finding.provider_id = finding.encounter_id.provider_id
+            finding.date_service = finding.encounter_id.date_service
 
     @api.depends("procedure_id", "diagnosis_id")
     def _compute_line_label(self):

@@ -377,7 +377,8 @@ class MedicalEncounter(models.Model):
     def _store_findings(self, results):
         """Replace the findings of ``self`` by ``results`` (engine findings) and set the states."""
         Finding = self.env["medical.edit.finding"]
-        Finding.search([("encounter_id", "in", self.ids)]).unlink()
+        # only the coding edits' findings: other addons (payer edits of claims) keep theirs
+        Finding.search([("encounter_id", "in", self.ids), ("edit_code", "in", list(engine.EDITS))]).unlink()
         now = fields.Datetime.now()
         headers = {
             row["id"]: row for row in self.read(["company_id", "provider_id", "date_service"], load=None)

@@ -280,3 +280,15 @@ class TestEncounterEdits(MedicalCodingCase):
         empty = self.make_encounter()
         with self.assertRaises(UserError):
             empty.action_mark_coded()
+
+    def test_finding_made_elsewhere_takes_the_encounter_data(self):
+        encounter = self.make_encounter(["dx_bronchitis"], [("cpt_99213", [], 1, "A")])
+        finding = self.env["medical.edit.finding"].create(
+            {"encounter_id": encounter.id, "edit_code": "MUE", "severity": "error", "message": "Made by hand"}
+        )
+        self.assertEqual(finding.company_id, encounter.company_id)
+        self.assertEqual(finding.provider_id, self.provider)
+        self.assertEqual(finding.date_service, DOS)
+        # a new check replaces the coding findings
+        encounter.with_user(self.user_coder).action_check()
+        self.assertFalse(finding.exists())

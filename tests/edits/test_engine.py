@@ -268,6 +268,16 @@ def test_ptp_indicator_1_needs_an_ncci_modifier():
         findings = run(encounter(procedures=[line("20610"), line("99213", ["GA", modifier])]), ptp=table)
         assert codes(findings) == ["NCCI_PTP_BYPASSED"], modifier
         assert not findings[0].is_error
+    # anatomic modifiers bypass only when they tell the sites apart
+    assert codes(run(encounter(procedures=[line("20610", ["RT"]), line("99213", ["RT"])]), ptp=table)) == [
+        "NCCI_PTP"
+    ]
+    assert codes(run(encounter(procedures=[line("20610", ["RT"]), line("99213", ["LT"])]), ptp=table)) == [
+        "NCCI_PTP_BYPASSED"
+    ]
+    assert codes(
+        run(encounter(procedures=[line("20610", ["F1"]), line("99213", ["F1", "59"])]), ptp=table)
+    ) == ["NCCI_PTP_BYPASSED"]
     # the modifier may be on the column 1 line too
     assert codes(run(encounter(procedures=[line("20610", ["59"]), line("99213")]), ptp=table)) == [
         "NCCI_PTP_BYPASSED"
