@@ -102,6 +102,7 @@ class MedicalClaim(models.Model):
         "res.partner",
         compute="_compute_payer_id",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
         index=True,
@@ -120,6 +121,7 @@ class MedicalClaim(models.Model):
         "res.partner",
         compute="_compute_billing_provider_id",
         store=True,
+        precompute=True,
         readonly=False,
         help="The practice that bills and is paid (837P loop 2010AA): the company unless set otherwise.",
     )
@@ -141,6 +143,7 @@ class MedicalClaim(models.Model):
         string="Prior Authorization Number",
         compute="_compute_prior_authorization",
         store=True,
+        precompute=True,
         readonly=False,
         help="Sent as REF*G1 (CMS-1500 box 23).",
     )
@@ -183,7 +186,7 @@ class MedicalClaim(models.Model):
         help="What the payer's contracted rates allow for these lines.",
     )
     date_filing_deadline = fields.Date(
-        string="Timely Filing Deadline", compute="_compute_date_filing_deadline", store=True
+        string="Timely Filing Deadline", compute="_compute_date_filing_deadline", store=True, precompute=True
     )
     date_submitted = fields.Date(readonly=True, copy=False, tracking=True)
     invoice_id = fields.Many2one(
@@ -632,7 +635,11 @@ class MedicalClaim(models.Model):
         live claim bills them."""
         encounters = self.encounter_id
         live = self.search(
-            [("encounter_id", "in", encounters.ids), ("state", "not in", ("cancel", "replaced", "voided"))]
+            [
+                ("encounter_id", "in", encounters.ids),
+                ("state", "not in", ("cancel", "replaced", "voided")),
+                ("frequency", "!=", "8"),
+            ]
         )
         free = encounters - live.encounter_id
         if free:

@@ -199,7 +199,9 @@ class MedicalClaimAdjustment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        lines = self.env["medical.claim.line"].browse([vals["line_id"] for vals in vals_list if vals.get("line_id")])
+        lines = self.env["medical.claim.line"].browse(
+            [vals["line_id"] for vals in vals_list if vals.get("line_id")]
+        )
         claims = {line.id: line.claim_id.id for line in lines}
         for vals in vals_list:
             if vals.get("line_id") and not vals.get("claim_id"):

@@ -11,14 +11,15 @@ class TestFeeSchedule(MedicalBillingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Code = cls.env["medical.code"]
-        cls.cpt_99213 = Code.create({"system": "cpt", "code": "99213", "name": "Office visit est 20-29 min"})
-        cls.cpt_20610 = Code.create({"system": "cpt", "code": "20610", "name": "Arthrocentesis major joint"})
-        cls.mod_50 = Code.create({"system": "modifier", "code": "50", "name": "Bilateral procedure"})
-        cls.mod_rt = Code.create({"system": "modifier", "code": "RT", "name": "Right side"})
+        cls.cpt_99213 = cls.codes["cpt_99213"]
+        cls.cpt_20610 = cls.codes["cpt_20610"]
+        cls.mod_50 = cls.codes["mod_50"]
+        cls.mod_rt = cls.codes["mod_rt"]
         cls.payer = cls.env["res.partner"].create(
-            {"name": "Acme Health", "is_payer": True, "is_company": True}
+            {"name": "Fee Test Payer", "is_payer": True, "is_company": True}
         )
+        # Fresh schedules for these tests: the common ones are archived.
+        (cls.charge_master | cls.contract).active = False
         cls.charge_master = cls.env["medical.fee.schedule"].create(
             {
                 "name": "Charge master",

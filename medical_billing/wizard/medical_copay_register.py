@@ -22,11 +22,14 @@ class MedicalCopayRegister(models.TransientModel):
         string="Paid By",
         compute="_compute_partner_id",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
         help="Who is invoiced and pays: the patient's guarantor.",
     )
-    amount = fields.Monetary(compute="_compute_amount", store=True, readonly=False, required=True)
+    amount = fields.Monetary(
+        compute="_compute_amount", store=True, precompute=True, readonly=False, required=True
+    )
     journal_id = fields.Many2one(
         "account.journal",
         string="Payment Journal",
@@ -35,6 +38,7 @@ class MedicalCopayRegister(models.TransientModel):
         domain="[('type', 'in', ('cash', 'bank'))]",
         compute="_compute_journal_id",
         store=True,
+        precompute=True,
         readonly=False,
     )
     payment_method_line_id = fields.Many2one(
@@ -42,6 +46,7 @@ class MedicalCopayRegister(models.TransientModel):
         string="Payment Method",
         compute="_compute_payment_method_line_id",
         store=True,
+        precompute=True,
         readonly=False,
         domain="[('journal_id', '=', journal_id), ('payment_type', '=', 'inbound')]",
     )
@@ -152,9 +157,6 @@ class MedicalCopayRegister(models.TransientModel):
         method_line = self.payment_method_line_id or self.journal_id.inbound_payment_method_line_ids[:1]
         if not method_line:
             raise UserError(_("The journal %s has no incoming payment method.", self.journal_id.name))
-        # Without an outstanding account the payment would wait for the bank reconciliation; money taken
-        # at the desk goes straight to the journal's cash account.
-        outstanding = method_line.payment_account_id or self.journal_id.default_account_id
         payment = (
             self.env["account.payment"]
             .with_company(company)
@@ -169,7 +171,6 @@ class MedicalCopayRegister(models.TransientModel):
                     "date": self.date,
                     "journal_id": self.journal_id.id,
                     "payment_method_line_id": method_line.id,
-                    "outstanding_account_id": outstanding.id,
                     "destination_account_id": company.medical_patient_receivable_account_id.id,
                     "memo": invoice.name,
                 }

@@ -1,0 +1,100 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import MedicalBillingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMultiCompany(MedicalBillingCommon):
+    """Each practice is a company with its own accounts; claims never cross companies."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.setup_other_company(name="Second Practice")["company"]
+        cls.env.user.company_ids |= cls.company_b
+        cls._setup_practice(cls.company_b)
+        cls.patient_b = cls._make_patient("Patient B", company=cls.company_b)
+        cls.coverage_b = cls._make_coverage(cls.patient_b)
+        cls.env["medical.fee.schedule"].create(
+            {
+                "name": "B charge master",
+                "company_id": cls.company_b.id,
+                "line_ids": [(0, 0, {"code_id": cls.codes["cpt_99213"].id, "amount": 111.0})],
+            }
+        )
+
+    def test_each_company_posts_to_its_own_books(self):
+        encounter_a = self.make_encounter()
+        encounter_b = self.make_encounter(patient=self.patient_b, lines=[("cpt_99213", [], 1, "A")])
+        self.assertEqual(encounter_b.procedure_ids.charge_amount, 111.0, "company B's charge master")
+        encounters = encounter_a | encounter_b
+        encounters.action_create_claims()
+        claims = encounters.claim_ids
+        claims.action_validate()
+        claim_a = encounter_a.claim_ids
+        claim_b = encounter_b.claim_ids
+        self.assertEqual(claim_a.company_id, self.practice)
+        self.assertEqual(claim_b.company_id, self.company_b)
+        self.assertEqual(claim_b.coverage_id, self.coverage_b)
+        self.assertEqual(claim_b.billing_provider_id, self.company_b.partner_id)
+        invoice_b = claim_b.invoice_id
+        self.assertEqual(invoice_b.company_id, self.company_b)
+        self.assertEqual(invoice_b.journal_id, self.company_b.medical_claim_journal_id)
+        self.assertNotEqual(self.company_b.medical_claim_journal_id, self.practice.medical_claim_journal_id)
+        self.assertNotEqual(
+            self.company_b.medical_insurance_receivable_account_id,
+            self.practice.medical_insurance_receivable_account_id,
+        )
+        self.assertMoveLines(
+            invoice_b,
+            [
+                (self.company_b.medical_insurance_receivable_account_id, self.payer, 111.0, 0.0),
+                (self.company_b._medical_income_account(), self.payer, 0.0, 111.0),
+            ],
+        )
+        self.assertEqual(claim_a.invoice_id.company_id, self.practice)
+        # The coverage of the other practice is never picked.
+        self.assertNotEqual(claim_a.coverage_id.company_id, self.company_b)
+
+    def test_claim_cannot_mix_companies(self):
+        claim_b = self.make_claim(patient=self.patient_b)
+        with self.assertRaises(UserError):
+            claim_b.coverage_id = self.coverage
+        with self.assertRaises(UserError):
+            self.env["medical.claim"].create(
+                {
+                    "company_id": self.practice.id,
+                    "patient_id": self.patient_b.id,
+                    "coverage_id": self.coverage_b.id,
+                    "date_service": self.dos,
+                }
+            )
+
+    def test_coverage_follows_patient_company(self):
+        with self.assertRaises(UserError):
+            self._make_coverage(self.patient_b, company_id=self.practice.id)
+
+    def test_record_rules(self):
+        claim_a = self.make_claim()
+        claim_b = self.make_claim(patient=self.patient_b)
+        biller_a = self.make_user(
+            "biller_a", "medical_coding.medical_coding_group_biller", company=self.practice
+        )
+        Claim = self.env["medical.claim"].with_user(biller_a)
+        self.assertEqual(Claim.search([("id", "in", (claim_a | claim_b).ids)]), claim_a)
+        with self.assertRaises(AccessError):
+            claim_b.with_user(biller_a).read(["patient_control_number"])
+        Coverage = self.env["medical.coverage"].with_user(biller_a)
+        self.assertFalse(Coverage.search([("id", "=", self.coverage_b.id)]))
+        Schedule = self.env["medical.fee.schedule"].with_user(biller_a)
+        self.assertEqual(Schedule.search([]).company_id, self.practice)
+
+    def test_company_without_chart_refused(self):
+        company_c = self.env["res.company"].create({"name": "No Books Practice"})
+        self.env.user.company_ids |= company_c
+        patient_c = self._make_patient("Patient C", company=company_c)
+        self._make_coverage(patient_c)
+        encounter = self.make_encounter(patient=patient_c)
+        with self.assertRaisesRegex(UserError, "no chart of accounts"):
+            encounter.action_create_claims()
