@@ -42,7 +42,6 @@ LOCKED_FIELDS = {
     "diagnosis_ids",
     "frequency",
 }
-PO_BOX_RE = re.compile(r"\b(P\.?\s*O\.?\s*BOX|POST\s+OFFICE\s+BOX)\b", re.IGNORECASE)
 
 # Payer edits run by action_validate: code -> (title, severity). Messages carry no patient data.
 CLAIM_EDITS = {
@@ -151,7 +150,6 @@ class MedicalClaim(models.Model):
     line_ids = fields.One2many("medical.claim.line", "claim_id", string="Lines", copy=True)
     frequency = fields.Selection(
         FREQUENCIES,
-        string="Frequency",
         required=True,
         default="1",
         tracking=True,
@@ -191,7 +189,6 @@ class MedicalClaim(models.Model):
     date_submitted = fields.Date(readonly=True, copy=False, tracking=True)
     invoice_id = fields.Many2one(
         "account.move",
-        string="Invoice",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -844,52 +841,3 @@ class MedicalClaim(models.Model):
                 for index, procedure in enumerate(procedures, start=1)
             ],
         }
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    def _medical_claim_problems(self):
-        """[(edit code, message)] of what this practice lacks as billing provider on a claim."""
-        self.ensure_one()
-        problems = []
-        if not self.medical_billing_npi:
-            problems.append(("CLM_BILLING_NPI", _("The practice has no billing NPI (company settings).")))
-        if not self.medical_tax_id:
-            problems.append(("CLM_TAX_ID", _("The practice has no tax id (EIN) (company settings).")))
-        partner = self.partner_id
-        missing = partner._medical_missing_address()
-        if missing:
-            problems.append(
-                (
-                    "CLM_BILLING_ADDRESS",
-                    _("The practice's address lacks: %(missing)s.", missing=", ".join(missing)),
-                )
-            )
-        elif PO_BOX_RE.search(" ".join(filter(None, [partner.street, partner.street2]))):
-            problems.append(
-                (
-                    "CLM_BILLING_ADDRESS",
-                    _("The billing provider address must be a street address, not a post office box."),
-                )
-            )
-        return problems
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    def _medical_missing_address(self):
-        """Labels of the address parts a claim needs and this partner lacks (no personal value in them)."""
-        self.ensure_one()
-        partner = self.sudo()
-        labels = []
-        for fname, label in (
-            ("street", _("street")),
-            ("city", _("city")),
-            ("state_id", _("state")),
-            ("zip", _("ZIP code")),
-        ):
-            if not partner[fname]:
-                labels.append(label)
-        return labels

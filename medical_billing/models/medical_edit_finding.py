@@ -13,4 +13,4 @@ class MedicalEditFinding(models.Model):
         ondelete=dict.fromkeys(CLAIM_EDITS, "cascade"),
     )
     claim_id = fields.Many2one("medical.claim", index="btree_not_null", ondelete="cascade")
-    claim_line_id = fields.Many2one("medical.claim.line", string="Claim Line", ondelete="cascade")
+    claim_line_id = fields.Many2one("medical.claim.line", ondelete="cascade")

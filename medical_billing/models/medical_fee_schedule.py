@@ -124,7 +124,6 @@ class MedicalFeeScheduleLine(models.Model):
     )
     modifier_id = fields.Many2one(
         "medical.code",
-        string="Modifier",
         domain="[('system', '=', 'modifier')]",
         help="Set when this modifier changes the price of the code; empty for the standard rate.",
     )

@@ -8,7 +8,7 @@ from .common import MedicalBillingCommon
 class TestCopay(MedicalBillingCommon):
     def collect(self, encounter, **values):
         action = encounter.action_collect_copay()
-        wizard = self.env["medical.copay.register"].with_context(action["context"]).create(values)
+        wizard = self.env["medical.copay.register"].with_context(**action["context"]).create(values)
         result = wizard.action_confirm()
         return wizard, self.env["account.move"].browse(result["res_id"])
 
