@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 
 from ..edits import engine, mue_file
 from ..edits.ncci_file import FileFormatError
-from .medical_ncci_edit import copy_rows, file_error, open_sources
+from .medical_ncci_edit import copy_lines, copy_text, file_error, open_sources
 
 
 class MedicalMue(models.Model):
@@ -89,11 +89,13 @@ class MedicalMue(models.Model):
                         )
                     )
                 try:
-                    rows += copy_rows(
+                    rows += copy_lines(
                         cr,
                         "medical_mue_import",
-                        ["line", "part", "code", "mue_value", "adjudication_indicator", "rationale"],
-                        ((row[0], part, *row[1:]) for row in mue_file.parse(stream)),
+                        (
+                            "\t".join(map(copy_text, (number, part, *values))) + "\n"
+                            for number, *values in mue_file.parse(stream)
+                        ),
                     )
                 except FileFormatError as error:
                     raise file_error(self.env, filename, member, error) from None

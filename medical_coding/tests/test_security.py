@@ -32,6 +32,11 @@ class TestRoles(MedicalCodingCase):
                 self.env[model].with_user(self.user_front_desk).search_read([], ["id"])
         with self.assertRaises(AccessError):
             encounter.action_check()
+        # nor infer diagnoses through a search
+        with self.assertRaises(AccessError):
+            self.env["medical.encounter"].with_user(self.user_front_desk).search(
+                [("diagnosis_ids.code_id.code", "=", "J209")]
+            )
         # the form view the front desk gets has no coding at all
         arch = encounter.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertNotIn("diagnosis_ids", arch)

@@ -1,13 +1,18 @@
-"""Benchmark of the coding edits: ``medical.encounter.action_check`` on 10,000 encounters.
+"""Benchmarks of the coding edits.
 
-Each encounter has 3 diagnoses and 4 procedure lines; the NCCI PTP table holds 1,000,000 pairs and the MUE
-table 15,000 codes, all made with SQL ``generate_series``. The baseline is a plain ``search_read`` of the
-same encounters. Goal: at least 500 encounters checked per second.
+``edits_check``: ``medical.encounter.action_check`` on 10,000 encounters, each with 3 diagnoses and 4
+procedure lines, against an NCCI PTP table of 1,000,000 pairs and a 15,000-code MUE table, all made with SQL
+``generate_series``. Baseline: a plain ``search_read`` of the same encounters. Goal: 500 encounters/s.
+
+``ncci_ptp_import`` / ``ncci_ptp_reimport``: the streamed import of a 1,000,000-row file in the CMS NCCI
+PTP layout (written by PostgreSQL), then the same file again (nothing changes). Baseline: a raw COPY of the
+same rows into a plain table.
 
 ``run(env)`` is called by tools/bench/run.py on a throwaway database. Diagnosis codes U8000-U8999 and
 procedure codes B0000-B9999 (CPT system) are made up for the bench.
 """
 
+import io
 import random
 import time
 
@@ -221,3 +226,55 @@ def run(env):
     )
     count = len(encounter_ids)
     report("edits_check", count / check_seconds, "encounters/s", count / baseline_seconds)
+    env.cr.commit()
+    _bench_ncci_import(env)
+
+
+NCCI_HEADER = (
+    b"CPT only copyright 2025 American Medical Association.  All rights reserved.\t\t\t\t\t\t\r\n"
+    b"Column1/Column2 Edits\t\t\t\t\t\t\r\n"
+    b"Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale\r\n"
+    b"\t\tprior to 1996\tDate\tDate\t0=not allowed\t\r\n"
+    b"\t\t\t\t*=no data\t1=allowed\t\r\n"
+    b"\t\t\t\t\t9=not applicable\t\r\n"
+)
+NCCI_ROWS_SQL = """
+    SELECT 'N' || lpad(i::text, 4, '0'), 'N' || lpad(((i + 97 * k) % 10000)::text, 4, '0'),
+           CASE WHEN i % 7 = 0 THEN '*' ELSE '' END, '20200101',
+           CASE WHEN (i + k) % 10 = 0 THEN '20251231' ELSE '*' END,
+           (ARRAY['0', '1', '1', '9'])[1 + (i + k) % 4],
+           'Misuse of Column Two code with Column One code'
+      FROM generate_series(0, 9999) i, generate_series(1, 100) k
+"""
+
+
+def _bench_ncci_import(env):
+    cr = env.cr
+    rows = io.BytesIO()
+    cr.copy_expert(f"COPY ({NCCI_ROWS_SQL}) TO STDOUT", rows)
+    data = NCCI_HEADER + rows.getvalue()
+    count = 1_000_000
+    Edit = env["medical.ncci.edit"]
+
+    start = time.monotonic()
+    counts = Edit._import_cms_file(data, "ccipra-v999r0-f1.txt")
+    import_seconds = time.monotonic() - start
+    assert counts["created"] == count, counts
+    cr.commit()
+    start = time.monotonic()
+    counts = Edit._import_cms_file(data, "ccipra-v999r0-f1.txt")
+    reimport_seconds = time.monotonic() - start
+    assert counts["unchanged"] == count, counts
+    cr.commit()
+
+    cr.execute(
+        """CREATE TEMPORARY TABLE bench_ncci_copy (c1 varchar, c2 varchar, prior varchar, start varchar,
+                                                   deletion varchar, indicator varchar, rationale varchar)"""
+    )
+    rows.seek(0)
+    start = time.monotonic()
+    cr.copy_expert("COPY bench_ncci_copy FROM STDIN", rows)
+    copy_seconds = time.monotonic() - start
+    cr.execute("DROP TABLE bench_ncci_copy")
+    report("ncci_ptp_import", count / import_seconds, "rows/s", count / copy_seconds)
+    report("ncci_ptp_reimport", count / reimport_seconds, "rows/s", count / copy_seconds)
