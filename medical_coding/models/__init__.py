@@ -8,3 +8,4 @@ from . import medical_encounter_diagnosis
 from . import medical_edit_finding
 from . import medical_ncci_edit
 from . import medical_mue
+from . import medical_edit_importer

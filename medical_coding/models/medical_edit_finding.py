@@ -37,10 +37,8 @@ class MedicalEditFinding(models.Model):
     procedure_id = fields.Many2one(
         "medical.encounter.procedure", string="Procedure Line", ondelete="cascade", index="btree_not_null"
     )
-    diagnosis_id = fields.Many2one(
-        "medical.encounter.diagnosis", string="Diagnosis", ondelete="cascade", index="btree_not_null"
-    )
-    code_id = fields.Many2one("medical.code", string="Code", ondelete="set null")
+    diagnosis_id = fields.Many2one("medical.encounter.diagnosis", ondelete="cascade", index="btree_not_null")
+    code_id = fields.Many2one("medical.code", ondelete="set null")
     related_code = fields.Char(help="The other code of the edit, e.g. the column 1 code of an NCCI PTP pair.")
     line_label = fields.Char(string="Line", compute="_compute_line_label")
     coder_id = fields.Many2one(
@@ -48,7 +46,6 @@ class MedicalEditFinding(models.Model):
     )
     provider_id = fields.Many2one(
         "res.partner",
-        string="Provider",
         compute="_compute_from_encounter",
         store=True,
         readonly=False,

@@ -22,7 +22,14 @@ BILLED_LOCKED_FIELDS = {
     "company_id",
 }
 # Header fields the edits read: changing them on a checked encounter asks for a new check.
-CHECKED_FIELDS = {"patient_id", "date_service", "provider_id", "place_of_service_id", "company_id"}
+CHECKED_FIELDS = {
+    "patient_id",
+    "date_service",
+    "provider_id",
+    "facility_id",
+    "place_of_service_id",
+    "company_id",
+}
 
 
 class MedicalEncounter(models.Model):
@@ -47,7 +54,6 @@ class MedicalEncounter(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     patient_id = fields.Many2one(
         "res.partner",
-        string="Patient",
         required=True,
         index=True,
         check_company=True,
@@ -74,7 +80,6 @@ class MedicalEncounter(models.Model):
     )
     facility_id = fields.Many2one(
         "res.partner",
-        string="Facility",
         check_company=True,
         domain=[("is_facility", "=", True)],
         tracking=True,
@@ -132,7 +137,7 @@ class MedicalEncounter(models.Model):
     )
     error_count = fields.Integer(compute="_compute_finding_counts", groups=CODING_GROUPS)
     warning_count = fields.Integer(compute="_compute_finding_counts", groups=CODING_GROUPS)
-    checked_by_id = fields.Many2one("res.users", string="Checked By", readonly=True, copy=False)
+    checked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_checked = fields.Datetime(string="Checked On", readonly=True, copy=False)
 
     @api.depends("facility_id")
@@ -247,9 +252,9 @@ class MedicalEncounter(models.Model):
     # ------------------------------------------------------------------ business
 
     def _check_coding_access(self):
-        """Coding actions need the coder rights on the lines (the front desk has none)."""
-        self.env["medical.encounter.diagnosis"].check_access("read")
-        self.env["medical.encounter.procedure"].check_access("read")
+        """Coding actions need the coder's rights on the lines: the front desk has none, a biller reads."""
+        self.env["medical.encounter.diagnosis"].check_access("write")
+        self.env["medical.encounter.procedure"].check_access("write")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_billed(self):

@@ -148,19 +148,3 @@ class MedicalMue(models.Model):
             return fields.Date.to_date(effective)
         except ValueError:
             raise UserError(_("%s is not a date (YYYY-MM-DD).", effective)) from None
-
-
-class MedicalImporter(models.AbstractModel):
-    _inherit = "medical.importer"
-
-    @api.model
-    def _import_kinds(self):
-        return [*super()._import_kinds(), ("mue", _("MUE values (CMS practitioner table)"))]
-
-    @api.model
-    def _import_mue(self, data, filename, effective):
-        if data is None:
-            raise UserError(
-                _("Give the CMS practitioner MUE table (MCR_MUE_PractitionerServices_Eff_....csv).")
-            )
-        return self.env["medical.mue"]._import_cms_file(data, filename, effective)

@@ -3,7 +3,7 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..edits import engine, ncci_file
@@ -244,18 +244,3 @@ def _ncci_copy_lines(part, rows):
             f"{number}\t{part}\t{column1}\t{column2}\t{'t' if prior else 'f'}\t{start.isoformat()}\t"
             f"{end.isoformat() if end else NULL}\t{indicator}\t{copy_text(rationale)}\n"
         )
-
-
-class MedicalImporter(models.AbstractModel):
-    _inherit = "medical.importer"
-
-    @api.model
-    def _import_kinds(self):
-        return [*super()._import_kinds(), ("ncci-ptp", _("NCCI PTP edits (CMS practitioner file)"))]
-
-    @api.model
-    def _import_ncci_ptp(self, data, filename, effective):
-        """NCCI PTP: each row carries its own dates; ``effective`` is not needed."""
-        if data is None:
-            raise UserError(_("Give the CMS NCCI PTP practitioner file (ccipra-v...-f1.txt or the ZIP)."))
-        return self.env["medical.ncci.edit"]._import_cms_file(data, filename)

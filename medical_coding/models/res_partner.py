@@ -36,12 +36,9 @@ class ResPartner(models.Model):
         string="Administrative Sex",
         groups=PHI_GROUPS,
     )
-    medical_record_number = fields.Char(
-        string="Medical Record Number", copy=False, index="btree_not_null", groups=PHI_GROUPS
-    )
+    medical_record_number = fields.Char(copy=False, index="btree_not_null", groups=PHI_GROUPS)
     guarantor_id = fields.Many2one(
         "res.partner",
-        string="Guarantor",
         compute="_compute_guarantor_id",
         store=True,
         readonly=False,

@@ -83,6 +83,8 @@ class TestRoles(MedicalCodingCase):
             encounter.procedure_ids[0].unlink()
         with self.assertRaises(AccessError):
             encounter.finding_ids.unlink()
+        with self.assertRaises(AccessError):
+            encounter.action_check()
 
     def test_manager(self):
         findings = self.env["medical.edit.finding"].with_user(self.user_manager)
