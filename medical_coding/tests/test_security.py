@@ -38,9 +38,11 @@ class TestRoles(MedicalCodingCase):
                 [("diagnosis_ids.code_id.code", "=", "J209")]
             )
         # the form view the front desk gets has no coding at all
-        arch = encounter.get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertNotIn("diagnosis_ids", arch)
-        self.assertNotIn("finding_ids", arch)
+        views = encounter.get_views([(False, "form"), (False, "list")])["views"]
+        for view in ("form", "list"):
+            self.assertNotIn("diagnosis", views[view]["arch"])
+            self.assertNotIn("finding_ids", views[view]["arch"])
+            self.assertNotIn("error_count", views[view]["arch"])
         # but the front desk registers visits
         visit = (
             self.env["medical.encounter"]
@@ -53,6 +55,9 @@ class TestRoles(MedicalCodingCase):
 
     def test_coder(self):
         encounter = self.encounter.with_user(self.user_coder)
+        arch = encounter.get_views([(False, "form")])["views"]["form"]["arch"]
+        for fname in ("diagnosis_ids", "procedure_ids", "finding_ids", "action_check"):
+            self.assertIn(fname, arch)
         self.assertEqual(len(encounter.diagnosis_ids), 1)
         self.assertEqual(encounter.finding_ids.edit_code, "NCCI_PTP")
         encounter.procedure_ids[1].unlink()
@@ -74,6 +79,9 @@ class TestRoles(MedicalCodingCase):
 
     def test_biller_reads_coding_but_does_not_change_it(self):
         encounter = self.encounter.with_user(self.user_biller)
+        arch = encounter.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("diagnosis_ids", arch)
+        self.assertNotIn("action_check", arch)
         self.assertEqual(encounter.diagnosis_ids.code_id.code, "J209")
         self.assertTrue(encounter.finding_ids)
         self.assertEqual(encounter.error_count, 1)
