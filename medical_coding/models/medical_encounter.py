@@ -215,7 +215,7 @@ class MedicalEncounter(models.Model):
         part in the date-of-service edits (NCCI PTP, MUE per day) without being changed.
         """
         self._check_coding_access()
-        if any(e.state not in ("draft", "coded", "checked") for e in self):
+        if set(self.mapped("state")) - {"draft", "coded", "checked"}:
             raise UserError(_("Billed and cancelled encounters are not checked again."))
         if not self:
             return True
@@ -411,7 +411,7 @@ class MedicalEncounter(models.Model):
         warnings = defaultdict(int)
         for f in results:
             (errors if f.is_error else warnings)[f.encounter_id] += 1
-        clean = self.filtered(lambda e: not errors.get(e.id))
+        clean = self.browse([encounter_id for encounter_id in self.ids if not errors.get(encounter_id)])
         blocked = self - clean
         values = {"checked_by_id": self.env.uid, "date_checked": now}
         # State changes are summarised in one batch of notes instead of one tracking message each.
