@@ -23,7 +23,7 @@
         "wizard/medical_copay_register_views.xml",
         "views/medical_billing_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/medical_billing_demo.xml"],
     "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,

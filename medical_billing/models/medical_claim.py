@@ -359,7 +359,7 @@ class MedicalClaim(models.Model):
         blocked = self - clean
         if blocked:
             bodies = {
-                claim.id: _("Payer edits: %(count)s blocking finding(s).", count=claim.error_count)
+                claim.id: self.env._("Payer edits: %(count)s blocking finding(s).", count=claim.error_count)
                 for claim in blocked
             }
             blocked._message_log_batch(bodies)
@@ -841,3 +841,47 @@ class MedicalClaim(models.Model):
                 for index, procedure in enumerate(procedures, start=1)
             ],
         }
+
+    # ------------------------------------------------------------------ demo data
+
+    @api.model
+    def _demo_create_claims(self, pairs):
+        """Demo data: bill the encounters of ``pairs`` [(encounter xml id, claim xml id)], giving each claim
+        its ``medical_billing.<claim xml id>``."""
+        IMD = self.env["ir.model.data"]
+        for encounter_xmlid, claim_xmlid in pairs:
+            if self.env.ref(f"medical_billing.{claim_xmlid}", raise_if_not_found=False):
+                continue
+            encounter = self.env.ref(encounter_xmlid)
+            encounter.action_create_claims()
+            claim = encounter.claim_ids.filtered(lambda c: c.frequency == "1")[-1:]
+            IMD.create(
+                {
+                    "module": "medical_billing",
+                    "name": claim_xmlid,
+                    "model": "medical.claim",
+                    "res_id": claim.id,
+                    "noupdate": True,
+                }
+            )
+
+    @api.model
+    def _demo_adjudicate(self, claim_id, lines, payer_claim_control_number):
+        """Demo data: record the payer's adjudication of a claim. ``lines``: one (paid, [(group, reason,
+        amount)]) per claim line, in line order."""
+        claim = self.browse(claim_id)
+        if claim.state not in ("submitted", "accepted"):
+            return
+        claim.payer_claim_control_number = payer_claim_control_number
+        for line, (paid, adjustments) in zip(claim.line_ids, lines, strict=True):
+            line.write(
+                {
+                    "amount_paid": paid,
+                    "adjustment_ids": [
+                        Command.create({"group_code": group, "reason_code": reason, "amount": amount})
+                        for group, reason, amount in adjustments
+                    ],
+                }
+            )
+        claim.date_adjudicated = fields.Date.context_today(self)
+        claim.action_record_adjudication()
