@@ -3,6 +3,8 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import MedicalBillingCommon
+
 FIELDS = {
     "medical_insurance_receivable_account_id": "asset_receivable",
     "medical_patient_receivable_account_id": "asset_receivable",
@@ -143,3 +145,33 @@ class TestAccountingSetupBelgianChart(MedicalAccountingSetupMixin, AccountTestIn
         company = self.env.company
         self.assertEqual(company.chart_template, "be_comp")
         self.assertMedicalAccounting(company)
+
+
+@tagged("post_install", "-at_install")
+class TestClaimOnBelgianChart(MedicalBillingCommon):
+    """A claim posted on another chart of accounts. Needs l10n_be; skipped (logged) without it."""
+
+    @classmethod
+    @MedicalBillingCommon.setup_country("be")
+    def setUpClass(cls):
+        super().setUpClass()
+
+    def test_claim_invoice_on_belgian_chart(self):
+        company = self.env.company
+        self.assertEqual(company.chart_template, "be_comp")
+        self.assertTrue(company.account_sale_tax_id, "the Belgian chart has a default sales tax")
+        claim = self.make_claim()
+        claim.action_validate()
+        invoice = claim.invoice_id
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amount_tax, 0.0, "physician services carry no sales tax")
+        # The payer is abroad for a Belgian company: its fiscal position maps the revenue account.
+        income = invoice.fiscal_position_id.map_account(self.income)
+        self.assertMoveLines(
+            invoice,
+            [
+                (company.medical_insurance_receivable_account_id, self.payer, 300.0, 0.0),
+                (income, self.payer, 0.0, 100.0),
+                (income, self.payer, 0.0, 200.0),
+            ],
+        )
