@@ -354,7 +354,8 @@ class MedicalClaim(models.Model):
         blocked_ids = {f["claim_id"] for f in findings if f["severity"] == "error"}
         clean = self.filtered(lambda c: c.id not in blocked_ids)
         if clean:
-            clean._post_claim_invoices()
+            # A void carries no charges: nothing to invoice (its original's invoice was reversed).
+            clean.filtered(lambda c: c.frequency != "8")._post_claim_invoices()
             clean.write({"state": "ready"})
         blocked = self - clean
         if blocked:
@@ -412,6 +413,12 @@ class MedicalClaim(models.Model):
         """Cancel claims the payer never received; their encounters can be billed again."""
         if any(c.state not in ("draft", "ready", "rejected") for c in self):
             raise UserError(_("A claim the payer received is corrected by a void, not cancelled."))
+        if any(c.frequency == "8" for c in self):
+            raise UserError(_("A void cannot be cancelled: its original claim is already voided."))
+        if any(c.frequency == "7" and c.state != "draft" for c in self):
+            raise UserError(
+                _("A validated replacement has taken its original's place: reset it to draft to correct it.")
+            )
         invoices = self.invoice_id
         if any(
             m.state == "posted" and m.payment_state not in ("not_paid", "invoicing_legacy") for m in invoices
@@ -670,7 +677,8 @@ class MedicalClaim(models.Model):
 
         company_problems = {company: company._medical_claim_problems() for company in self.company_id}
         auths = self.prior_authorization_id
-        units_used = auths._get_units_used(exclude_claims=self) if auths else {}
+        # A replacement takes its original's place: the original's units are not counted twice.
+        units_used = auths._get_units_used(exclude_claims=self | self.original_claim_id) if auths else {}
         for claim in self:
             for edit_code, message in company_problems[claim.company_id]:
                 add(claim, edit_code, message)

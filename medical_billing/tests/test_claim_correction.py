@@ -178,3 +178,41 @@ class TestClaimCorrection(MedicalBillingCommon):
             }
         )
         self.assertEqual(claim.amount_paid, 72.5)
+
+    def test_void_claim_cannot_be_cancelled(self):
+        claim = self.sent_claim()
+        void = self.env["medical.claim"].browse(claim.action_void()["res_id"])
+        with self.assertRaisesRegex(UserError, "A void cannot be cancelled"):
+            void.action_cancel()
+        void.action_reset_draft()
+        void.action_validate()
+        self.assertEqual(void.state, "ready")
+        self.assertFalse(void.invoice_id, "a void is never invoiced")
+
+    def test_validated_replacement_is_not_cancelled(self):
+        claim = self.sent_claim()
+        replacement = self.env["medical.claim"].browse(claim.action_replace()["res_id"])
+        replacement.action_validate()
+        with self.assertRaisesRegex(UserError, "taken its original's place"):
+            replacement.action_cancel()
+
+    def test_replacement_reuses_the_original_authorization(self):
+        self.payer.prior_auth_code_ids = self.codes["cpt_20610"]
+        auth = self.env["medical.prior.authorization"].create(
+            {
+                "name": "AUTH-R",
+                "patient_id": self.patient.id,
+                "payer_id": self.payer.id,
+                "code_ids": [Command.set(self.codes["cpt_20610"].ids)],
+                "date_start": self.dos,
+                "date_end": self.dos,
+                "units_authorized": 1,
+            }
+        )
+        claim = self.sent_claim()
+        self.assertEqual(claim.prior_authorization_id, auth)
+        self.assertEqual(auth.units_used, 1)
+        replacement = self.env["medical.claim"].browse(claim.action_replace()["res_id"])
+        replacement.action_validate()
+        self.assertFalse(replacement.finding_ids, replacement.finding_ids.mapped("message"))
+        self.assertEqual(auth.units_used, 1)
