@@ -1,7 +1,6 @@
 """837P writer: every generated file must pass pyx12 and read back with pyx12's own reader."""
 
 import io
-import time
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -623,7 +622,8 @@ def test_npi_check_digit():
     assert not edi.npi_is_valid("12345678AB")
 
 
-def test_ten_thousand_claims_write_fast():
+def test_ten_thousand_claims_in_one_batch():
+    """A large batch is split into transactions the 837P map allows; speed is measured by make bench."""
     claims = [
         claim(
             f"P{n:05d}",
@@ -632,14 +632,10 @@ def test_ten_thousand_claims_write_fast():
         )
         for n in range(10_000)
     ]
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        text = edi.write_837p(interchange(), {billing(): claims})
-        timings.append(time.perf_counter() - start)
+    text = edi.write_837p(interchange(), {billing(): claims})
     assert text.count("~CLM*") == 10_000
     assert text.count("~SV1*") == 40_000
-    assert min(timings) < 1.0, timings
+    assert text.count("~ST*837*") == 2
 
 
 def test_validate_reports_pyx12_errors(shared_dir):
