@@ -11,3 +11,9 @@ from . import medical_claim
 from . import medical_claim_line
 from . import medical_edit_finding
 from . import medical_encounter
+from . import medical_edi_receiver
+from . import medical_claim_edi
+from . import medical_claim_batch
+from . import medical_claim_status_code
+from . import medical_import_log
+from . import medical_importer_edi

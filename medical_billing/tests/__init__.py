@@ -6,3 +6,6 @@ from . import test_claim_correction
 from . import test_copay
 from . import test_multi_company
 from . import test_security
+from . import test_837p
+from . import test_acks
+from . import test_cms1500

@@ -1,0 +1,229 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+# Findings written when an acknowledgement turns a claim back: code -> (title, severity).
+ACK_EDITS = {
+    "ACK_999_REJECTED": ("Rejected by the receiver's 999 (file syntax)", "error"),
+    "ACK_277CA_REJECTED": ("Rejected by the 277CA claim acknowledgement", "error"),
+}
+# States of a claim whose payer adjudication is recorded: a secondary claim can follow.
+COB_READY_STATES = ("paid", "partial", "denied", "closed")
+PRIORITY_RANK = {"primary": 1, "secondary": 2, "tertiary": 3}
+
+
+class MedicalClaim(models.Model):
+    """What the 837P batches, the acknowledgements and coordination of benefits need on a claim."""
+
+    _inherit = "medical.claim"
+
+    batch_ids = fields.Many2many(
+        "medical.claim.batch",
+        "medical_claim_batch_claim_rel",
+        "claim_id",
+        "batch_id",
+        string="837P Batches",
+        readonly=True,
+        copy=False,
+    )
+    batch_id = fields.Many2one(
+        "medical.claim.batch",
+        string="Last Batch",
+        compute="_compute_batch_id",
+        store=True,
+        index="btree_not_null",
+        help="The 837P batch that carried (or will carry) this claim last.",
+    )
+    edi_transaction_number = fields.Char(
+        string="Transaction Set",
+        readonly=True,
+        copy=False,
+        help="ST02 of the transaction set of the 837P file that carried the claim last: the 999 "
+        "acknowledgement answers per transaction set.",
+    )
+    clearinghouse_trace_number = fields.Char(
+        readonly=True, copy=False, help="The clearinghouse's id of the claim (277CA REF*D9)."
+    )
+    primary_claim_id = fields.Many2one(
+        "medical.claim",
+        string="Previous Payer's Claim",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="On a secondary (or tertiary) claim: the claim of the payer before, whose recorded "
+        "adjudication the 837P sends along (loops 2320/2330/2430).",
+    )
+    secondary_claim_ids = fields.One2many("medical.claim", "primary_claim_id", string="Next Payer's Claims")
+
+    @api.depends("batch_ids")
+    def _compute_batch_id(self):
+        for claim in self:
+            claim.batch_id = max(claim.batch_ids.ids) if claim.batch_ids else False
+
+    # ------------------------------------------------------------------ actions
+
+    def action_add_to_batch(self):
+        """Put ready claims into the draft 837P batch of their receiver (created when there is none)."""
+        batches = self.env["medical.claim.batch"]._add_claims_to_batches(self, strict=True)
+        return batches._action_open()
+
+    def action_view_batch(self):
+        self.ensure_one()
+        return self.batch_id._action_open()
+
+    def action_create_secondary_claim(self):
+        """Bill the next payer: a draft claim to the patient's next coverage, once this one is adjudicated.
+
+        The lines are copied (paid amounts cleared) and linked to these lines, so the 837P of the new claim
+        carries this payer's paid amounts and adjustments (coordination of benefits).
+        """
+        created = self.env["medical.claim"]
+        for claim in self:
+            coverage = claim._next_coverage()
+            ordered = claim.line_ids.sorted(lambda ln: (ln.sequence, ln.id))
+            default = {
+                "coverage_id": coverage.id,
+                "payer_id": coverage.payer_id.id,
+                "frequency": "1",
+                "primary_claim_id": claim.id,
+                "prior_authorization_id": False,
+                "prior_authorization": False,
+                "line_ids": [
+                    Command.create(
+                        {
+                            **line.copy_data({"amount_paid": 0.0, "expected_amount": 0.0})[0],
+                            "primary_line_id": line.id,
+                        }
+                    )
+                    for line in ordered
+                ],
+            }
+            secondary = claim.copy(default)
+            claim.message_post(body=_("Claim %s started for the next payer.", secondary._get_html_link()))
+            secondary.message_post(
+                body=_(
+                    "Bills what %(payer)s left on claim %(claim)s.",
+                    payer=claim.payer_id.name,
+                    claim=claim._get_html_link(),
+                )
+            )
+            created |= secondary
+        if len(created) == 1:
+            return created._get_formview_action()
+        return True
+
+    # ------------------------------------------------------------------ demo data
+
+    @api.model
+    def _demo_create_secondary_claim(self, claim_id, xml_id):
+        """Demo data: bill the next payer of an adjudicated claim; the new claim is validated (ready)."""
+        if self.env.ref(f"medical_billing.{xml_id}", raise_if_not_found=False):
+            return
+        claim = self.browse(claim_id)
+        if claim.state not in COB_READY_STATES:
+            return
+        secondary = self.browse(claim.action_create_secondary_claim()["res_id"])
+        self.env["ir.model.data"].create(
+            {
+                "module": "medical_billing",
+                "name": xml_id,
+                "model": self._name,
+                "res_id": secondary.id,
+                "noupdate": True,
+            }
+        )
+        secondary.action_validate()
+
+    # ------------------------------------------------------------------ business
+
+    def _next_coverage(self):
+        """The patient's coverage after this claim's, in force on the date of service; or a UserError."""
+        self.ensure_one()
+        if self.state not in COB_READY_STATES or not self.date_adjudicated:
+            raise UserError(
+                _(
+                    "Claim %(claim)s has no recorded adjudication yet: the next payer is billed with what "
+                    "this payer paid and adjusted.",
+                    claim=self.patient_control_number,
+                )
+            )
+        if self.frequency == "8":
+            raise UserError(_("A void is not billed to another payer."))
+        live = self.secondary_claim_ids.filtered(lambda c: c.state not in ("cancel", "replaced", "voided"))
+        if live:
+            raise UserError(
+                _(
+                    "Claim %(claim)s already has its next payer's claim (%(next)s).",
+                    claim=self.patient_control_number,
+                    next=live[0].patient_control_number,
+                )
+            )
+        rank = PRIORITY_RANK.get(self.coverage_id.priority, 9)
+        coverages = self.env["medical.coverage"].search(
+            [
+                ("patient_id", "=", self.patient_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("priority_rank", ">", rank),
+            ],
+            order="priority_rank, date_start desc, id",
+        )
+        coverage = coverages.filtered(lambda c: c.is_in_force(self.date_service))[:1]
+        if not coverage:
+            raise UserError(
+                _(
+                    "%(patient)s has no coverage after %(payer)s in force on the date of service.",
+                    patient=self.patient_id.display_name,
+                    payer=self.payer_id.name,
+                )
+            )
+        return coverage
+
+    def _add_ack_findings(self, edit_code, messages):
+        """Record why an acknowledgement turned claims back: ``messages`` is {claim id: text}.
+
+        A finding on the claim (the work queue shows it) and a note in its chatter.
+        """
+        findings = []
+        for claim in self:
+            message = messages.get(claim.id)
+            if not message:
+                continue
+            if claim.encounter_id:
+                findings.append(
+                    {
+                        "claim_id": claim.id,
+                        "encounter_id": claim.encounter_id.id,
+                        "company_id": claim.company_id.id,
+                        "edit_code": edit_code,
+                        "severity": ACK_EDITS[edit_code][1],
+                        "message": message,
+                    }
+                )
+        if findings:
+            self.env["medical.edit.finding"].sudo().create(findings)
+        self._message_log_batch(
+            {claim.id: messages[claim.id] for claim in self if messages.get(claim.id)},
+        )
+
+
+class MedicalClaimLine(models.Model):
+    _inherit = "medical.claim.line"
+
+    primary_line_id = fields.Many2one(
+        "medical.claim.line",
+        string="Previous Payer's Line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="On a secondary claim: the line of the previous payer's claim it bills again.",
+    )
+
+
+class MedicalEditFinding(models.Model):
+    _inherit = "medical.edit.finding"
+
+    edit_code = fields.Selection(
+        selection_add=[(code, title) for code, (title, _severity) in ACK_EDITS.items()],
+        ondelete=dict.fromkeys(ACK_EDITS, "cascade"),
+    )
