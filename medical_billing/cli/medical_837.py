@@ -100,7 +100,8 @@ class Medical837(Command):
             written, failures = generate_pending(
                 env, out, options.company, mark_sent=not options.no_mark_sent
             )
-            cr.commit()  # pylint: disable=invalid-commit  (a command owns its transaction)
+            # A command owns its transaction: the files written and the batches marked sent go together.
+            cr.commit()  # pylint: disable=invalid-commit
         sys.stdout.write(f"medical_837: {len(written)} file(s) written, {len(failures)} batch(es) failed\n")
         if failures:
             sys.exit(1)

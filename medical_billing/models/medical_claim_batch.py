@@ -105,7 +105,6 @@ class MedicalClaimBatch(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     receiver_id = fields.Many2one(
         "medical.edi.receiver",
-        string="Receiver",
         required=True,
         index=True,
         check_company=True,
@@ -134,10 +133,10 @@ class MedicalClaimBatch(models.Model):
     file = fields.Binary(related="attachment_id.datas", string="Download")
     filename = fields.Char(related="attachment_id.name", string="File Name")
     interchange_control_number = fields.Integer(
-        string="Interchange Control Number", readonly=True, copy=False, index=True, aggregator=None
+        readonly=True, copy=False, index=True, aggregator=None, help="ISA13 of the file."
     )
     group_control_number = fields.Integer(
-        string="Group Control Number", readonly=True, copy=False, index=True, aggregator=None
+        readonly=True, copy=False, index=True, aggregator=None, help="GS06 of the file."
     )
     transaction_control_numbers = fields.Char(
         string="Transaction Sets", readonly=True, copy=False, help="ST02 of each transaction set of the file."

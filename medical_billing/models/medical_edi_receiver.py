@@ -87,12 +87,8 @@ class MedicalEdiReceiver(models.Model):
         tracking=True,
         help="The receiver's id in the envelope (ISA08, at most 15 characters).",
     )
-    application_sender_code = fields.Char(
-        string="Application Sender Code", help="GS02; the interchange sender id when empty."
-    )
-    application_receiver_code = fields.Char(
-        string="Application Receiver Code", help="GS03; the interchange receiver id when empty."
-    )
+    application_sender_code = fields.Char(help="GS02; the interchange sender id when empty.")
+    application_receiver_code = fields.Char(help="GS03; the interchange receiver id when empty.")
     submitter_name = fields.Char(
         required=True,
         tracking=True,

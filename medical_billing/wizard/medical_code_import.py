@@ -8,7 +8,7 @@ class MedicalCodeImport(models.TransientModel):
 
     @api.depends("kind")
     def _compute_help_text(self):
-        super()._compute_help_text()
+        result = super()._compute_help_text()
         texts = {
             "999": _(
                 "The 999 your clearinghouse returned for an 837P batch. The batch is found by its group "
@@ -28,3 +28,4 @@ class MedicalCodeImport(models.TransientModel):
         for wizard in self:
             if wizard.kind in texts:
                 wizard.help_text = f"<p>{texts[wizard.kind]}</p>"
+        return result

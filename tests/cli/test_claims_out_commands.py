@@ -1,0 +1,57 @@
+"""The claims-out command lines, run as an operator would, against the test database of ``make test``.
+
+``odoo-bin medical_837`` writes the pending 837P files (none on a fresh database, but the command must be
+found, open the database and say so); ``odoo-bin medical_import --kind 999`` refuses a broken file naming
+the segment, with exit code 1.
+"""
+
+import configparser
+import subprocess
+import sys
+
+import pytest
+
+ODOO = "import odoo.cli, sys; sys.argv[0] = 'odoo-bin'; odoo.cli.main()"
+
+
+@pytest.fixture(scope="module")
+def odoo_options(request):
+    """(addons path, database) of the test run; running without ``make test`` is a failure, not a skip."""
+    conf = request.config.getoption("--odoo-config", default=None)
+    if not conf:
+        pytest.fail("These tests run against the database of `make test` (pytest --odoo-config=...).")
+    parser = configparser.ConfigParser()
+    parser.read(conf)
+    return parser["options"]["addons_path"], parser["options"]["db_name"]
+
+
+def run_odoo(odoo_options, *args):
+    addons_path, database = odoo_options
+    command = [sys.executable, "-c", ODOO, f"--addons-path={addons_path}", *args, "-d", database]
+    command += ["--log-level=warn", "--no-http"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_medical_837_writes_the_pending_files(odoo_options, tmp_path):
+    result = run_odoo(odoo_options, "medical_837", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "medical_837: 0 file(s) written, 0 batch(es) failed" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_medical_837_needs_an_output_folder(odoo_options, tmp_path):
+    result = run_odoo(odoo_options, "medical_837", "--out", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert "is not a folder" in result.stderr
+
+
+def test_medical_import_refuses_a_truncated_999(odoo_options, tmp_path):
+    broken = tmp_path / "truncated.999"
+    broken.write_bytes(
+        b"ISA*00*          *00*          *ZZ*CLEARHOUSE     *ZZ*SUBMIT01       *250305*0800*^*00501*"
+        b"000000101*0*T*:~GS*FA*CLEARHOUSE*SUBMIT01*20250305*0800*101*X*005010X231A1~ST*999*0001*0050"
+    )
+    result = run_odoo(odoo_options, "medical_import", "--kind", "999", "--file", str(broken))
+    assert result.returncode == 1
+    assert "truncated.999 was refused, nothing was changed." in result.stderr
+    assert "segment 3 (ST): the data ends inside a segment" in result.stderr
