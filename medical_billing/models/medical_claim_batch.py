@@ -992,15 +992,19 @@ class _ClaimMapper:
             payer = self._payer(earlier["payer_id"])
             subscriber = self._subscriber(coverage, earlier["payer_id"], False)
             adjudicated = earlier["date_adjudicated"] or None
+            claim_level = tuple(self._adjustment(a) for a in adjustments.get(("claim", earlier["id"]), ()))
+            # What the payer paid on the claim (835 CLP04): its lines' payments less its claim-level
+            # adjustments, as a remittance balances (charge - every CAS = paid).
+            paid = None
+            if adjudicated:
+                paid = self.money(earlier["amount_paid"]) - sum((a.amount for a in claim_level), Decimal(0))
             others.append(
                 edi.OtherPayer(
                     payer=payer,
                     subscriber=subscriber,
                     relationship=coverage.get("relationship") or "18",
-                    paid_amount=self.money(earlier["amount_paid"]) if adjudicated else None,
-                    adjustments=tuple(
-                        self._adjustment(a) for a in adjustments.get(("claim", earlier["id"]), ())
-                    ),
+                    paid_amount=paid,
+                    adjustments=claim_level,
                     adjudication_date=adjudicated,
                     claim_control_number=(earlier["payer_claim_control_number"] or "").strip(),
                 )

@@ -624,7 +624,9 @@ class MedicalImporter(models.AbstractModel):
                 )
             )
         if to_accept:
-            to_accept.action_accept()
+            # The note logged below on each claim says who imported which acknowledgement: a tracking message
+            # per claim on top of it would make a large 277CA several times slower.
+            to_accept.with_context(tracking_disable=True).action_accept()
         if to_reject:
             to_reject.action_reject()
             to_reject._add_ack_findings("ACK_277CA_REJECTED", messages)

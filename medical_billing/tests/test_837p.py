@@ -184,6 +184,81 @@ class Test837P(EdiCommon):
         self.assertLess(ids.index("OI"), ids.index("LX"))
         self.assertIn("LX*2~SV1*HC:20610:RT*200*UN*1***1~", text)
 
+    def adjudicate(self, claim, lines, claim_level=()):
+        """Record a payer's adjudication by hand: ``lines`` [(paid, [(group, reason, amount)])] in order."""
+        if claim.state == "submitted":
+            claim.action_accept()
+        for line, (paid, adjustments) in zip(claim.line_ids.sorted("sequence"), lines, strict=True):
+            line.write(
+                {
+                    "amount_paid": paid,
+                    "adjustment_ids": [
+                        Command.create({"claim_id": claim.id, "group_code": g, "reason_code": r, "amount": a})
+                        for g, r, a in adjustments
+                    ],
+                }
+            )
+        claim.write(
+            {
+                "adjustment_ids": [
+                    Command.create({"group_code": g, "reason_code": r, "amount": a})
+                    for g, r, a in claim_level
+                ],
+                "date_adjudicated": self.today - timedelta(days=1),
+            }
+        )
+        claim.action_record_adjudication()
+
+    def test_tertiary_claim_carries_both_previous_payers(self):
+        third_payer = self.env["res.partner"].create(
+            {
+                "name": "Gamma Tertiary",
+                "is_payer": True,
+                "payer_code": "GAMMA3",
+                "claim_filing_indicator": "CI",
+            }
+        )
+        self._make_coverage(self.patient, payer=self.second_payer, priority="secondary", member_id="BETA1")
+        self._make_coverage(self.patient, payer=third_payer, priority="tertiary", member_id="GAMMA1")
+        primary = self.ready_claims()
+        self.generate(primary)
+        # a claim-level adjustment too: the primary paid 210 on its lines less 10 at the claim level
+        self.adjudicate(
+            primary,
+            [
+                (60.0, [("CO", "45", 25.0), ("PR", "1", 15.0)]),
+                (150.0, [("CO", "45", 30.0), ("PR", "2", 20.0)]),
+            ],
+            claim_level=[("OA", "23", 10.0)],
+        )
+        secondary = self.env["medical.claim"].browse(primary.action_create_secondary_claim()["res_id"])
+        secondary.action_validate()
+        self.generate(secondary)
+        self.adjudicate(
+            secondary,
+            [
+                (15.0, [("OA", "23", 60.0), ("CO", "45", 25.0)]),
+                (20.0, [("OA", "23", 150.0), ("CO", "45", 30.0)]),
+            ],
+        )
+        tertiary = self.env["medical.claim"].browse(secondary.action_create_secondary_claim()["res_id"])
+        self.assertEqual(tertiary.payer_id, third_payer)
+        tertiary.action_validate()
+        self.assertEqual(tertiary.state, "ready", tertiary.finding_ids.mapped("message"))
+        _batch, text, segs = self.generate(tertiary)
+        self.assertEqual([s.get_value("SBR01") for s in self.find(segs, "SBR")], ["T", "P", "S"])
+        self.assertEqual([s.get_value("AMT02") for s in self.find(segs, "AMT", AMT01="D")], ["200", "35"])
+        self.assertIn("SBR*P*18*GRP001******CI~CAS*OA*23*10~AMT*D*200~", text)
+        self.assertEqual(
+            [s.format() for s in self.find(segs, "SVD")],
+            [
+                "SVD*ACME1*60*HC:99213:25**1~",
+                "SVD*BETA2*15*HC:99213:25**1~",
+                "SVD*ACME1*150*HC:20610:RT**1~",
+                "SVD*BETA2*20*HC:20610:RT**1~",
+            ],
+        )
+
     def test_secondary_claim_needs_the_primary_adjudication(self):
         primary = self.ready_claims()
         with self.assertRaisesRegex(UserError, "no recorded adjudication"):
