@@ -4,7 +4,7 @@ from pathlib import Path
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.medical_billing.cli.medical_837 import generate_pending
 from odoo.addons.medical_billing.models.medical_claim_batch import split_person_name
@@ -489,6 +489,34 @@ class Test837P(EdiCommon):
         self.assertEqual(batch.state, "sent")
         self.assertEqual(data, batch.attachment_id.raw)
         self.assertEqual(set(claims.mapped("state")), {"submitted"})
+
+    def test_forms(self):
+        with Form(self.env["medical.edi.receiver"]) as form:
+            form.name = "Second Clearinghouse"
+            form.receiver_code = "SECOND"
+            form.sender_code = "PRACTICE01"
+            form.receiver_interchange_code = "SECOND"
+            form.submitter_code = "S9"
+            form.contact_name = "Billing Office"
+            form.contact_email = "billing@example.com"
+            form.payer_ids.add(self.second_payer)
+        receiver = form.record
+        self.assertEqual(receiver.company_id, self.practice)
+        self.assertFalse(receiver.is_default)
+        claims = self.ready_claims(2)
+        with Form(self.env["medical.claim.batch"]) as form:
+            form.receiver_id = self.receiver
+            form.claim_ids.add(claims[0])
+        batch = form.record
+        self.assertEqual(batch.claim_ids, claims[0])
+        self.assertEqual(claims[0].batch_id, batch)
+        batch.action_generate()
+        form = Form(batch)
+        self.assertEqual(form.state, "generated")
+        self.assertEqual(form.claim_count, 1)
+        claim_form = Form(claims[0])
+        self.assertEqual(claim_form.batch_id, batch)
+        self.assertEqual(receiver.action_view_batches()["domain"], [("receiver_id", "=", receiver.id)])
 
     def test_person_names(self):
         self.assertEqual(split_person_name("Dr. Ana Maria Rivera"), ("Rivera", "Ana", "Maria", ""))
