@@ -8,7 +8,9 @@ the segment, with exit code 1.
 import configparser
 import subprocess
 import sys
+import uuid
 
+import psycopg2
 import pytest
 
 ODOO = "import odoo.cli, sys; sys.argv[0] = 'odoo-bin'; odoo.cli.main()"
@@ -46,12 +48,27 @@ def test_medical_837_needs_an_output_folder(odoo_options, tmp_path):
 
 
 def test_medical_import_refuses_a_truncated_999(odoo_options, tmp_path):
-    broken = tmp_path / "truncated.999"
+    broken = tmp_path / f"truncated-{uuid.uuid4().hex[:8]}.999"
     broken.write_bytes(
         b"ISA*00*          *00*          *ZZ*CLEARHOUSE     *ZZ*SUBMIT01       *250305*0800*^*00501*"
         b"000000101*0*T*:~GS*FA*CLEARHOUSE*SUBMIT01*20250305*0800*101*X*005010X231A1~ST*999*0001*0050"
     )
     result = run_odoo(odoo_options, "medical_import", "--kind", "999", "--file", str(broken))
     assert result.returncode == 1
-    assert "truncated.999 was refused, nothing was changed." in result.stderr
+    assert f"{broken.name} was refused, nothing was changed." in result.stderr
     assert "segment 3 (ST): the data ends inside a segment" in result.stderr
+    # the command rolled its transaction back, the refusal record (its own transaction) stayed, with the file
+    with psycopg2.connect(dbname=odoo_options[1]) as connection, connection.cursor() as cr:
+        cr.execute(
+            """
+            SELECT log.state, log.error, att.id IS NOT NULL
+              FROM medical_import_log log LEFT JOIN ir_attachment att ON att.id = log.attachment_id
+             WHERE log.filename = %s
+            """,
+            [broken.name],
+        )
+        rows = cr.fetchall()
+    assert len(rows) == 1
+    state, error, has_file = rows[0]
+    assert (state, has_file) == ("refused", True)
+    assert "segment 3 (ST)" in error
