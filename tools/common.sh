@@ -58,6 +58,11 @@ print(",".join(sorted(deps - ours)))
 PY
 }
 
+# A free TCP port on the loopback, so that test runs (HttpCase starts a server) never collide.
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # odoo CLI as a python module (works without odoo-bin on PATH)
 odoo_cmd() {
     "$PYTHON" -c 'import os; os.environ["TZ"] = "UTC"; import odoo.cli, sys; sys.argv[0] = "odoo-bin"; odoo.cli.main()' "$@"

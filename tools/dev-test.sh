@@ -10,8 +10,7 @@ createdb -T "$TEMPLATE_DB" "$DB"
 ADDONS=$(cd "$REPO" && ls -d medical_*/ | tr -d / | paste -sd,)
 TAGS=${1:-$(echo "$ADDONS" | sed 's/\([^,]*\)/\/\1/g')}
 odoo_cmd --addons-path="$ADDONS_PATH" -d "$DB" -i "$ADDONS" --without-demo=all --test-enable \
-    --test-tags="$TAGS" --stop-after-init --no-http --log-level=info >"$LOG" 2>&1
-rc=$?
+    --test-tags="$TAGS" --stop-after-init --http-interface=127.0.0.1 --http-port="$(free_port)" --log-level=info >"$LOG" 2>&1 && rc=0 || rc=$?
 grep -E " (ERROR|CRITICAL|WARNING) |odoo.tests.result|Ran [0-9]+ test" "$LOG" | cut -c1-400 | tail -60
 echo "exit $rc, full log $LOG"
 exit $rc

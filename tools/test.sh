@@ -27,7 +27,7 @@ TAGS=$(echo "$ADDONS" | sed 's/\([^,]*\)/\/\1/g')
 echo "== Odoo: installing $ADDONS with tests on (database $DB, log $LOG)"
 set +e
 odoo_cmd --addons-path="$ADDONS_PATH" -d "$DB" -i "$ADDONS" --without-demo=all \
-    --test-enable --test-tags="$TAGS" --stop-after-init --no-http --log-level=info \
+    --test-enable --test-tags="$TAGS" --stop-after-init --http-interface=127.0.0.1 --http-port="$(free_port)" --log-level=info \
     --log-handler=odoo.addons.medical_coding:DEBUG >"$LOG" 2>&1
 odoo_rc=$?
 # from here on, every check is explicit
