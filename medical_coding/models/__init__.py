@@ -1,5 +1,7 @@
 from . import medical_code
 from . import medical_importer
+from . import medical_importer_code_sets
+from . import medical_import_log
 from . import res_partner
 from . import res_company
 from . import medical_encounter

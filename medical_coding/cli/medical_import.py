@@ -1,0 +1,140 @@
+"""``odoo-bin medical_import``: import a code set (or any kind of ``medical.importer``) from the shell.
+
+    odoo-bin --addons-path=... medical_import -d DB --kind icd10cm [--file PATH] [--effective YYYY-MM-DD]
+
+Odoo's own options (``-c CONFIG``, ``-d DB``, ``--addons-path``, ``--db_host`` …) are accepted as by the
+server. The kinds are the database's: ``medical.importer._import_kinds()``, which other addons extend
+(ncci-ptp, mue, 999, 277ca…), so they are listed once the database is known. The import runs through
+``medical.importer.import_file`` exactly as the wizard does, and is committed only when it succeeded
+(``--dry-run`` rolls it back after reporting what it would change).
+"""
+
+import argparse
+import logging
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import odoo
+from odoo.cli import Command
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+_logger = logging.getLogger(__name__)
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+def build_parser(kinds=None):
+    """The command's own options; ``kinds`` (``[(kind, label)]``) become the choices of ``--kind``."""
+    prog = f"{Path(sys.argv[0]).name} medical_import"
+    epilog = "Odoo options such as -c CONFIG, -d DB, --addons-path, --db_host are accepted too."
+    if kinds:
+        epilog = "kinds:\n" + "\n".join(f"  {kind:<12} {label}" for kind, label in kinds) + "\n\n" + epilog
+    else:
+        epilog = "Give -d DB with --help to list the kinds that database knows.\n\n" + epilog
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Import a code set or edit table into an Odoo database (all or nothing).",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+        allow_abbrev=False,
+    )
+    parser.add_argument("-h", "--help", action="store_true", help="show this help and exit")
+    parser.add_argument(
+        "--kind",
+        choices=[kind for kind, _label in kinds] if kinds else None,
+        metavar="KIND",
+        help="what the file is: " + ("|".join(kind for kind, _label in kinds) if kinds else "see below"),
+    )
+    parser.add_argument("--file", type=Path, help="the file to import (default: the kind's built-in release)")
+    parser.add_argument("--effective", type=_date, help="effective date of the release, YYYY-MM-DD")
+    parser.add_argument("--dry-run", action="store_true", help="report the counts, then roll back")
+    return parser
+
+
+def split_args(args):
+    """Split the command line into (our options namespace, Odoo's options); kinds are checked later."""
+    return build_parser().parse_known_args(args)
+
+
+def run_import(env, kind, data=None, filename=None, effective=None):
+    """Run one import in ``env`` (the caller commits or rolls back); return the counts."""
+    return env["medical.importer"].import_file(kind, data, filename, effective)
+
+
+def format_counts(kind, counts):
+    keys = ("total", "created", "updated", "ended", "unchanged")
+    parts = [f"{key} {counts[key]}" for key in keys if key in counts]
+    parts += [
+        f"{key} {value}"
+        for key, value in counts.items()
+        if key not in keys
+        and key != "log_id"
+        and isinstance(value, (int, str))
+        and not isinstance(value, bool)
+    ]
+    return f"{kind}: " + ", ".join(parts)
+
+
+class MedicalImport(Command):
+    """Import a code set or edit table file (medical.importer kinds)"""
+
+    name = "medical_import"
+
+    def run(self, cmdargs):
+        options, odoo_args = split_args(cmdargs)
+        config.parser.prog = f"{Path(sys.argv[0]).name} {self.name}"
+        config.parse_config(odoo_args, setup_logging=True)
+        dbnames = [name for name in (config["db_name"] or "").split(",") if name]
+        if len(dbnames) != 1:
+            if options.help:
+                build_parser().print_help()
+                return 0
+            build_parser().error("give the database with -d DB (exactly one)")
+        dbname = dbnames[0]
+        threading.current_thread().dbname = dbname
+        registry = odoo.modules.registry.Registry(dbname)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            if "medical.importer" not in env:
+                build_parser().error(f"the medical_coding addon is not installed in database {dbname}")
+            kinds = env["medical.importer"]._import_kinds()
+            parser = build_parser(kinds)
+            if options.help:
+                parser.print_help()
+                return 0
+            options, _odoo_args = parser.parse_known_args(cmdargs)
+            if not options.kind:
+                parser.error("--kind is required")
+            data = filename = None
+            if options.file:
+                try:
+                    data = options.file.read_bytes()
+                except OSError as exc:
+                    parser.error(f"cannot read {options.file}: {exc.strerror}")
+                filename = options.file.name
+            env = env(context=env["res.users"].context_get())
+            try:
+                counts = run_import(env, options.kind, data, filename, options.effective)
+            except UserError as exc:
+                cr.rollback()
+                sys.stderr.write(f"medical_import: {exc.args[0]}\n")
+                sys.exit(1)
+            if options.dry_run:
+                cr.rollback()
+                sys.stdout.write(f"dry run, rolled back: {format_counts(options.kind, counts)}\n")
+            else:
+                # a command owns its transaction
+                cr.commit()  # pylint: disable=invalid-commit
+                sys.stdout.write(
+                    f"imported {format_counts(options.kind, counts)} (history #{counts['log_id']})\n"
+                )
+        return 0

@@ -1,0 +1,124 @@
+"""Shared pieces of the code-set parsers: the row they produce and small file helpers."""
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+
+from .errors import CodeFileError
+
+LEVELS = ("chapter", "block", "category", "code")
+
+
+@dataclass(slots=True)
+class CodeRow:
+    """One code as a file describes it, ready to be written to ``medical.code``.
+
+    ``code`` is canonical (upper case, no dot). ``parent_code`` names the parent in the same system.
+    ``date_start`` / ``date_end`` are None when the file does not give them.
+    """
+
+    system: str
+    code: str
+    name: str
+    description: str | None = None
+    billable: bool = True
+    level: str | None = None
+    parent_code: str | None = None
+    date_start: date | None = None
+    date_end: date | None = None
+
+
+@dataclass(slots=True)
+class CodeSet:
+    """What a parser returns: the rows of one release and the facts about the release itself."""
+
+    rows: list[CodeRow]
+    #: the systems the file is authoritative for (codes of these systems missing from it get end-dated)
+    systems: tuple[str, ...]
+    #: the date the release takes effect, when the file or its name tells it
+    release_date: date | None = None
+    #: human description of the release, e.g. "ICD-10-CM 2026 (April 1, 2026)"
+    label: str = ""
+    #: True when the rows carry their own start dates (HCPCS add dates), so imports must keep them
+    dates_from_file: bool = False
+    counts: dict = field(default_factory=dict)
+
+
+def no_progress(fraction, message=""):
+    """Default progress callback: ignore."""
+
+
+def unzip(data, member_pattern, what):
+    """Return the bytes of the member matching ``member_pattern`` when ``data`` is a zip, else ``data``.
+
+    The CDC and CMS publish their files zipped; accepting the zip saves the administrator a step.
+    """
+    if not data.startswith(b"PK\x03\x04"):
+        return data
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = [n for n in archive.namelist() if re.search(member_pattern, n.rsplit("/", 1)[-1], re.I)]
+        if len(names) != 1:
+            raise CodeFileError(
+                0,
+                f"the zip archive holds {len(names)} {what} files (expected exactly one); "
+                f"its members are: {', '.join(archive.namelist()[:20])}",
+            )
+        return archive.read(names[0])
+    except zipfile.BadZipFile as exc:
+        raise CodeFileError(0, f"the file looks like a zip archive but cannot be opened ({exc})") from exc
+
+
+def decode(data, encodings):
+    """Decode ``data`` with the first encoding that works; name the line of the first bad byte otherwise."""
+    error = None
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            error = error or exc
+    line = data[: error.start].count(b"\n") + 1
+    raise CodeFileError(
+        line,
+        f"byte 0x{data[error.start]:02x} cannot be read as text "
+        f"(tried {', '.join(encodings)}): the file is not a text file in the expected encoding",
+    )
+
+
+def split_lines(text):
+    """Split on line feeds only (``str.splitlines`` also breaks on \\x85, \\x1c… which Latin-1 text holds)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def parse_yyyymmdd(value, line, what):
+    """``YYYYMMDD`` (blank for none) to a date; a malformed value is refused with its line."""
+    value = value.strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{8}", value):
+        raise CodeFileError(line, f"{what} {value!r} is not a date in the form YYYYMMDD")
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError as exc:
+        raise CodeFileError(line, f"{what} {value!r} is not a valid date ({exc})") from exc
+
+
+MONTHS = ("january february march april may june july august september october november december").split()
+
+
+def date_from_filename(filename):
+    """Find a release date in a file name such as ``icd10c-tabular-April-1-2026.xml``."""
+    if not filename:
+        return None
+    match = re.search(r"(%s)[-_ .]*(\d{1,2})[-_ .,]*(\d{4})" % "|".join(MONTHS), filename, re.I)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(3)), MONTHS.index(match.group(1).lower()) + 1, int(match.group(2)))
+    except ValueError:
+        return None

@@ -1,0 +1,14 @@
+"""The one error every code-set parser raises."""
+
+
+class CodeFileError(ValueError):
+    """A code-set file that cannot be imported.
+
+    ``line`` is the 1-based line of the file where the problem is (0 or None when it concerns the whole
+    file), ``message`` says what is wrong in words an administrator understands.
+    """
+
+    def __init__(self, line, message):
+        self.line = line
+        self.message = message
+        super().__init__(f"Line {line}: {message}" if line else message)
