@@ -1,0 +1,119 @@
+"""``odoo-bin medical_import`` run as an administrator would, against a throwaway copy of the test database.
+
+The copy (``createdb -T`` of the database of ``make test``) lets the command commit for real without touching
+the database the other tests read; it is dropped at the end.
+"""
+
+import configparser
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+ODOO = "import odoo.cli, sys; sys.argv[0] = 'odoo-bin'; odoo.cli.main()"
+
+
+@pytest.fixture(scope="module")
+def throwaway(request):
+    """(addons path, database) of a fresh copy of the test database; a run without ``make test`` fails."""
+    conf = request.config.getoption("--odoo-config", default=None)
+    if not conf:
+        pytest.fail("These tests copy the database of `make test` (pytest --odoo-config=...).")
+    parser = configparser.ConfigParser()
+    parser.read(conf)
+    addons_path, source = parser["options"]["addons_path"], parser["options"]["db_name"]
+    import odoo
+
+    odoo.sql_db.close_db(source)  # CREATE DATABASE … TEMPLATE needs the source without connections
+    database = f"{source}_cli_{uuid.uuid4().hex[:6]}"
+    subprocess.run(["createdb", "-T", source, database], check=True)
+    yield addons_path, database
+    subprocess.run(["dropdb", "--if-exists", database], check=False)
+    shutil.rmtree(Path(odoo.tools.config["data_dir"]) / "filestore" / database, ignore_errors=True)
+
+
+def medical_import(throwaway, *args, config=None):
+    addons_path, database = throwaway
+    command = [sys.executable, "-c", ODOO, f"--addons-path={addons_path}", "medical_import", *args]
+    command += ["-c", str(config)] if config else ["-d", database]
+    command += ["--log-level=warn", "--no-http"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+
+def query(throwaway, sql, *params):
+    with psycopg2.connect(dbname=throwaway[1]) as connection, connection.cursor() as cr:
+        cr.execute(sql, params)
+        return cr.fetchall()
+
+
+def test_help_lists_the_kinds_of_the_database(throwaway):
+    result = medical_import(throwaway, "--help")
+    assert result.returncode == 0, result.stderr
+    for kind in ("icd10cm", "hcpcs", "modifiers", "cpt", "pos"):
+        assert f"  {kind} " in result.stdout, result.stdout
+    assert "--effective" in result.stdout and "-c CONFIG" in result.stdout
+
+
+def test_unknown_kind_and_bad_date_are_refused(throwaway):
+    result = medical_import(throwaway, "--kind", "icd9")
+    assert result.returncode == 2
+    assert "invalid choice: 'icd9'" in result.stderr
+    result = medical_import(throwaway, "--kind", "cpt", "--effective", "2026-13-01")
+    assert result.returncode == 2
+    assert "'2026-13-01' is not a date in the form YYYY-MM-DD" in result.stderr
+
+
+def test_import_commits_and_keeps_the_file(throwaway, tmp_path):
+    csv = tmp_path / "cpt-licensed.csv"
+    csv.write_bytes(b"code,short,long\r\n99213,Invented short,Invented long\r\n0001U,Invented PLA,\r\n")
+    result = medical_import(throwaway, "--kind", "cpt", "--file", str(csv), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "dry run, rolled back: cpt: total 2, created 2" in result.stdout
+    assert query(throwaway, "SELECT count(*) FROM medical_code WHERE system = 'cpt'") == [(0,)]
+
+    result = medical_import(throwaway, "--kind", "cpt", "--file", str(csv), "--effective", "2026-01-01")
+    assert result.returncode == 0, result.stderr
+    assert "imported cpt: total 2, created 2, updated 0, ended 0, unchanged 0" in result.stdout
+    rows = query(throwaway, "SELECT code, name, origin FROM medical_code WHERE system = 'cpt' ORDER BY code")
+    assert rows == [("0001U", "Invented PLA", "cpt"), ("99213", "Invented short", "cpt")]
+    [(kind, filename, effective, created, file_size)] = query(
+        throwaway,
+        """SELECT log.kind, log.filename, log.effective::text, log.count_created, att.file_size
+             FROM medical_import_log log JOIN ir_attachment att ON att.id = log.attachment_id
+            WHERE log.filename = %s""",
+        csv.name,
+    )
+    assert (kind, filename, effective, created, file_size) == (
+        "cpt",
+        csv.name,
+        "2026-01-01",
+        2,
+        csv.stat().st_size,
+    )
+
+
+def test_bad_file_exits_1_naming_the_line_and_changes_nothing(throwaway, tmp_path):
+    csv = tmp_path / "cpt-bad.csv"
+    csv.write_bytes(b"99214,Invented,Invented\r\n99215,Invented,Invented\r\n9921X,Bad,Bad\r\n")
+    result = medical_import(throwaway, "--kind", "cpt", "--file", str(csv))
+    assert result.returncode == 1
+    assert "cpt-bad.csv was not imported, nothing was changed." in result.stderr
+    assert "Line 3: '9921X' in the first column is not a CPT code" in result.stderr
+    assert query(throwaway, "SELECT count(*) FROM medical_code WHERE code IN ('99214', '99215')") == [(0,)]
+
+
+def test_config_file_and_shared_pos_list(throwaway, tmp_path, shared_dir):
+    config = tmp_path / "odoo.conf"
+    config.write_text(f"[options]\naddons_path = {throwaway[0]}\ndb_name = {throwaway[1]}\n")
+    xml = shared_dir / "cms" / "pos" / "cs-CMS-PlaceofServiceCodes.xml"
+    result = medical_import(throwaway, "--kind", "pos", "--file", str(xml), config=config)
+    assert result.returncode == 0, result.stderr
+    assert "imported pos: total 52, created 0, updated 52, ended 0" in result.stdout
+    [(description,)] = query(
+        throwaway, "SELECT description FROM medical_code WHERE system = 'pos' AND code = '11'"
+    )
+    assert description.startswith("Location, other than a hospital")
