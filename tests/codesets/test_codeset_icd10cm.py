@@ -2,14 +2,18 @@
 
 import io
 import re
+import warnings
 import zipfile
 from collections import Counter
 from datetime import date
 
 import pytest
-import simple_icd_10_cm as sicd
 from medical_codesets import icd10cm
 from medical_codesets.errors import CodeFileError
+
+with warnings.catch_warnings():  # the package still calls deprecated importlib.resources functions
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import simple_icd_10_cm as sicd
 
 SMALL = b"""<?xml version="1.0" encoding="utf-8"?>
 <ICD10CM.tabular>
