@@ -25,6 +25,9 @@
         "views/medical_edit_finding_views.xml",
         "views/medical_edit_table_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["medical_coding/static/src/js/import_progress_field.js"],
+    },
     "demo": ["demo/medical_coding_demo.xml"],
     "application": True,
     "installable": True,

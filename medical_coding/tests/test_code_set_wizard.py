@@ -81,6 +81,16 @@ class TestCodeSetWizard(CodeSetCase):
         self.assertIn("Line 12: code K20.9 is filed under J20", failing.error)
         self.assertFalse(failing.log_id)
 
+    def test_live_progress_bar_is_in_the_web_client(self):
+        # the form's progress bar reloads the wizard while the job runs (static/src/js); checked in a browser
+        # by hand, here only that the asset is served (no browser on every machine)
+        paths = [path for path, *_rest in self.env["ir.asset"]._get_asset_paths("web.assets_backend", {})]
+        self.assertTrue(
+            any(p.endswith("medical_coding/static/src/js/import_progress_field.js") for p in paths)
+        )
+        arch = self.env.ref("medical_coding.medical_code_import_view_form").arch
+        self.assertIn('widget="medical_import_progress"', arch)
+
     def test_command_line_internals(self):
         options, odoo_args = medical_import.split_args(
             [
