@@ -3,9 +3,10 @@
     python tools/bench/run.py --addons-path=... -d DB [NAME_FILTER ...]
 
 Each module defines ``run(env)`` and reports its figures with :func:`report` (importable as
-``from run import report``, the runner's folder being on ``sys.path``). ``env`` is a superuser
-environment on its own cursor; the module may commit (the database is a throwaway one). A module that
-fails is reported and the others still run; the exit code is then 1.
+``from run import report``, the runner's folder being on ``sys.path``); it may set ``ORDER`` (default
+50) to run before the others fill the database. ``env`` is a superuser environment on its own cursor;
+the module may commit (the database is a throwaway one). A module that fails is reported and the others
+still run; the exit code is then 1.
 """
 
 import argparse
@@ -51,6 +52,7 @@ def main(argv=None):
     sys.modules.setdefault("run", sys.modules[__name__])
     registry = odoo.modules.registry.Registry(options.database)
     failed = 0
+    modules = []
     for path in sorted(HERE.glob("bench_*.py")):
         if options.filters and not any(f in path.stem for f in options.filters):
             continue
@@ -58,12 +60,21 @@ def main(argv=None):
         module = importlib.util.module_from_spec(spec)
         try:
             spec.loader.exec_module(module)
+        except Exception:
+            failed += 1
+            sys.stdout.write(f"BENCH-FAILED {path.stem}\n")
+            traceback.print_exc()
+            continue
+        modules.append(module)
+    # a module may set ORDER (default 50) when it needs to run before the others fill the database
+    for module in sorted(modules, key=lambda m: (getattr(m, "ORDER", 50), m.__name__)):
+        try:
             with registry.cursor() as cr:
                 env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
                 module.run(env)
         except Exception:
             failed += 1
-            sys.stdout.write(f"BENCH-FAILED {path.stem}\n")
+            sys.stdout.write(f"BENCH-FAILED {module.__name__}\n")
             traceback.print_exc()
     return 1 if failed else 0
 
