@@ -1,0 +1,54 @@
+"""Take the README's screenshots of the main screens from a running demo (make demo).
+
+    python3 tools/screenshots.py [--url http://localhost:8069] [--out docs/screenshots]
+
+Needs the Python package ``playwright`` and a Chromium (``/usr/bin/chromium`` by default).
+"""
+
+import argparse
+import pathlib
+
+from playwright.sync_api import sync_playwright
+
+SCREENS = [
+    ("encounter_list", "/odoo/action-medical_coding.medical_encounter_action"),
+    ("encounter_form", "/odoo/action-medical_coding.medical_encounter_action/{encounter}"),
+    ("codes", "/odoo/action-medical_coding.medical_code_action"),
+    ("claims", "/odoo/action-medical_billing.medical_claim_action"),
+    ("claim_form", "/odoo/action-medical_billing.medical_claim_action/{claim}"),
+    ("claim_batches", "/odoo/action-medical_billing.medical_claim_batch_action"),
+    ("findings", "/odoo/action-medical_coding.medical_edit_finding_action"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--encounter", default="4")
+    parser.add_argument("--claim", default="8")
+    args = parser.parse_args()
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=args.chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{args.url}/web/login")
+        page.fill("input[name=login]", "admin")
+        page.fill("input[name=password]", "admin")
+        page.click("button[type=submit]")
+        page.wait_for_selector(".o_main_navbar", timeout=60000)
+        for name, path in SCREENS:
+            page.goto(args.url + path.format(encounter=args.encounter, claim=args.claim))
+            page.wait_for_selector(".o_view_controller", timeout=60000)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / f"{name}.png"))
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
