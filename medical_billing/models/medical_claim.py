@@ -344,6 +344,7 @@ class MedicalClaim(models.Model):
             raise UserError(_("Only draft claims can be validated."))
         if not self:
             return True
+        self._check_next_payer_balance()
         self.company_id._medical_check_accounting()
         self.env.flush_all()
         findings = self._run_payer_edits()
@@ -406,6 +407,7 @@ class MedicalClaim(models.Model):
                 _("A payment is reconciled with this claim's invoice: correct the claim instead.")
             )
         invoices.button_draft()
+        self.transfer_move_id.filtered(lambda m: m.state == "posted").button_draft()
         self.write({"state": "draft"})
         return True
 
@@ -424,6 +426,8 @@ class MedicalClaim(models.Model):
             m.state == "posted" and m.payment_state not in ("not_paid", "invoicing_legacy") for m in invoices
         ):
             raise UserError(_("A payment is reconciled with this claim's invoice: void the claim instead."))
+        # The balance moved from the previous payer goes back to it.
+        invoices |= self.transfer_move_id
         invoices.filtered(lambda m: m.state == "posted").button_draft()
         invoices.filtered(lambda m: m.state == "draft").button_cancel()
         self.write({"state": "cancel"})
@@ -485,8 +489,15 @@ class MedicalClaim(models.Model):
                 "frequency": "7",
                 "original_claim_id": self.id,
                 "payer_claim_control_number": self.payer_claim_control_number,
+                "primary_claim_id": self.primary_claim_id.id,
             }
         )
+        if self.primary_claim_id:
+            # A next payer's claim: its replacement bills the same balance the previous payer left.
+            sources = self.line_ids.sorted(lambda ln: (ln.sequence, ln.id))
+            copies = replacement.line_ids.sorted(lambda ln: (ln.sequence, ln.id))
+            for source, line in zip(sources, copies, strict=True):
+                line.primary_line_id = source.primary_line_id
         self.message_post(body=_("Replacement claim %s started.", replacement._get_html_link()))
         return replacement._get_formview_action()
 
@@ -559,8 +570,12 @@ class MedicalClaim(models.Model):
         self.ensure_one()
         company = self.company_id
         lines = []
-        for line in self.line_ids:
-            quantity, price_unit = line._invoice_quantity_price()
+        if self.primary_claim_id:
+            # A next payer is billed only what the previous payer left (moved by the balance transfer).
+            billed = [(line, 1.0, amount) for line, amount in self._next_payer_lines()]
+        else:
+            billed = [(line, *line._invoice_quantity_price()) for line in self.line_ids]
+        for line, quantity, price_unit in billed:
             lines.append(
                 Command.create(
                     {
@@ -602,7 +617,10 @@ class MedicalClaim(models.Model):
         moves = Move.create([claim._prepare_invoice_vals(products) for claim in new])
         for claim, move in zip(new, moves, strict=True):
             claim.invoice_id = move
-        (moves | redo.invoice_id).action_post()
+        # Next payer's claims: the previous payer's invoice is credited with what moves to this one.
+        transfers = self._prepare_balance_transfers(products)
+        (moves | redo.invoice_id | transfers).action_post()
+        self._reconcile_balance_transfers(transfers)
         # A replacement takes the original's charges out of the books when it takes its place.
         replacements = self.filtered(lambda c: c.frequency == "7" and c.original_claim_id)
         if replacements:

@@ -54,6 +54,16 @@ class MedicalClaim(models.Model):
         "adjudication the 837P sends along (loops 2320/2330/2430).",
     )
     secondary_claim_ids = fields.One2many("medical.claim", "primary_claim_id", string="Next Payer's Claims")
+    transfer_move_id = fields.Many2one(
+        "account.move",
+        string="Balance Transfer",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="On a next payer's claim: the credit note that moved what the previous payer left from the "
+        "previous payer's invoice to this claim's invoice.",
+    )
 
     @api.depends("batch_ids")
     def _compute_batch_id(self):
@@ -177,6 +187,115 @@ class MedicalClaim(models.Model):
                 )
             )
         return coverage
+
+    def _next_payer_lines(self):
+        """[(line, amount)] of a next payer's claim: what the previous payer left on each line (its
+        patient-responsibility adjustments), lines with nothing left omitted."""
+        self.ensure_one()
+        currency = self.currency_id
+        amounts = [(line, line.primary_line_id.amount_patient) for line in self.line_ids]
+        return [(line, amount) for line, amount in amounts if currency.compare_amounts(amount, 0) > 0]
+
+    def _check_next_payer_balance(self):
+        """A next payer's claim bills a balance the previous payer left on its posted invoice."""
+        for claim in self.filtered(lambda c: c.primary_claim_id and c.frequency != "8"):
+            previous = claim.primary_claim_id
+            if not claim._next_payer_lines():
+                raise UserError(
+                    _(
+                        "%(payer)s left nothing on claim %(claim)s (no patient responsibility): there is "
+                        "nothing to bill the next payer on claim %(next)s.",
+                        payer=previous.payer_id.name,
+                        claim=previous.patient_control_number,
+                        next=claim.patient_control_number,
+                    )
+                )
+            if previous.invoice_id.state != "posted":
+                raise UserError(
+                    _(
+                        "Claim %(claim)s has no posted invoice: its balance cannot move to the next payer.",
+                        claim=previous.patient_control_number,
+                    )
+                )
+
+    def _prepare_transfer_vals(self, products):
+        """The credit note moving what the previous payer left off its invoice (lines by product)."""
+        self.ensure_one()
+        previous = self.primary_claim_id
+        today = fields.Date.context_today(self)
+        return {
+            "move_type": "out_refund",
+            "company_id": self.company_id.id,
+            "journal_id": self.company_id.medical_claim_journal_id.id,
+            "partner_id": previous.payer_id.id,
+            "invoice_date": today,
+            "date": today,
+            "ref": _(
+                "Balance of claim %(previous)s moved to claim %(claim)s",
+                previous=previous.patient_control_number,
+                claim=self.patient_control_number,
+            ),
+            "invoice_origin": previous.patient_control_number,
+            "medical_claim_id": previous.id,
+            "medical_receivable_account_id": previous.invoice_id.medical_receivable_account_id.id
+            or previous.payer_id._medical_claim_receivable_account(self.company_id).id,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": products[line.code_id].id,
+                        "name": line.primary_line_id._invoice_label(),
+                        "quantity": 1.0,
+                        "price_unit": amount,
+                        "tax_ids": [Command.set([])],
+                    }
+                )
+                for line, amount in self._next_payer_lines()
+            ],
+        }
+
+    def _prepare_balance_transfers(self, products):
+        """Create (or refresh) the draft balance transfers of next payer's claims, in one batch; returns
+        the moves to post.
+
+        One transfer per balance: a claim reset to draft refreshes its own; a replacement, or a new claim
+        after a void, reuses the posted transfer of an earlier claim of the same previous claim.
+        """
+        Move = self.env["account.move"].with_context(default_move_type="out_refund", skip_invoice_sync=False)
+        to_post = Move
+        new = self.env["medical.claim"]
+        for claim in self.filtered(lambda c: c.primary_claim_id and c.frequency != "8"):
+            transfer = claim.transfer_move_id
+            if transfer.state == "posted":
+                continue
+            if transfer.state == "draft":
+                vals = claim._prepare_transfer_vals(products)
+                vals["invoice_line_ids"] = [Command.clear(), *vals["invoice_line_ids"]]
+                transfer.write(vals)
+                to_post |= transfer
+                continue
+            earlier = claim.primary_claim_id.secondary_claim_ids.transfer_move_id.filtered(
+                lambda m: m.state == "posted"
+            )[:1]
+            if earlier:
+                claim.transfer_move_id = earlier
+            else:
+                new |= claim
+        moves = Move.create([claim._prepare_transfer_vals(products) for claim in new])
+        for claim, move in zip(new, moves, strict=True):
+            claim.transfer_move_id = move
+        return to_post | moves
+
+    def _reconcile_balance_transfers(self, transfers):
+        """Reconcile the posted ``transfers`` with the previous payers' invoices they credit."""
+        for claim in self.filtered(lambda c: c.transfer_move_id in transfers):
+            transfer = claim.transfer_move_id
+            receivable = transfer.line_ids.filtered(lambda ln: ln.display_type == "payment_term")
+            account = receivable.account_id
+            lines = (receivable | claim.primary_claim_id.invoice_id.line_ids).filtered(
+                lambda ln, account=account: ln.account_id == account and not ln.reconciled
+            )
+            if len(lines.move_id) == 2:
+                lines.reconcile()
 
     def _add_ack_findings(self, edit_code, messages):
         """Record why an acknowledgement turned claims back: ``messages`` is {claim id: text}.

@@ -9,3 +9,4 @@ from . import test_security
 from . import test_837p
 from . import test_acks
 from . import test_cms1500
+from . import test_secondary_claim_ledger
