@@ -324,7 +324,11 @@ class MedicalEncounter(models.Model):
             code_ids.update(c for c in row[3:8] if c)
         cr.execute(
             """
-            SELECT id, code, system, billable, active, date_start, date_end, display_code
+            SELECT id, code, system,
+                   -- a range heading (block, chapter) is never a diagnosis, even one the release
+                   -- counts as a leaf because nothing is filed under it (C00-C96)
+                   billable AND COALESCE(level, 'code') NOT IN ('chapter', 'block'),
+                   active, date_start, date_end, display_code
               FROM medical_code WHERE id = ANY(%s)
             """,
             [list(code_ids)],

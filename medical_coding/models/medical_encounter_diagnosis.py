@@ -22,7 +22,11 @@ class MedicalEncounterDiagnosis(models.Model):
         required=True,
         index=True,
         ondelete="restrict",
-        domain=[("system", "=", "icd10cm"), ("billable", "=", True)],
+        domain=[
+            ("system", "=", "icd10cm"),
+            ("billable", "=", True),
+            ("level", "not in", ("chapter", "block")),
+        ],
     )
     name = fields.Char(related="code_id.name", string="Description")
     finding_ids = fields.One2many("medical.edit.finding", "diagnosis_id", string="Findings")

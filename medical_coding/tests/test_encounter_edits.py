@@ -41,6 +41,21 @@ class TestEncounterEdits(MedicalCodingCase):
         self.assertEqual(self.check(encounter), [])
         self.assertEqual(encounter.state, "checked")
 
+    def test_heading_block_is_never_a_diagnosis(self):
+        """A range heading the release counts as a leaf (C00-C96: nothing filed under it) is not billed."""
+        heading = self.env["medical.code"].create(
+            {"system": "icd10cm", "code": "C00-C96", "name": "Malignant neoplasms", "level": "block"}
+        )
+        self.assertTrue(heading.billable)
+        self.codes["dx_heading"] = heading
+        encounter = self.make_encounter(["dx_heading"], [("cpt_99213", [], 1, "A")])
+        self.assertEqual(self.check(encounter), ["DX_NOT_BILLABLE"])
+        self.assertEqual(encounter.state, "coded")
+        pickable = self.env["medical.encounter.diagnosis"]._fields["code_id"].get_domain_list(
+            self.env["medical.encounter.diagnosis"]
+        )
+        self.assertFalse(self.env["medical.code"].search([*pickable, ("id", "=", heading.id)]))
+
     def test_warning_does_not_block(self):
         encounter = self.make_encounter(["dx_bronchitis"], [("cpt_99213", ["mod_ga", "mod_ga"], 1, "A")])
         self.assertEqual(self.check(encounter), ["MOD_DUPLICATE"])
