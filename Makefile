@@ -10,5 +10,5 @@ test:  ## install both addons with their tests on a throwaway database, then run
 bench:  ## measure imports, edits, claims and 837P generation against same-run baselines
 	bash tools/bench.sh
 
-lint:
-	ruff check . && ruff format --check .
+lint:  ## ruff (.ruff.toml) and pylint-odoo's mandatory checks (setup.cfg)
+	ruff check . && ruff format --check . && pylint --rcfile=setup.cfg medical_coding medical_billing

@@ -47,7 +47,7 @@ class MedicalCode(models.Model):
     billable = fields.Boolean(
         default=True, help="ICD-10-CM: only leaf codes can be billed. Other systems: always billable."
     )
-    parent_id = fields.Many2one("medical.code", string="Parent", index=True, ondelete="restrict")
+    parent_id = fields.Many2one("medical.code", index=True, ondelete="restrict")
     child_ids = fields.One2many("medical.code", "parent_id", string="Children")
     level = fields.Selection(
         [("chapter", "Chapter"), ("block", "Block"), ("category", "Category"), ("code", "Code")],

@@ -1,3 +1,5 @@
+# Code sets and edit tables are separate concerns, each in its own file.
+# pylint: disable=consider-merging-classes-inherited
 from odoo import _, api, models
 from odoo.exceptions import UserError
 

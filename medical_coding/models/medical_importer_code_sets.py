@@ -1,3 +1,5 @@
+# Code sets and edit tables are separate concerns, each in its own file.
+# pylint: disable=consider-merging-classes-inherited
 import logging
 import time
 

@@ -51,8 +51,10 @@ class TestEncounterEdits(MedicalCodingCase):
         encounter = self.make_encounter(["dx_heading"], [("cpt_99213", [], 1, "A")])
         self.assertEqual(self.check(encounter), ["DX_NOT_BILLABLE"])
         self.assertEqual(encounter.state, "coded")
-        pickable = self.env["medical.encounter.diagnosis"]._fields["code_id"].get_domain_list(
+        pickable = (
             self.env["medical.encounter.diagnosis"]
+            ._fields["code_id"]
+            .get_domain_list(self.env["medical.encounter.diagnosis"])
         )
         self.assertFalse(self.env["medical.code"].search([*pickable, ("id", "=", heading.id)]))
 

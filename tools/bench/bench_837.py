@@ -128,7 +128,8 @@ def _setup(env):
     cr.execute(
         """
         INSERT INTO medical_coverage (patient_id, payer_id, subscriber_id, company_id, member_id,
-                                      group_number, relationship, priority, priority_rank, active, plan_name, date_start,
+                                      group_number, relationship, priority, priority_rank, active, plan_name,
+                                      date_start,
                                       create_uid, create_date, write_uid, write_date)
         SELECT p, %(payer)s, p, %(company)s, 'BM' || p, 'GRP1', '18', 'primary', 1, true, 'Bench PPO',
                DATE '2020-01-01', %(uid)s, now(), %(uid)s, now()
