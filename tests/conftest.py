@@ -3,12 +3,37 @@
 Tests that read the real CMS and X12 files find ``../shared`` beside the repository root.
 """
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+# The engines that need no ORM, imported as packages of their own: the addons' ``__init__`` imports Odoo,
+# these must not (``import medical_billing_edi as edi`` in the tests).
+PLAIN_PACKAGES = {
+    "medical_codesets": REPO / "medical_coding" / "codesets",
+    "medical_edits": REPO / "medical_coding" / "edits",
+    "medical_billing_edi": REPO / "medical_billing" / "edi",
+}
+
+
+def _load_plain_packages():
+    for name, folder in PLAIN_PACKAGES.items():
+        if name in sys.modules:
+            continue
+        spec = importlib.util.spec_from_file_location(
+            name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+
+
+_load_plain_packages()
 
 
 @pytest.fixture(scope="session")

@@ -1,26 +1,12 @@
-"""Load medical_coding/codesets as a plain package (``medical_codesets``), without importing Odoo."""
-
-import importlib.util
-import sys
-from pathlib import Path
+"""Tests of medical_coding/codesets (imported as ``medical_codesets`` by tests/conftest.py): no database."""
 
 import pytest
 
-CODESETS = Path(__file__).resolve().parents[2] / "medical_coding" / "codesets"
 
-
-def _load():
-    if "medical_codesets" in sys.modules:
-        return
-    spec = importlib.util.spec_from_file_location(
-        "medical_codesets", CODESETS / "__init__.py", submodule_search_locations=[str(CODESETS)]
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["medical_codesets"] = module
-    spec.loader.exec_module(module)
-
-
-_load()
+@pytest.fixture(scope="session", autouse=True)
+def load_registry():
+    """Override pytest-odoo's registry loading: these tests need no database."""
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -1,21 +1,9 @@
-"""Load medical_coding/edits as a plain package (``medical_edits``), without importing Odoo."""
+"""Tests of medical_coding/edits (imported as ``medical_edits`` by tests/conftest.py): no database."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
-EDITS = Path(__file__).resolve().parents[2] / "medical_coding" / "edits"
+import pytest
 
 
-def _load():
-    if "medical_edits" in sys.modules:
-        return
-    spec = importlib.util.spec_from_file_location(
-        "medical_edits", EDITS / "__init__.py", submodule_search_locations=[str(EDITS)]
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["medical_edits"] = module
-    spec.loader.exec_module(module)
-
-
-_load()
+@pytest.fixture(scope="session", autouse=True)
+def load_registry():
+    """Override pytest-odoo's registry loading: these tests need no database."""
+    yield
