@@ -10,18 +10,9 @@ check_odoo
 check_postgres
 ensure_template nodemo
 
-DB="medical_bench_$$"
+throwaway_db medical_bench
 LOG=$(mktemp /tmp/medical_bench.XXXXXX.log)
-FILESTORE="${HOME}/.local/share/Odoo/filestore"
-cleanup() {
-    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-    rm -rf "${FILESTORE:?}/$DB"
-}
-trap cleanup EXIT
-createdb -T "$TEMPLATE_DB" "$DB"
-[ -d "$FILESTORE/$TEMPLATE_DB" ] && cp -r "$FILESTORE/$TEMPLATE_DB" "$FILESTORE/$DB"
 
-ADDONS=$(cd "$REPO" && ls -d medical_*/ | tr -d / | paste -sd,)
 echo "== installing $ADDONS on $DB (log $LOG)"
 odoo_cmd --addons-path="$ADDONS_PATH" -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --no-http \
     --log-level=warn >"$LOG" 2>&1 || { tail -30 "$LOG"; die "installing the addons failed, see $LOG"; }

@@ -89,3 +89,14 @@ ensure_template() {
     fi
     TEMPLATE_DB=$tmpl
 }
+
+# A throwaway copy of the template (database and filestore), dropped when the script exits.
+# $1 = name prefix. Sets DB and ADDONS (our addons, comma-separated).
+throwaway_db() {
+    DB="${1}_$$"
+    FILESTORE="${HOME}/.local/share/Odoo/filestore"
+    trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true; rm -rf "${FILESTORE:?}/$DB"' EXIT
+    createdb -T "$TEMPLATE_DB" "$DB"
+    if [ -d "$FILESTORE/$TEMPLATE_DB" ]; then cp -r "$FILESTORE/$TEMPLATE_DB" "$FILESTORE/$DB"; fi
+    ADDONS=$(cd "$REPO" && ls -d medical_*/ | tr -d / | paste -sd,)
+}

@@ -4,10 +4,8 @@
 # Keeps nothing: the database is dropped afterwards. Log in /tmp/dev-test-<pid>.log
 source "$(dirname "$0")/common.sh"
 check_odoo; check_postgres; ensure_template nodemo
-DB="medical_dev_$$"; LOG="/tmp/dev-test-$$.log"
-trap 'dropdb --if-exists "$DB" >/dev/null 2>&1' EXIT
-createdb -T "$TEMPLATE_DB" "$DB"
-ADDONS=$(cd "$REPO" && ls -d medical_*/ | tr -d / | paste -sd,)
+throwaway_db medical_dev
+LOG="/tmp/dev-test-$$.log"
 TAGS=${1:-$(echo "$ADDONS" | sed 's/\([^,]*\)/\/\1/g')}
 odoo_cmd --addons-path="$ADDONS_PATH" -d "$DB" -i "$ADDONS" --without-demo=all --test-enable \
     --test-tags="$TAGS" --stop-after-init --http-interface=127.0.0.1 --http-port="$(free_port)" --log-level=info >"$LOG" 2>&1 && rc=0 || rc=$?

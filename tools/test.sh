@@ -11,18 +11,8 @@ check_odoo
 check_postgres
 ensure_template nodemo
 
-DB="medical_test_$$"
+throwaway_db medical_test
 LOG=$(mktemp /tmp/medical_test_odoo.XXXXXX.log)
-FILESTORE="${HOME}/.local/share/Odoo/filestore"
-cleanup() {
-    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-    rm -rf "${FILESTORE:?}/$DB"
-}
-trap cleanup EXIT
-createdb -T "$TEMPLATE_DB" "$DB"
-[ -d "$FILESTORE/$TEMPLATE_DB" ] && cp -r "$FILESTORE/$TEMPLATE_DB" "$FILESTORE/$DB"
-
-ADDONS=$(cd "$REPO" && ls -d medical_*/ | tr -d / | paste -sd,)
 TAGS=$(echo "$ADDONS" | sed 's/\([^,]*\)/\/\1/g')
 echo "== Odoo: installing $ADDONS with tests on (database $DB, log $LOG)"
 set +e
