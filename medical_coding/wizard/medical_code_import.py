@@ -173,7 +173,9 @@ class MedicalCodeImport(models.TransientModel):
                 self.env.invalidate_all()
             self.write({"state": "failed", "error": exc.args[0], "progress_message": False})
         except Exception as exc:
-            _logger.exception("Background import %s of %s failed", self.kind, self.filename)
+            # only the kind of error: its text may quote the file (patient data in an acknowledgement);
+            # the importing user reads it on the form
+            _logger.error("Background import %s (id %s) failed: %s", self.kind, self.id, type(exc).__name__)
             if auto_commit:
                 self.env.cr.rollback()
                 self.env.invalidate_all()
