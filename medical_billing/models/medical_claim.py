@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.account.models.account_move import PAYMENT_STATE_SELECTION
+
 CLAIM_STATES = [
     ("draft", "Draft"),
     ("ready", "Ready"),
@@ -202,8 +204,21 @@ class MedicalClaim(models.Model):
         check_company=True,
         help="The credit note that took this claim's charges back out of the books (void or replacement).",
     )
-    amount_residual = fields.Monetary(related="invoice_id.amount_residual", string="Payer Balance")
-    payment_state = fields.Selection(related="invoice_id.payment_state")
+    copay_move_id = fields.Many2one(
+        "account.move",
+        string="Copay Applied",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The entry that applied the copay collected at the visit to the patient responsibility of this "
+        "claim, once it was known (the excess is left to the patient as a credit).",
+    )
+    amount_residual = fields.Monetary(
+        string="Payer Balance",
+        compute="_compute_payer_balance",
+        help="What is still open with the payer on this claim's invoice (or balance transfer).",
+    )
+    payment_state = fields.Selection(PAYMENT_STATE_SELECTION, compute="_compute_payer_balance")
     finding_ids = fields.One2many("medical.edit.finding", "claim_id", string="Payer Edits", copy=False)
     error_count = fields.Integer(compute="_compute_finding_counts")
     warning_count = fields.Integer(compute="_compute_finding_counts")
@@ -255,6 +270,38 @@ class MedicalClaim(models.Model):
             else:
                 claim.date_filing_deadline = False
 
+    @api.depends(
+        "invoice_id.state",
+        "invoice_id.amount_residual",
+        "invoice_id.payment_state",
+        "invoice_id.line_ids.amount_residual",
+        "reversal_move_id",
+    )
+    def _compute_payer_balance(self):
+        for claim in self:
+            move = claim.invoice_id
+            if move.state != "posted":
+                claim.amount_residual = 0.0
+                claim.payment_state = "not_paid"
+                continue
+            if move.move_type != "entry":
+                claim.amount_residual = move.amount_residual
+                claim.payment_state = move.payment_state or "not_paid"
+                continue
+            # A next payer's claim: its "invoice" is the balance transfer; the payer's lines are its own.
+            lines = claim._payer_receivable_lines()
+            claim.amount_residual = sum(lines.mapped("amount_residual"))
+            if not lines:
+                claim.payment_state = "not_paid"
+            elif claim.reversal_move_id:
+                claim.payment_state = "reversed"
+            elif claim.currency_id.is_zero(claim.amount_residual):
+                claim.payment_state = "paid"
+            elif lines.matched_credit_ids:
+                claim.payment_state = "partial"
+            else:
+                claim.payment_state = "not_paid"
+
     @api.depends("finding_ids.severity")
     def _compute_finding_counts(self):
         for claim in self:
@@ -274,7 +321,8 @@ class MedicalClaim(models.Model):
         for claim in self:
             # Line adjustments are summed by their lines; the claim-level ones (no line) are added here.
             claim_level = claim.adjustment_ids.filtered(lambda a: not a.line_id)
-            claim.amount_paid = sum(claim.line_ids.mapped("amount_paid"))
+            # As in a remittance (CLP04): the lines' payments less the claim-level adjustments.
+            claim.amount_paid = sum(claim.line_ids.mapped("amount_paid")) - sum(claim_level.mapped("amount"))
             claim.amount_adjusted = sum(claim.line_ids.mapped("amount_adjusted")) + sum(
                 claim_level.mapped("amount")
             )
@@ -325,6 +373,8 @@ class MedicalClaim(models.Model):
     def write(self, vals):
         if LOCKED_FIELDS.intersection(vals) and any(c.state != "draft" for c in self):
             raise UserError(_("Only draft claims can be changed: reset the claim to draft, or correct it."))
+        if "adjustment_ids" in vals:
+            self._check_adjudication_editable()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -401,13 +451,13 @@ class MedicalClaim(models.Model):
         """
         if any(c.state not in ("ready", "rejected") for c in self):
             raise UserError(_("Only ready or rejected claims go back to draft; correct the others."))
-        invoices = self.invoice_id.filtered(lambda m: m.state == "posted")
-        if any(m.payment_state not in ("not_paid", "invoicing_legacy") for m in invoices):
+        if any(c.payment_state not in ("not_paid", "invoicing_legacy") for c in self):
             raise UserError(
                 _("A payment is reconciled with this claim's invoice: correct the claim instead.")
             )
-        invoices.button_draft()
-        self.transfer_move_id.filtered(lambda m: m.state == "posted").button_draft()
+        self._check_no_live_next_payer()
+        # The dates stay: revalidation posts the same invoice, in its period, under its number.
+        (self.invoice_id | self.transfer_move_id).filtered(lambda m: m.state == "posted").button_draft()
         self.write({"state": "draft"})
         return True
 
@@ -421,11 +471,20 @@ class MedicalClaim(models.Model):
             raise UserError(
                 _("A validated replacement has taken its original's place: reset it to draft to correct it.")
             )
+        for claim in self.filtered(lambda c: c.frequency == "7" and c.original_claim_id.state == "replaced"):
+            # Its original was taken out of the books when it was validated, while the payer holds it.
+            raise UserError(
+                _(
+                    "Claim %(claim)s took the place of claim %(original)s in the books when it was "
+                    "validated: validate it again and send it, it cannot be cancelled.",
+                    claim=claim.patient_control_number,
+                    original=claim.original_claim_id.patient_control_number,
+                )
+            )
         invoices = self.invoice_id
-        if any(
-            m.state == "posted" and m.payment_state not in ("not_paid", "invoicing_legacy") for m in invoices
-        ):
+        if any(c.payment_state not in ("not_paid", "invoicing_legacy") for c in self):
             raise UserError(_("A payment is reconciled with this claim's invoice: void the claim instead."))
+        self._check_no_live_next_payer()
         # The balance moved from the previous payer goes back to it.
         invoices |= self.transfer_move_id
         invoices.filtered(lambda m: m.state == "posted").button_draft()
@@ -437,11 +496,25 @@ class MedicalClaim(models.Model):
     def action_record_adjudication(self):
         """Apply the adjudication entered on the lines: paid, partially paid or denied.
 
-        Every line must balance as in a remittance: charge - adjustments = paid.
+        Balances both levels as a remittance: per line, charge - line adjustments = line paid; per claim,
+        charge - all adjustments (claim level and lines) = claim paid.
         """
         for claim in self:
             if claim.state not in ("submitted", "accepted", *ADJUDICATED_STATES):
                 raise UserError(_("Record an adjudication on a claim the payer has received."))
+            if claim.currency_id.compare_amounts(
+                claim.amount_total - claim.amount_adjusted, claim.amount_paid
+            ):
+                raise UserError(
+                    _(
+                        "Claim %(claim)s does not balance: charge %(charge)s minus adjustments %(adjusted)s "
+                        "(claim level and lines) should equal the paid amount %(paid)s.",
+                        claim=claim.patient_control_number,
+                        charge=claim.amount_total,
+                        adjusted=claim.amount_adjusted,
+                        paid=claim.amount_paid,
+                    )
+                )
             for line in claim.line_ids:
                 if line.currency_id.compare_amounts(
                     line.charge_amount - line.amount_adjusted, line.amount_paid
@@ -460,7 +533,7 @@ class MedicalClaim(models.Model):
             lines_paid = claim.line_ids.filtered(
                 lambda ln: not ln.currency_id.is_zero(ln.amount_paid) or ln.amount_patient
             )
-            if not lines_paid:
+            if not lines_paid and claim.currency_id.is_zero(claim.amount_patient):
                 state = "denied"
             elif lines_paid == claim.line_ids:
                 state = "paid"
@@ -472,6 +545,7 @@ class MedicalClaim(models.Model):
                     "date_adjudicated": claim.date_adjudicated or fields.Date.context_today(self),
                 }
             )
+        self._apply_copays()
         return True
 
     # ------------------------------------------------------------------ actions: corrections
@@ -484,6 +558,7 @@ class MedicalClaim(models.Model):
         """
         self.ensure_one()
         self._check_correctable()
+        self._check_no_live_next_payer()
         replacement = self.copy(
             {
                 "frequency": "7",
@@ -504,6 +579,7 @@ class MedicalClaim(models.Model):
     def action_void(self):
         """Void claims at the payer: a frequency 8 claim to send, and a credit note reversing the invoice."""
         self._check_correctable()
+        self._check_no_live_next_payer()
         voids = self.env["medical.claim"]
         for claim in self:
             voids |= claim.copy(
@@ -567,15 +643,14 @@ class MedicalClaim(models.Model):
     # ------------------------------------------------------------------ business: accounting
 
     def _prepare_invoice_vals(self, products):
+        """The payer invoice of a (first payer's) claim: dated on the date of service, the revenue's
+        period; Odoo chooses the accounting date against the lock dates when it posts it."""
         self.ensure_one()
         company = self.company_id
+        payer = self.payer_id.with_company(company)
         lines = []
-        if self.primary_claim_id:
-            # A next payer is billed only what the previous payer left (moved by the balance transfer).
-            billed = [(line, 1.0, amount) for line, amount in self._next_payer_lines()]
-        else:
-            billed = [(line, *line._invoice_quantity_price()) for line in self.line_ids]
-        for line, quantity, price_unit in billed:
+        for line in self.line_ids:
+            quantity, price_unit = line._invoice_quantity_price()
             lines.append(
                 Command.create(
                     {
@@ -587,69 +662,208 @@ class MedicalClaim(models.Model):
                     }
                 )
             )
-        today = fields.Date.context_today(self)
-        return {
+        vals = {
             "move_type": "out_invoice",
             "company_id": company.id,
             "journal_id": company.medical_claim_journal_id.id,
-            "partner_id": self.payer_id.id,
-            "invoice_date": today,
-            "date": today,
+            "partner_id": payer.id,
+            "invoice_date": self.date_service,
             "ref": self.patient_control_number,
             "payment_reference": self.patient_control_number,
             "invoice_origin": self.patient_control_number,
             "medical_claim_id": self.id,
-            "medical_receivable_account_id": self.payer_id._medical_claim_receivable_account(company).id,
+            "medical_receivable_account_id": payer._medical_claim_receivable_account(company).id,
             "invoice_line_ids": lines,
         }
+        if not payer.property_payment_term_id:
+            # Due when the payer's contract says it pays (default 30 days): aging means something.
+            vals["invoice_date_due"] = self.date_service + timedelta(days=payer.payer_payment_days or 30)
+        return vals
 
     def _post_claim_invoices(self):
-        """Create (or refresh) and post the payer invoices of the claims, in one batch."""
-        products = self.line_ids.code_id._get_service_products()
-        Move = self.env["account.move"].with_context(default_move_type="out_invoice", skip_invoice_sync=False)
-        # Invoices reset to draft (claim corrected before submission) get their lines replaced.
-        redo = self.filtered(lambda c: c.invoice_id.state == "draft")
-        for claim in redo:
-            vals = claim._prepare_invoice_vals(products)
-            vals["invoice_line_ids"] = [Command.clear(), *vals["invoice_line_ids"]]
-            claim.invoice_id.write(vals)
-        new = self - redo
-        moves = Move.create([claim._prepare_invoice_vals(products) for claim in new])
-        for claim, move in zip(new, moves, strict=True):
-            claim.invoice_id = move
-        # Next payer's claims: the previous payer's invoice is credited with what moves to this one.
-        transfers = self._prepare_balance_transfers(products)
-        (moves | redo.invoice_id | transfers).action_post()
-        self._reconcile_balance_transfers(transfers)
-        # A replacement takes the original's charges out of the books when it takes its place.
+        """Create (or refresh) and post the payer invoices of the claims, in one batch.
+
+        A next payer's claim is not invoiced: its balance transfer (an entry between the two payers'
+        receivables) is its invoice, so revenue is counted once, on the first payer's invoice.
+        """
+        # A replacement takes the original's place in the books: the original's charges (or the balance
+        # it took from the previous payer) go back first.
         replacements = self.filtered(lambda c: c.frequency == "7" and c.original_claim_id)
         if replacements:
             originals = replacements.original_claim_id
+            originals._check_no_live_next_payer()
             originals._reverse_invoices(_("Replaced by a corrected claim (%s)"))
             originals.write({"state": "replaced"})
             for claim in replacements:
                 claim.original_claim_id.message_post(body=_("Replaced by claim %s.", claim._get_html_link()))
+        next_payer = self.filtered("primary_claim_id")
+        first_payer = self - next_payer
+        products = first_payer.line_ids.code_id._get_service_products()
+        Move = self.env["account.move"].with_context(default_move_type="out_invoice", skip_invoice_sync=False)
+        # Invoices reset to draft (claim corrected before submission) get their lines replaced; their dates
+        # stay (same number, same period).
+        redo = first_payer.filtered(lambda c: c.invoice_id.state == "draft")
+        for claim in redo:
+            vals = claim._prepare_invoice_vals(products)
+            for fname in ("invoice_date", "invoice_date_due", "journal_id"):
+                vals.pop(fname, None)
+            vals["invoice_line_ids"] = [Command.clear(), *vals["invoice_line_ids"]]
+            claim.invoice_id.write(vals)
+        new = first_payer - redo
+        moves = Move.create([claim._prepare_invoice_vals(products) for claim in new])
+        for claim, move in zip(new, moves, strict=True):
+            claim.invoice_id = move
+        # Next payer's claims: what the previous payer left moves from its receivable to this payer's.
+        transfers = next_payer._prepare_balance_transfers()
+        (moves | redo.invoice_id | transfers).action_post()
+        next_payer._reconcile_balance_transfers(transfers)
+
+    def _apply_copays(self):
+        """Relieve the copay collected at the visit once the patient responsibility is known.
+
+        Known when the last payer has adjudicated (a patient with a next coverage in force waits for the
+        next payer's claim). One entry per visit: the patient responsibility the copay settles moves from
+        the payer's receivable (reconciled with the claim's invoice) to the patient's, where the copay
+        (out of Copays Received) settles it; what the copay exceeds stays an open patient credit, to
+        refund or apply.
+        """
+        for claim in self:
+            encounter = claim.encounter_id
+            if claim.frequency == "8" or claim.copay_move_id or not encounter:
+                continue
+            if claim.invoice_id.state != "posted" or claim._next_coverage_in_force():
+                continue
+            copays = encounter.sudo().copay_move_ids.filtered(lambda m: m.state == "posted")
+            currency = claim.currency_id
+            copay = sum(copays.mapped("amount_total_signed"))
+            if currency.compare_amounts(copay, 0) <= 0:
+                continue
+            applied_before = encounter.claim_ids.filtered(
+                lambda c, claim=claim: c != claim
+                and c.copay_move_id.state == "posted"
+                and c.state not in ("cancel", "replaced", "voided")
+            )
+            if applied_before:
+                continue
+            claim._post_copay_application(copays, copay)
+
+    def _post_copay_application(self, copays, copay):
+        self.ensure_one()
+        company = self.company_id
+        currency = self.currency_id
+        patient_account = company.medical_patient_receivable_account_id
+        patient = copays.partner_id[:1]
+        payer_lines = self._payer_receivable_lines()
+        applied = min(copay, self.amount_patient, max(self.amount_residual, 0.0))
+        label = _("Copay applied to claim %s", self.patient_control_number)
+        lines = []
+        if currency.compare_amounts(applied, 0) > 0:
+            lines += [
+                Command.create(
+                    {
+                        "name": _("Patient responsibility of claim %s", self.patient_control_number),
+                        "account_id": patient_account.id,
+                        "partner_id": patient.id,
+                        "debit": applied,
+                        "credit": 0.0,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": _("Patient responsibility of claim %s", self.patient_control_number),
+                        "account_id": payer_lines.account_id[:1].id,
+                        "partner_id": self.payer_id.id,
+                        "debit": 0.0,
+                        "credit": applied,
+                    }
+                ),
+            ]
+        lines += [
+            Command.create(
+                {
+                    "name": label,
+                    "account_id": company.medical_copay_account_id.id,
+                    "partner_id": patient.id,
+                    "debit": copay,
+                    "credit": 0.0,
+                }
+            ),
+            Command.create(
+                {
+                    "name": label,
+                    "account_id": patient_account.id,
+                    "partner_id": patient.id,
+                    "debit": 0.0,
+                    "credit": copay,
+                }
+            ),
+        ]
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "company_id": company.id,
+                "journal_id": company._medical_transfer_journal().id,
+                "partner_id": patient.id,
+                "ref": label,
+                "medical_claim_id": self.id,
+                "line_ids": lines,
+            }
+        )
+        move.action_post()
+        self.copay_move_id = move
+        payer_credit = move.line_ids.filtered(lambda ln: ln.partner_id == self.payer_id and ln.credit)
+        if payer_credit:
+            (payer_credit | payer_lines).filtered(
+                lambda ln: ln.account_id == payer_credit.account_id and not ln.reconciled
+            ).reconcile()
+        patient_lines = move.line_ids.filtered(lambda ln: ln.account_id == patient_account)
+        if len(patient_lines) > 1:
+            patient_lines.reconcile()
+        self.message_post(
+            body=_(
+                "Copay of %(copay)s applied: %(applied)s of patient responsibility settled, %(excess)s left "
+                "to the patient as a credit.",
+                copay=copay,
+                applied=applied,
+                excess=copay - applied,
+            )
+        )
+        return move
+
+    def _payer_receivable_lines(self):
+        """The receivable lines of the claim's invoice (or balance transfer) that its payer owes."""
+        self.ensure_one()
+        move = self.invoice_id
+        if move.move_type != "entry":
+            return move.line_ids.filtered(lambda ln: ln.display_type == "payment_term")
+        return move.line_ids.filtered(
+            lambda ln: ln.account_id.account_type == "asset_receivable"
+            and ln.partner_id == self.payer_id
+            and ln.debit
+        )
 
     def _reverse_invoices(self, label):
-        """Credit notes reversing the posted invoices of the claims, reconciled with them."""
+        """Reverse the posted invoices (or balance transfers) of the claims, reconciled with them.
+
+        Reversing a balance transfer gives the balance back to the previous payer's invoice.
+        """
         to_reverse = self.filtered(lambda c: c.invoice_id.state == "posted" and not c.reversal_move_id)
         if not to_reverse:
             return self.env["account.move"]
         today = fields.Date.context_today(self)
-        credit_notes = to_reverse.invoice_id._reverse_moves(
-            [
-                {
-                    "ref": label % claim.patient_control_number,
-                    "invoice_date": today,
-                    "date": today,
-                    "medical_claim_id": claim.id,
-                }
-                for claim in to_reverse
-            ],
-            cancel=True,
-        )
+        values = []
+        for claim in to_reverse:
+            vals = {"ref": label % claim.patient_control_number, "date": today, "medical_claim_id": claim.id}
+            if claim.invoice_id.move_type != "entry":
+                vals["invoice_date"] = today
+            values.append(vals)
+        credit_notes = to_reverse.invoice_id._reverse_moves(values, cancel=True)
         for claim, credit_note in zip(to_reverse, credit_notes, strict=True):
             claim.reversal_move_id = credit_note
+        # The copay applied to the claim goes back to Copays Received, for the claim that takes its place.
+        copays = to_reverse.copay_move_id.filtered(lambda m: m.state == "posted")
+        if copays:
+            copays._reverse_moves([{"date": today} for _move in copays], cancel=True)
         return credit_notes
 
     def _release_encounters(self):

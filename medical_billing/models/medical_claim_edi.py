@@ -61,8 +61,9 @@ class MedicalClaim(models.Model):
         copy=False,
         index="btree_not_null",
         check_company=True,
-        help="On a next payer's claim: the credit note that moved what the previous payer left from the "
-        "previous payer's invoice to this claim's invoice.",
+        help="On a next payer's claim: the journal entry that moved what the previous payer left from the "
+        "previous payer's receivable to this payer's (it is also this claim's invoice). Each next payer's "
+        "claim has its own.",
     )
 
     @api.depends("batch_ids")
@@ -168,16 +169,7 @@ class MedicalClaim(models.Model):
                     next=live[0].patient_control_number,
                 )
             )
-        rank = PRIORITY_RANK.get(self.coverage_id.priority, 9)
-        coverages = self.env["medical.coverage"].search(
-            [
-                ("patient_id", "=", self.patient_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("priority_rank", ">", rank),
-            ],
-            order="priority_rank, date_start desc, id",
-        )
-        coverage = coverages.filtered(lambda c: c.is_in_force(self.date_service))[:1]
+        coverage = self._next_coverage_in_force()
         if not coverage:
             raise UserError(
                 _(
@@ -188,6 +180,20 @@ class MedicalClaim(models.Model):
             )
         return coverage
 
+    def _next_coverage_in_force(self):
+        """The patient's coverage after this claim's, in force on the date of service (or none)."""
+        self.ensure_one()
+        rank = PRIORITY_RANK.get(self.coverage_id.priority, 9)
+        coverages = self.env["medical.coverage"].search(
+            [
+                ("patient_id", "=", self.patient_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("priority_rank", ">", rank),
+            ],
+            order="priority_rank, date_start desc, id",
+        )
+        return coverages.filtered(lambda c: c.is_in_force(self.date_service))[:1]
+
     def _next_payer_lines(self):
         """[(line, amount)] of a next payer's claim: what the previous payer left on each line (its
         patient-responsibility adjustments), lines with nothing left omitted."""
@@ -196,11 +202,38 @@ class MedicalClaim(models.Model):
         amounts = [(line, line.primary_line_id.amount_patient) for line in self.line_ids]
         return [(line, amount) for line, amount in amounts if currency.compare_amounts(amount, 0) > 0]
 
+    def _next_payer_claim_level_amount(self):
+        """What the previous payer left at claim level (PR adjustments not tied to a line)."""
+        self.ensure_one()
+        claim_level = self.primary_claim_id.adjustment_ids.filtered(
+            lambda a: not a.line_id and a.group_code == "PR"
+        )
+        return sum(claim_level.mapped("amount"))
+
+    def _next_payer_amount(self):
+        """The whole balance a next payer's claim bills: line and claim-level patient responsibility."""
+        self.ensure_one()
+        return (
+            sum(amount for _line, amount in self._next_payer_lines()) + self._next_payer_claim_level_amount()
+        )
+
     def _check_next_payer_balance(self):
         """A next payer's claim bills a balance the previous payer left on its posted invoice."""
         for claim in self.filtered(lambda c: c.primary_claim_id and c.frequency != "8"):
             previous = claim.primary_claim_id
-            if not claim._next_payer_lines():
+            if previous.state in ("cancel", "replaced", "voided"):
+                raise UserError(
+                    _(
+                        "Claim %(claim)s is %(state)s: it leaves no balance for the next payer's claim "
+                        "%(next)s.",
+                        claim=previous.patient_control_number,
+                        state=dict(previous._fields["state"]._description_selection(self.env))[
+                            previous.state
+                        ],
+                        next=claim.patient_control_number,
+                    )
+                )
+            if claim.currency_id.compare_amounts(claim._next_payer_amount(), 0) <= 0:
                 raise UserError(
                     _(
                         "%(payer)s left nothing on claim %(claim)s (no patient responsibility): there is "
@@ -218,84 +251,156 @@ class MedicalClaim(models.Model):
                     )
                 )
 
-    def _prepare_transfer_vals(self, products):
-        """The credit note moving what the previous payer left off its invoice (lines by product)."""
+    def _check_transfer_residual(self):
+        """The balance moved to a next payer is at most what is still open on the previous payer's invoice."""
+        for claim in self.filtered(lambda c: c.primary_claim_id and c.frequency != "8"):
+            previous = claim.primary_claim_id
+            amount = claim._next_payer_amount()
+            if claim.currency_id.compare_amounts(amount, previous.amount_residual) > 0:
+                raise UserError(
+                    _(
+                        "Claim %(next)s would move %(amount)s from claim %(claim)s, but only %(open)s is "
+                        "still open with %(payer)s: check the adjudication and the payments of claim "
+                        "%(claim)s before billing the next payer.",
+                        next=claim.patient_control_number,
+                        amount=amount,
+                        claim=previous.patient_control_number,
+                        open=previous.amount_residual,
+                        payer=previous.payer_id.name,
+                    )
+                )
+
+    def _prepare_transfer_vals(self):
+        """The journal entry moving what the previous payer left from its receivable to this payer's.
+
+        One pair of lines per claim line (and one for the claim-level responsibility): credit the previous
+        payer's receivable, debit this payer's. No revenue account is touched: gross charges are counted
+        once, on the first payer's invoice.
+        """
         self.ensure_one()
         previous = self.primary_claim_id
-        today = fields.Date.context_today(self)
+        company = self.company_id
+        previous_account = previous._payer_receivable_lines().account_id[:1] or (
+            previous.payer_id._medical_claim_receivable_account(company)
+        )
+        account = self.payer_id._medical_claim_receivable_account(company)
+        amounts = [
+            (line.primary_line_id._invoice_label(), amount) for line, amount in self._next_payer_lines()
+        ]
+        claim_level = self._next_payer_claim_level_amount()
+        if self.currency_id.compare_amounts(claim_level, 0) > 0:
+            amounts.append(
+                (_("%s patient responsibility (claim level)", previous.patient_control_number), claim_level)
+            )
+        lines = []
+        for label, amount in amounts:
+            lines += [
+                Command.create(
+                    {
+                        "name": label,
+                        "account_id": account.id,
+                        "partner_id": self.payer_id.id,
+                        "debit": amount,
+                        "credit": 0.0,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": label,
+                        "account_id": previous_account.id,
+                        "partner_id": previous.payer_id.id,
+                        "debit": 0.0,
+                        "credit": amount,
+                    }
+                ),
+            ]
         return {
-            "move_type": "out_refund",
-            "company_id": self.company_id.id,
-            "journal_id": self.company_id.medical_claim_journal_id.id,
-            "partner_id": previous.payer_id.id,
-            "invoice_date": today,
-            "date": today,
+            "move_type": "entry",
+            "company_id": company.id,
+            "journal_id": company._medical_transfer_journal().id,
+            "partner_id": self.payer_id.id,
             "ref": _(
                 "Balance of claim %(previous)s moved to claim %(claim)s",
                 previous=previous.patient_control_number,
                 claim=self.patient_control_number,
             ),
-            "invoice_origin": previous.patient_control_number,
-            "medical_claim_id": previous.id,
-            "medical_receivable_account_id": previous.invoice_id.medical_receivable_account_id.id
-            or previous.payer_id._medical_claim_receivable_account(self.company_id).id,
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "product_id": products[line.code_id].id,
-                        "name": line.primary_line_id._invoice_label(),
-                        "quantity": 1.0,
-                        "price_unit": amount,
-                        "tax_ids": [Command.set([])],
-                    }
-                )
-                for line, amount in self._next_payer_lines()
-            ],
+            "medical_claim_id": self.id,
+            "line_ids": lines,
         }
 
-    def _prepare_balance_transfers(self, products):
+    def _prepare_balance_transfers(self):
         """Create (or refresh) the draft balance transfers of next payer's claims, in one batch; returns
         the moves to post.
 
-        One transfer per balance: a claim reset to draft refreshes its own; a replacement, or a new claim
-        after a void, reuses the posted transfer of an earlier claim of the same previous claim.
+        Each next payer's claim has its own transfer, recomputed from the previous payer's adjudication
+        whenever the claim is validated: a claim reset to draft refreshes its own, a replacement or a new
+        claim after a void gets a new one (the replaced or voided claim's transfer was reversed).
         """
-        Move = self.env["account.move"].with_context(default_move_type="out_refund", skip_invoice_sync=False)
+        claims = self.filtered(lambda c: c.primary_claim_id and c.frequency != "8")
+        claims._check_transfer_residual()
+        Move = self.env["account.move"]
         to_post = Move
         new = self.env["medical.claim"]
-        for claim in self.filtered(lambda c: c.primary_claim_id and c.frequency != "8"):
+        for claim in claims:
             transfer = claim.transfer_move_id
-            if transfer.state == "posted":
-                continue
             if transfer.state == "draft":
-                vals = claim._prepare_transfer_vals(products)
-                vals["invoice_line_ids"] = [Command.clear(), *vals["invoice_line_ids"]]
+                vals = claim._prepare_transfer_vals()
+                vals.pop("journal_id")
+                vals["line_ids"] = [Command.clear(), *vals["line_ids"]]
                 transfer.write(vals)
                 to_post |= transfer
-                continue
-            earlier = claim.primary_claim_id.secondary_claim_ids.transfer_move_id.filtered(
-                lambda m: m.state == "posted"
-            )[:1]
-            if earlier:
-                claim.transfer_move_id = earlier
-            else:
+            elif not transfer or transfer.state == "cancel":
                 new |= claim
-        moves = Move.create([claim._prepare_transfer_vals(products) for claim in new])
+        moves = Move.create([claim._prepare_transfer_vals() for claim in new])
         for claim, move in zip(new, moves, strict=True):
             claim.transfer_move_id = move
+            claim.invoice_id = move
         return to_post | moves
 
     def _reconcile_balance_transfers(self, transfers):
         """Reconcile the posted ``transfers`` with the previous payers' invoices they credit."""
         for claim in self.filtered(lambda c: c.transfer_move_id in transfers):
-            transfer = claim.transfer_move_id
-            receivable = transfer.line_ids.filtered(lambda ln: ln.display_type == "payment_term")
-            account = receivable.account_id
-            lines = (receivable | claim.primary_claim_id.invoice_id.line_ids).filtered(
-                lambda ln, account=account: ln.account_id == account and not ln.reconciled
+            previous = claim.primary_claim_id
+            credits = claim.transfer_move_id.line_ids.filtered(
+                lambda ln, previous=previous: ln.partner_id == previous.payer_id and ln.credit
             )
-            if len(lines.move_id) == 2:
+            for account in credits.account_id:
+                lines = (credits | previous._payer_receivable_lines()).filtered(
+                    lambda ln, account=account: ln.account_id == account and not ln.reconciled
+                )
                 lines.reconcile()
+
+    def _check_no_live_next_payer(self):
+        """A claim whose balance went on to a next payer's claim is corrected only after that claim."""
+        for claim in self:
+            live = claim.secondary_claim_ids.filtered(
+                lambda c: c.state not in ("cancel", "replaced", "voided") and c.frequency != "8"
+            )
+            if live:
+                raise UserError(
+                    _(
+                        "Claim %(claim)s has moved its balance to the next payer's claim %(next)s: void or "
+                        "cancel claim %(next)s first.",
+                        claim=claim.patient_control_number,
+                        next=live[0].patient_control_number,
+                    )
+                )
+
+    def _check_adjudication_editable(self):
+        """The adjudication a next payer has been billed from is fixed: correct that claim first."""
+        for claim in self:
+            billed = claim.secondary_claim_ids.filtered(
+                lambda c: c.state not in ("draft", "cancel", "replaced", "voided") and c.frequency != "8"
+            )
+            if billed:
+                raise UserError(
+                    _(
+                        "The adjudication of claim %(claim)s was billed to the next payer on claim %(next)s: "
+                        "void or reset that claim to draft before changing it.",
+                        claim=claim.patient_control_number,
+                        next=billed[0].patient_control_number,
+                    )
+                )
 
     def _add_ack_findings(self, edit_code, messages):
         """Record why an acknowledgement turned claims back: ``messages`` is {claim id: text}.

@@ -127,6 +127,8 @@ class MedicalClaimLine(models.Model):
             raise UserError(
                 _("The lines of a claim sent to the payer cannot change: correct the claim instead.")
             )
+        if ADJUDICATION_FIELDS.intersection(vals):
+            self.claim_id._check_adjudication_editable()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -206,7 +208,18 @@ class MedicalClaimAdjustment(models.Model):
         for vals in vals_list:
             if vals.get("line_id") and not vals.get("claim_id"):
                 vals["claim_id"] = claims[vals["line_id"]]
+        self.env["medical.claim"].browse(
+            [vals["claim_id"] for vals in vals_list if vals.get("claim_id")]
+        )._check_adjudication_editable()
         return super().create(vals_list)
+
+    def write(self, vals):
+        self.claim_id._check_adjudication_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_unless_billed_on(self):
+        self.claim_id._check_adjudication_editable()
 
     @api.constrains("claim_id", "line_id")
     def _check_line_claim(self):

@@ -235,6 +235,16 @@ class ResCompany(models.Model):
                 )
         return True
 
+    def _medical_transfer_journal(self):
+        """The journal of the entries moving balances between receivables (payer to next payer, copays):
+        the company's miscellaneous journal, so they are not numbered as sales invoices."""
+        self.ensure_one()
+        Journal = self.env["account.journal"].sudo()
+        journal = Journal.search(
+            [*Journal._check_company_domain(self), ("type", "=", "general")], order="sequence, id", limit=1
+        )
+        return journal or self.medical_claim_journal_id
+
     def _medical_claim_problems(self):
         """[(edit code, message)] of what this practice lacks as billing provider on a claim."""
         self.ensure_one()

@@ -49,6 +49,12 @@ class ResPartner(models.Model):
         help="Days after the date of service within which the payer must receive the claim "
         "(Medicare: 12 months).",
     )
+    payer_payment_days = fields.Integer(
+        string="Expected Payment (days)",
+        default=30,
+        help="Days after the date of service within which the payer's contract says it pays: the due "
+        "date of its claim invoices (unless it has payment terms), so aging and overdue mean something.",
+    )
     prior_auth_code_ids = fields.Many2many(
         "medical.code",
         "res_partner_prior_auth_code_rel",

@@ -226,6 +226,21 @@ class MedicalBillingCommon(AccountTestInvoicingCommon):
             sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit")), places=2
         )
 
+    def assertReceivablesMatchClaims(self, partners):
+        """Each partner's open receivable equals the open balances of the claims billing it."""
+        for partner in partners:
+            lines = self.env["account.move.line"].search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                ]
+            )
+            claims = self.env["medical.claim"].search([("payer_id", "=", partner.id)])
+            self.assertAlmostEqual(
+                sum(lines.mapped("amount_residual")), sum(claims.mapped("amount_residual")), places=2
+            )
+
     @classmethod
     def make_user(cls, login, groups, company=None):
         company = company or cls.env.company

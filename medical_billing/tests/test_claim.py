@@ -1,5 +1,7 @@
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
@@ -173,6 +175,48 @@ class TestClaimFlow(MedicalBillingCommon):
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(invoice.amount_total, 310.0)
         self.assertEqual(len(invoice.invoice_line_ids), 2)
+
+    def test_invoice_dated_on_the_date_of_service(self):
+        """Revenue in the period of service; due when the payer's contract says it pays."""
+        claim = self.make_claim()
+        claim.action_validate()
+        invoice = claim.invoice_id
+        self.assertEqual((invoice.invoice_date, invoice.date), (self.dos, self.dos))
+        self.assertEqual(invoice.invoice_date_due, self.dos + timedelta(days=30))
+        self.payer.payer_payment_days = 45
+        later = self.make_claim()
+        later.action_validate()
+        self.assertEqual(later.invoice_id.invoice_date_due, self.dos + timedelta(days=45))
+
+    def test_accounting_date_follows_the_lock_date(self):
+        self.practice.sudo().sale_lock_date = self.dos
+        claim = self.make_claim()
+        claim.action_validate()
+        invoice = claim.invoice_id
+        self.assertEqual(invoice.invoice_date, self.dos)
+        self.assertGreater(invoice.date, self.dos, "Odoo moved the accounting date past the lock date")
+        self.assertEqual(invoice.state, "posted")
+
+    def test_reset_to_draft_across_year_end_keeps_the_dates(self):
+        """Bug 6: revalidation rewrote the invoice date to today and broke the sequence across a year end."""
+        year = self.today.year - 1
+        dos = date(year, 12, 20)
+        self.coverage.date_start = date(year - 1, 1, 1)
+        with freeze_time(f"{year}-12-28"):
+            claim = self.make_claim(date_service=dos)
+            claim.action_validate()
+        invoice = claim.invoice_id
+        name = invoice.name
+        self.assertEqual((invoice.invoice_date, invoice.date), (dos, dos))
+        with freeze_time(f"{year + 1}-01-05"):
+            claim.action_reset_draft()
+            claim.line_ids[0].charge_amount = 110.0
+            claim.action_validate()
+        self.assertEqual(claim.state, "ready")
+        self.assertEqual(claim.invoice_id, invoice)
+        self.assertEqual((invoice.state, invoice.name), ("posted", name))
+        self.assertEqual((invoice.invoice_date, invoice.date), (dos, dos))
+        self.assertEqual(invoice.amount_total, 310.0)
 
     def test_cancel_releases_encounter(self):
         claim = self.make_claim()

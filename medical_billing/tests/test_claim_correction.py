@@ -216,3 +216,33 @@ class TestClaimCorrection(MedicalBillingCommon):
         replacement.action_validate()
         self.assertFalse(replacement.finding_ids, replacement.finding_ids.mapped("message"))
         self.assertEqual(auth.units_used, 1)
+
+    def test_cancelled_replacement_never_leaves_the_original_reversed(self):
+        """Bug 5: cancelling a replacement after a reset to draft left the original reversed."""
+        claim = self.sent_claim()
+        invoice = claim.invoice_id
+        replacement = self.env["medical.claim"].browse(claim.action_replace()["res_id"])
+        replacement.action_validate()
+        self.assertEqual(claim.state, "replaced")
+        replacement.action_reset_draft()
+        with self.assertRaisesRegex(
+            UserError,
+            f"Claim {replacement.patient_control_number} took the place of claim "
+            f"{claim.patient_control_number} in the books when it was validated",
+        ):
+            replacement.action_cancel()
+        self.assertEqual(replacement.state, "draft")
+        replacement.action_validate()
+        self.assertEqual(replacement.state, "ready")
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertMoveLines(
+            replacement.invoice_id,
+            [
+                (self.receivable, self.payer, 300.0, 0.0),
+                (self.income, self.payer, 0.0, 100.0),
+                (self.income, self.payer, 0.0, 200.0),
+            ],
+        )
+        self.assertEqual(self.balance(self.receivable, self.payer), 300.0)
+        self.assertEqual(self.balance(self.income, self.payer), -300.0)
+        self.assertReceivablesMatchClaims(self.payer)

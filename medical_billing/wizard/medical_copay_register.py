@@ -3,10 +3,12 @@ from odoo.exceptions import UserError
 
 
 class MedicalCopayRegister(models.TransientModel):
-    """Collect a copay at the visit: a patient invoice for it and its payment, reconciled.
+    """Collect a copay at the visit: a journal entry charging it to the patient and its payment, reconciled.
 
     A copay is a prepayment of the patient's share: the claim still bills the payer the gross charge, so
-    the copay is credited to the Copays Received account until the remittance states what it settles.
+    the copay is credited to the Copays Received account until the adjudication states what it settles. It
+    is no sale: an entry (debit patient receivable, credit copays received), not a sales invoice, so it
+    stays out of the sales analysis.
     """
 
     _name = "medical.copay.register"
@@ -88,7 +90,7 @@ class MedicalCopayRegister(models.TransientModel):
             wizard.payment_method_line_id = wizard.journal_id.inbound_payment_method_line_ids[:1]
 
     def action_confirm(self):
-        """Post the copay invoice and its payment, reconcile them; returns the invoice."""
+        """Post the copay entry and its payment, reconcile them; returns the entry."""
         self.ensure_one()
         if self.currency_id.compare_amounts(self.amount, 0) <= 0:
             raise UserError(_("Enter the copay amount collected."))
@@ -96,7 +98,7 @@ class MedicalCopayRegister(models.TransientModel):
             raise UserError(_("The encounter is cancelled."))
         company = self.company_id
         company._medical_check_accounting()
-        invoice = self._create_invoice()
+        invoice = self._create_copay_entry()
         payment = self._create_payment(invoice)
         receivable = company.medical_patient_receivable_account_id
         (invoice.line_ids + payment.move_id.line_ids).filtered(
@@ -113,44 +115,47 @@ class MedicalCopayRegister(models.TransientModel):
             "views": [(False, "form")],
         }
 
-    def _create_invoice(self):
+    def _create_copay_entry(self):
         company = self.company_id
         encounter = self.encounter_id
-        invoice = (
+        label = _("Copay, visit %(visit)s of %(date)s", visit=encounter.name, date=encounter.date_service)
+        move = (
             self.env["account.move"]
             .with_company(company)
             .create(
                 {
-                    "move_type": "out_invoice",
+                    "move_type": "entry",
                     "company_id": company.id,
-                    "journal_id": company.medical_patient_journal_id.id,
+                    "journal_id": company._medical_transfer_journal().id,
                     "partner_id": self.partner_id.id,
-                    "invoice_date": self.date,
                     "date": self.date,
                     "ref": self.memo or encounter.name,
-                    "invoice_origin": encounter.name,
                     "medical_encounter_id": encounter.id,
-                    "medical_receivable_account_id": company.medical_patient_receivable_account_id.id,
-                    "invoice_line_ids": [
+                    "line_ids": [
                         Command.create(
                             {
-                                "name": _(
-                                    "Copay, visit %(visit)s of %(date)s",
-                                    visit=encounter.name,
-                                    date=encounter.date_service,
-                                ),
-                                "account_id": company.medical_copay_account_id.id,
-                                "quantity": 1.0,
-                                "price_unit": self.amount,
-                                "tax_ids": [Command.set([])],
+                                "name": label,
+                                "account_id": company.medical_patient_receivable_account_id.id,
+                                "partner_id": self.partner_id.id,
+                                "debit": self.amount,
+                                "credit": 0.0,
                             }
-                        )
+                        ),
+                        Command.create(
+                            {
+                                "name": label,
+                                "account_id": company.medical_copay_account_id.id,
+                                "partner_id": self.partner_id.id,
+                                "debit": 0.0,
+                                "credit": self.amount,
+                            }
+                        ),
                     ],
                 }
             )
         )
-        invoice.action_post()
-        return invoice
+        move.action_post()
+        return move
 
     def _create_payment(self, invoice):
         company = self.company_id
