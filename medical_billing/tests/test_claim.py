@@ -216,7 +216,15 @@ class TestClaimFlow(MedicalBillingCommon):
         self.assertEqual(claim.invoice_id, invoice)
         self.assertEqual((invoice.state, invoice.name), ("posted", name))
         self.assertEqual((invoice.invoice_date, invoice.date), (dos, dos))
-        self.assertEqual(invoice.amount_total, 310.0)
+        receivable = self.practice.medical_insurance_receivable_account_id
+        self.assertMoveLines(
+            invoice,
+            [
+                (receivable, self.payer, 310.0, 0.0),
+                (self.income, self.payer, 0.0, 110.0),
+                (self.income, self.payer, 0.0, 200.0),
+            ],
+        )
 
     def test_cancel_releases_encounter(self):
         claim = self.make_claim()
@@ -225,6 +233,7 @@ class TestClaimFlow(MedicalBillingCommon):
         claim.action_cancel()
         self.assertEqual(claim.state, "cancel")
         self.assertEqual(invoice.state, "cancel")
+        self.assertReceivablesMatchClaims(self.payer)
         self.assertEqual(claim.encounter_id.state, "checked")
         claim.encounter_id.action_create_claims()
         self.assertEqual(len(claim.encounter_id.claim_ids), 2)
