@@ -993,11 +993,11 @@ class _ClaimMapper:
             subscriber = self._subscriber(coverage, earlier["payer_id"], False)
             adjudicated = earlier["date_adjudicated"] or None
             claim_level = tuple(self._adjustment(a) for a in adjustments.get(("claim", earlier["id"]), ()))
-            # What the payer paid on the claim (835 CLP04): its lines' payments less its claim-level
-            # adjustments, as a remittance balances (charge - every CAS = paid).
+            # What the payer paid on the claim (835 CLP04): amount_paid is already its lines' payments less
+            # its claim-level adjustments, as a remittance balances (charge - every CAS = paid).
             paid = None
             if adjudicated:
-                paid = self.money(earlier["amount_paid"]) - sum((a.amount for a in claim_level), Decimal(0))
+                paid = self.money(earlier["amount_paid"])
             others.append(
                 edi.OtherPayer(
                     payer=payer,

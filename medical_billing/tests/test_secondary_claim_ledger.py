@@ -313,3 +313,48 @@ class TestSecondaryClaimLedger(MedicalBillingCommon):
         )
         self.assertBalances(primary, secondary, moved=15.0)
         self.assertAlmostEqual(self.receivable_balance(), 150.0)
+
+    def test_transfer_clearing_the_invoice_shows_it_paid(self):
+        """All left to the next payer (deductible): the primary invoice is paid, not reversed."""
+        primary = self.adjudicated_primary([(0.0, [("PR", "1", 100.0)]), (0.0, [("PR", "1", 50.0)])])
+        secondary = self.env["medical.claim"].browse(primary.action_create_secondary_claim()["res_id"])
+        secondary.action_validate()
+        self.assertMoveLines(
+            secondary.transfer_move_id,
+            [
+                (self.receivable, self.second_payer, 100.0, 0.0),
+                (self.receivable, self.payer, 0.0, 100.0),
+                (self.receivable, self.second_payer, 50.0, 0.0),
+                (self.receivable, self.payer, 0.0, 50.0),
+            ],
+        )
+        self.assertEqual(primary.invoice_id.amount_residual, 0.0)
+        self.assertEqual(primary.invoice_id.payment_state, "paid")
+        self.assertEqual(primary.payment_state, "paid")
+        self.assertEqual(secondary.amount_residual, 150.0)
+        self.assertReceivablesMatchClaims(self.payer | self.second_payer)
+
+    def test_transfer_after_the_payer_paid_clears_the_invoice(self):
+        primary = self.adjudicated_primary(
+            [
+                (60.0, [("CO", "45", 20.0), ("PR", "1", 20.0)]),
+                (30.0, [("CO", "45", 10.0), ("PR", "2", 10.0)]),
+            ]
+        )
+        # The payer's 90 and its 30 write-off, as the remittance will post them (here by hand).
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=primary.invoice_id.ids
+        ).create(
+            {
+                "amount": 120.0,
+                "journal_id": self.company_data["default_journal_bank"].id,
+                "payment_difference_handling": "open",
+            }
+        )._create_payments()
+        self.assertEqual(primary.invoice_id.amount_residual, 30.0)
+        secondary = self.env["medical.claim"].browse(primary.action_create_secondary_claim()["res_id"])
+        secondary.action_validate()
+        self.assertEqual(primary.invoice_id.amount_residual, 0.0)
+        self.assertIn(primary.invoice_id.payment_state, ("paid", "in_payment"))
+        self.assertEqual(secondary.amount_residual, 30.0)
+        self.assertReceivablesMatchClaims(self.second_payer)
