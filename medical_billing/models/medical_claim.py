@@ -584,6 +584,7 @@ class MedicalClaim(models.Model):
                         "quantity": quantity,
                         "price_unit": price_unit,
                         "tax_ids": [Command.set([])],
+                        "medical_claim_line_id": line.id,
                     }
                 )
             )

@@ -56,6 +56,8 @@ MEDICAL_ACCOUNTS = {
         "base": "current_asset",
     },
 }
+# Settings that are the default receivable of the payers and the patients.
+RECEIVABLE_SETTINGS = {"medical_insurance_receivable_account_id", "medical_patient_receivable_account_id"}
 # A billing provider address must be a street address (837P loop 2010AA N3).
 PO_BOX_RE = re.compile(r"\b(P\.?\s*O\.?\s*BOX|POST\s+OFFICE\s+BOX)\b", re.IGNORECASE)
 MEDICAL_JOURNALS = {
@@ -150,6 +152,33 @@ class ResCompany(models.Model):
         help="Clearing account of balances moving between receivables (payer to next payer, payer to "
         "patient) when they cannot move in one entry; it is back to zero once each move is complete.",
     )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if RECEIVABLE_SETTINGS.intersection(vals):
+            self._medical_sync_receivable_accounts()
+        return res
+
+    def _medical_sync_receivable_accounts(self):
+        """The payers and patients of these companies get the configured receivables as their default
+        receivable in them (see res.partner._medical_sync_receivable_accounts)."""
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    "|",
+                    "&",
+                    ("is_payer", "=", True),
+                    ("company_id", "in", [False, *self.ids]),
+                    "&",
+                    ("is_patient", "=", True),
+                    ("company_id", "in", self.ids),
+                ]
+            )
+        )
+        partners._medical_sync_receivable_accounts(self)
 
     def _medical_has_chart(self):
         self.ensure_one()
