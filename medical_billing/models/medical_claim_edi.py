@@ -87,6 +87,7 @@ class MedicalClaim(models.Model):
         The lines are copied (paid amounts cleared) and linked to these lines, so the 837P of the new claim
         carries this payer's paid amounts and adjustments (coordination of benefits).
         """
+        self._lock_for_update()
         created = self.env["medical.claim"]
         for claim in self:
             coverage = claim._next_coverage()
