@@ -491,7 +491,8 @@ class TestClaimConcurrency(TransactionCase):
                 "UPDATE medical_claim SET state = 'denied', date_adjudicated = date_service WHERE id = %s",
                 [claims[0].id],
             )
-            cr.commit()
+            # A second connection must see the claims.
+            cr.commit()  # pylint: disable=invalid-commit
             self.records = {
                 "medical.claim": claims.ids,
                 "medical.coverage": coverages.ids,
@@ -520,7 +521,8 @@ class TestClaimConcurrency(TransactionCase):
             )
             for model, ids in self.records.items():
                 env[model].browse(ids).exists().unlink()
-            cr.commit()
+            # Removes what setUp committed.
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_second_user_fails_fast_with_the_claim_number(self):
         first, second = self._env(), self._env()
