@@ -20,6 +20,7 @@
         "views/res_partner_views.xml",
         "views/medical_fee_schedule_views.xml",
         "views/res_config_settings_views.xml",
+        "views/account_move_line_views.xml",
         "views/medical_claim_views.xml",
         "views/medical_encounter_views.xml",
         "wizard/medical_copay_register_views.xml",

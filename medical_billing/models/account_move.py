@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -21,6 +21,46 @@ class AccountMove(models.Model):
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+
+    medical_claim_line_id = fields.Many2one(
+        "medical.claim.line",
+        string="Claim Line",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        check_company=True,
+        help="The claim line this journal item bills, reverses or settles: remittances reconcile by it.",
+    )
+    medical_patient_id = fields.Many2one(
+        "res.partner",
+        string="Patient",
+        compute="_compute_medical_patient_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        index="btree_not_null",
+        help="The patient of the claim or visit behind this journal item (the partner may be a payer or "
+        "a guarantor): patient ledgers group by it.",
+    )
+    medical_code_id = fields.Many2one(
+        related="medical_claim_line_id.code_id", string="Procedure Code", store=True, index="btree_not_null"
+    )
+    medical_provider_id = fields.Many2one(
+        related="medical_claim_line_id.claim_id.rendering_provider_id",
+        string="Rendering Provider",
+        store=True,
+        index="btree_not_null",
+    )
+
+    @api.depends("medical_claim_line_id", "move_id.medical_claim_id", "move_id.medical_encounter_id")
+    def _compute_medical_patient_id(self):
+        for line in self:
+            move = line.move_id
+            line.medical_patient_id = (
+                line.medical_claim_line_id.claim_id.patient_id
+                or move.medical_claim_id.patient_id
+                or move.medical_encounter_id.patient_id
+            )
 
     def _compute_account_id(self):
         # Like the original, no @api.depends: computed when the line is created (the payment term

@@ -1,8 +1,11 @@
 import re
 from datetime import timedelta
 
+import psycopg2.errors
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.account.models.account_move import PAYMENT_STATE_SELECTION
 
@@ -390,6 +393,7 @@ class MedicalClaim(models.Model):
         Works on a batch: one query set for the edits, one create and one post for all the invoices.
         Returns the findings' action when some claims stay blocked, else True.
         """
+        self._lock_for_update()
         if any(c.state != "draft" for c in self):
             raise UserError(_("Only draft claims can be validated."))
         if not self:
@@ -449,8 +453,10 @@ class MedicalClaim(models.Model):
 
         Its invoice goes back to draft too (and is posted again at validation), unless payments are on it.
         """
+        self._lock_for_update()
         if any(c.state not in ("ready", "rejected") for c in self):
             raise UserError(_("Only ready or rejected claims go back to draft; correct the others."))
+        self._check_entries_resettable()
         if any(c.payment_state not in ("not_paid", "invoicing_legacy") for c in self):
             raise UserError(
                 _("A payment is reconciled with this claim's invoice: correct the claim instead.")
@@ -463,6 +469,7 @@ class MedicalClaim(models.Model):
 
     def action_cancel(self):
         """Cancel claims the payer never received; their encounters can be billed again."""
+        self._lock_for_update()
         if any(c.state not in ("draft", "ready", "rejected") for c in self):
             raise UserError(_("A claim the payer received is corrected by a void, not cancelled."))
         if any(c.frequency == "8" for c in self):
@@ -481,6 +488,7 @@ class MedicalClaim(models.Model):
                     original=claim.original_claim_id.patient_control_number,
                 )
             )
+        self._check_entries_resettable()
         invoices = self.invoice_id
         if any(c.payment_state not in ("not_paid", "invoicing_legacy") for c in self):
             raise UserError(_("A payment is reconciled with this claim's invoice: void the claim instead."))
@@ -556,6 +564,7 @@ class MedicalClaim(models.Model):
         The copy is a draft: correct it, then validate it. Only then the original is marked replaced and
         its invoice reversed, and the corrected charges invoiced.
         """
+        self._lock_for_update()
         self.ensure_one()
         self._check_correctable()
         self._check_no_live_next_payer()
@@ -578,6 +587,7 @@ class MedicalClaim(models.Model):
 
     def action_void(self):
         """Void claims at the payer: a frequency 8 claim to send, and a credit note reversing the invoice."""
+        self._lock_for_update()
         self._check_correctable()
         self._check_no_live_next_payer()
         voids = self.env["medical.claim"]
@@ -599,6 +609,71 @@ class MedicalClaim(models.Model):
         if len(voids) == 1:
             return voids._get_formview_action()
         return True
+
+    def _lock_for_update(self):
+        """Lock these claims, and the claims they correct or bill the balance of, until the end of the
+        transaction: two users cannot validate, correct or bill the next payer of the same claim at once
+        (the second would bill the same balance twice). Fails at once, naming the claim, when another
+        transaction holds one of them.
+        """
+        claims = self | self.original_claim_id | self.primary_claim_id
+        if not claims.ids:
+            return
+        ids = tuple(sorted(claims.ids))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("SELECT id FROM medical_claim WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT", ids),
+                    log_exceptions=False,
+                )
+        except psycopg2.errors.LockNotAvailable:
+            self.env.cr.execute(
+                SQL("SELECT id FROM medical_claim WHERE id IN %s FOR UPDATE SKIP LOCKED", ids)
+            )
+            free = {row[0] for row in self.env.cr.fetchall()}
+            busy = claims.filtered(lambda c: c.id not in free) or claims
+            raise UserError(
+                _(
+                    "Claim %(claims)s is being validated, corrected or billed to the next payer by another "
+                    "user right now: try again in a moment.",
+                    claims=", ".join(busy[:5].mapped("patient_control_number")),
+                )
+            ) from None
+
+    def _check_entries_resettable(self):
+        """A clear error naming the claim when one of its posted journal entries (invoice, balance transfer)
+        cannot go back to draft: secured by hash, awaiting a cancellation request, or in a locked period."""
+        for claim in self:
+            for move in (claim.invoice_id | claim.transfer_move_id).filtered(lambda m: m.state == "posted"):
+                journal = move.journal_id
+                reason = None
+                if move.inalterable_hash or move.restrict_mode_hash_table:
+                    reason = _(
+                        "is secured by the hash chain of the %(journal)s journal (locked posted entries)",
+                        journal=journal.name,
+                    )
+                elif move.need_cancel_request:
+                    reason = _("can only be cancelled through a cancellation request")
+                else:
+                    locked = move.company_id._get_lock_date_violations(
+                        move.date, fiscalyear=True, sale=journal.type == "sale", purchase=False, tax=False
+                    )
+                    if locked:
+                        reason = _(
+                            "is dated in a locked period (%(lock)s)",
+                            lock=self.env["res.company"]._format_lock_dates(locked),
+                        )
+                if reason:
+                    raise UserError(
+                        _(
+                            "Claim %(claim)s cannot go back to draft or be cancelled: its journal entry "
+                            "%(move)s %(reason)s, and cannot be reset to draft. Once the payer has the "
+                            "claim, correct it with a replacement or a void.",
+                            claim=claim.patient_control_number,
+                            move=move.name,
+                            reason=reason,
+                        )
+                    )
 
     def _check_correctable(self):
         for claim in self:
@@ -659,6 +734,7 @@ class MedicalClaim(models.Model):
                         "quantity": quantity,
                         "price_unit": price_unit,
                         "tax_ids": [Command.set([])],
+                        "medical_claim_line_id": line.id,
                     }
                 )
             )

@@ -88,6 +88,7 @@ class MedicalClaim(models.Model):
         The lines are copied (paid amounts cleared) and linked to these lines, so the 837P of the new claim
         carries this payer's paid amounts and adjustments (coordination of benefits).
         """
+        self._lock_for_update()
         created = self.env["medical.claim"]
         for claim in self:
             coverage = claim._next_coverage()
@@ -284,22 +285,30 @@ class MedicalClaim(models.Model):
             previous.payer_id._medical_claim_receivable_account(company)
         )
         account = self.payer_id._medical_claim_receivable_account(company)
+        ClaimLine = self.env["medical.claim.line"]
         amounts = [
-            (line.primary_line_id._invoice_label(), amount) for line, amount in self._next_payer_lines()
+            (line.primary_line_id._invoice_label(), amount, line, line.primary_line_id)
+            for line, amount in self._next_payer_lines()
         ]
         claim_level = self._next_payer_claim_level_amount()
         if self.currency_id.compare_amounts(claim_level, 0) > 0:
             amounts.append(
-                (_("%s patient responsibility (claim level)", previous.patient_control_number), claim_level)
+                (
+                    _("%s patient responsibility (claim level)", previous.patient_control_number),
+                    claim_level,
+                    ClaimLine,
+                    ClaimLine,
+                )
             )
         lines = []
-        for label, amount in amounts:
+        for label, amount, line, previous_line in amounts:
             lines += [
                 Command.create(
                     {
                         "name": label,
                         "account_id": account.id,
                         "partner_id": self.payer_id.id,
+                        "medical_claim_line_id": line.id,
                         "debit": amount,
                         "credit": 0.0,
                     }
@@ -309,6 +318,7 @@ class MedicalClaim(models.Model):
                         "name": label,
                         "account_id": previous_account.id,
                         "partner_id": previous.payer_id.id,
+                        "medical_claim_line_id": previous_line.id,
                         "debit": 0.0,
                         "credit": amount,
                     }

@@ -68,6 +68,14 @@ class MedicalClaimLine(models.Model):
     amount_adjusted = fields.Monetary(string="Adjusted", compute="_compute_adjustments", store=True)
     amount_patient = fields.Monetary(string="Patient Share", compute="_compute_adjustments", store=True)
 
+    _sql_constraints = [
+        (
+            "line_control_number_company_uniq",
+            "unique(company_id, line_control_number)",
+            "The line control number is already used by another claim line of the practice.",
+        ),
+    ]
+
     @api.depends("claim_id.line_ids.sequence")
     def _compute_sequence_number(self):
         for claim in self.claim_id:

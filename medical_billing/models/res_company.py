@@ -37,12 +37,33 @@ MEDICAL_ACCOUNTS = {
         "reconcile": False,
         "base": "current_liability",
     },
+    "medical_interest_account_id": {
+        "name": "Prompt-Pay Interest Income",
+        "account_type": "income_other",
+        "reconcile": False,
+        "base": "income",
+    },
+    "medical_payer_credit_account_id": {
+        "name": "Payer Credit Balances (recoupments)",
+        "account_type": "liability_current",
+        "reconcile": True,
+        "base": "current_liability",
+    },
+    "medical_transfer_clearing_account_id": {
+        "name": "Receivable Transfer Clearing",
+        "account_type": "asset_current",
+        "reconcile": True,
+        "base": "current_asset",
+    },
 }
+# Settings that are the default receivable of the payers and the patients.
+RECEIVABLE_SETTINGS = {"medical_insurance_receivable_account_id", "medical_patient_receivable_account_id"}
 # A billing provider address must be a street address (837P loop 2010AA N3).
 PO_BOX_RE = re.compile(r"\b(P\.?\s*O\.?\s*BOX|POST\s+OFFICE\s+BOX)\b", re.IGNORECASE)
 MEDICAL_JOURNALS = {
-    "medical_claim_journal_id": {"name": "Insurance Claims", "code": "MCLM"},
-    "medical_patient_journal_id": {"name": "Patient Billing", "code": "MPAT"},
+    "medical_claim_journal_id": {"name": "Insurance Claims", "code": "MCLM", "type": "sale"},
+    "medical_patient_journal_id": {"name": "Patient Billing", "code": "MPAT", "type": "sale"},
+    "medical_payment_journal_id": {"name": "Insurance Payments", "code": "MPAY", "type": "general"},
 }
 
 
@@ -62,6 +83,14 @@ class ResCompany(models.Model):
         check_company=True,
         domain="[('type', '=', 'sale')]",
         help="Sales journal of the invoices to patients: copays taken at the visit, patient balances.",
+    )
+    medical_payment_journal_id = fields.Many2one(
+        "account.journal",
+        string="Insurance Payments Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="Miscellaneous journal of the remittances (835): one entry per payer payment, settling the "
+        "claim invoices line by line.",
     )
     medical_insurance_receivable_account_id = fields.Many2one(
         "account.account",
@@ -100,6 +129,56 @@ class ResCompany(models.Model):
         help="Copays collected at the visit are patient prepayments: they wait here until the payer's "
         "remittance states the patient responsibility they settle (the claim bills the gross charge).",
     )
+    medical_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Interest Income",
+        check_company=True,
+        domain="[('internal_group', '=', 'income'), ('deprecated', '=', False)]",
+        help="Prompt-pay interest a payer adds to its payment (835 PLB L6).",
+    )
+    medical_payer_credit_account_id = fields.Many2one(
+        "account.account",
+        string="Payer Credit Balances",
+        check_company=True,
+        domain="[('internal_group', 'in', ('liability', 'asset')), ('deprecated', '=', False)]",
+        help="What the practice owes payers: overpayments a payer recoups from later payments "
+        "(835 PLB WO / 72) and forwarding balances (FB), until they are offset.",
+    )
+    medical_transfer_clearing_account_id = fields.Many2one(
+        "account.account",
+        string="Receivable Transfer Clearing",
+        check_company=True,
+        domain="[('reconcile', '=', True), ('deprecated', '=', False)]",
+        help="Clearing account of balances moving between receivables (payer to next payer, payer to "
+        "patient) when they cannot move in one entry; it is back to zero once each move is complete.",
+    )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if RECEIVABLE_SETTINGS.intersection(vals):
+            self._medical_sync_receivable_accounts()
+        return res
+
+    def _medical_sync_receivable_accounts(self):
+        """The payers and patients of these companies get the configured receivables as their default
+        receivable in them (see res.partner._medical_sync_receivable_accounts)."""
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    "|",
+                    "&",
+                    ("is_payer", "=", True),
+                    ("company_id", "in", [False, *self.ids]),
+                    "&",
+                    ("is_patient", "=", True),
+                    ("company_id", "in", self.ids),
+                ]
+            )
+        )
+        partners._medical_sync_receivable_accounts(self)
 
     def _medical_has_chart(self):
         self.ensure_one()
@@ -147,15 +226,15 @@ class ResCompany(models.Model):
                 while code in taken:
                     n += 1
                     code = f"{spec['code'][:4]}{n}"
-                journal = Journal.create(
-                    {
-                        "name": spec["name"],
-                        "code": code,
-                        "type": "sale",
-                        "company_id": company.id,
-                        "default_account_id": company._medical_income_account().id,
-                    }
-                )
+                journal_vals = {
+                    "name": spec["name"],
+                    "code": code,
+                    "type": spec["type"],
+                    "company_id": company.id,
+                }
+                if spec["type"] == "sale":
+                    journal_vals["default_account_id"] = company._medical_income_account().id
+                journal = Journal.create(journal_vals)
                 vals[fname] = journal.id
             if vals:
                 company.write(vals)
@@ -183,10 +262,15 @@ class ResCompany(models.Model):
                 .get_company_dependent_fallback(self.env["product.category"].with_company(self))
             )
             types = ["expense"]
+        elif kind == "current_asset":
+            types = ["asset_current"]
         else:
             types = ["liability_current"]
         if not account:
             account = Account.search([*domain, ("account_type", "in", types)], limit=1)
+        if not account and kind == "current_asset":
+            # A chart without current assets: numbered after the receivables.
+            return self._medical_base_account_code("receivable")
         if not account:
             account = Account.search(domain, limit=1, order="code desc")
         return account.sudo().with_company(self).code or "1"

@@ -25,3 +25,15 @@ class ResConfigSettings(models.TransientModel):
     medical_copay_account_id = fields.Many2one(
         related="company_id.medical_copay_account_id", readonly=False, check_company=True
     )
+    medical_payment_journal_id = fields.Many2one(
+        related="company_id.medical_payment_journal_id", readonly=False, check_company=True
+    )
+    medical_interest_account_id = fields.Many2one(
+        related="company_id.medical_interest_account_id", readonly=False, check_company=True
+    )
+    medical_payer_credit_account_id = fields.Many2one(
+        related="company_id.medical_payer_credit_account_id", readonly=False, check_company=True
+    )
+    medical_transfer_clearing_account_id = fields.Many2one(
+        related="company_id.medical_transfer_clearing_account_id", readonly=False, check_company=True
+    )

@@ -1,5 +1,8 @@
 from odoo import _, api, fields, models
 
+# Partner fields that decide which medical receivable is a partner's default receivable.
+RECEIVABLE_TRIGGERS = {"is_payer", "is_patient", "guarantor_id", "company_id", "payer_receivable_account_id"}
+
 # X12 1032 claim filing indicator codes (SBR09 of the 837P).
 CLAIM_FILING_INDICATORS = [
     ("11", "11 Other Non-Federal Programs"),
@@ -94,6 +97,58 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.coverage_count = counts.get(partner, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        if any(RECEIVABLE_TRIGGERS.intersection(vals) for vals in vals_list):
+            partners._medical_sync_receivable_accounts()
+        return partners
+
+    def write(self, vals):
+        res = super().write(vals)
+        if RECEIVABLE_TRIGGERS.intersection(vals):
+            self._medical_sync_receivable_accounts()
+        return res
+
+    def _medical_sync_receivable_accounts(self, companies=None):
+        """Make the medical receivables the default receivable (``property_account_receivable_id``) of
+        the payers, patients and guarantors among these partners, in each company (all by default).
+
+        A payer's is its claims receivable, else the company's insurance receivable; a patient's and a
+        guarantor's the patient receivable of the patient's practice. So a payment registered by hand in
+        Odoo lands on the receivable of the invoices it pays. Payers shared by practices (no company) get
+        each practice's own account.
+        """
+        partners = self.sudo().with_context(active_test=False)
+        companies = (companies or self.env["res.company"].sudo().search([])).sudo()
+        patients = partners.filtered("is_patient")
+        payers = partners.filtered("is_payer")
+        if not patients and not payers:
+            return
+        for company in companies:
+            updates = {}
+            insurance = company.medical_insurance_receivable_account_id
+            for payer in payers.with_company(company):
+                if payer.company_id and payer.company_id != company:
+                    continue
+                account = payer.payer_receivable_account_id or insurance
+                if account:
+                    updates.setdefault(account, payers.browse())
+                    updates[account] |= payer
+            patient_account = company.medical_patient_receivable_account_id
+            if patient_account:
+                of_company = patients.filtered(lambda p, c=company: p.company_id == c)
+                # Guarantors that are payers keep their payer receivable.
+                people = (of_company | of_company.guarantor_id).filtered(lambda p: not p.is_payer)
+                if people:
+                    updates.setdefault(patient_account, partners.browse())
+                    updates[patient_account] |= people
+            for account, to_update in updates.items():
+                to_update = to_update.with_company(company)
+                stale = to_update.filtered(lambda p, a=account: p.property_account_receivable_id != a)
+                if stale:
+                    stale.write({"property_account_receivable_id": account.id})
 
     def _medical_claim_receivable_account(self, company):
         """The receivable account of this payer's claim invoices in ``company``."""

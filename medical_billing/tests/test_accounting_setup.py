@@ -11,6 +11,14 @@ FIELDS = {
     "medical_contractual_account_id": "income",
     "medical_patient_writeoff_account_id": "expense",
     "medical_copay_account_id": "liability_current",
+    "medical_interest_account_id": "income_other",
+    "medical_payer_credit_account_id": "liability_current",
+    "medical_transfer_clearing_account_id": "asset_current",
+}
+JOURNALS = {
+    "medical_claim_journal_id": "sale",
+    "medical_patient_journal_id": "sale",
+    "medical_payment_journal_id": "general",
 }
 
 
@@ -23,14 +31,16 @@ class MedicalAccountingSetupMixin:
             self.assertEqual(account.company_ids, company, fname)
         self.assertTrue(company.medical_insurance_receivable_account_id.reconcile)
         self.assertTrue(company.medical_patient_receivable_account_id.reconcile)
+        self.assertTrue(company.medical_payer_credit_account_id.reconcile)
+        self.assertTrue(company.medical_transfer_clearing_account_id.reconcile)
         self.assertNotEqual(
             company.medical_insurance_receivable_account_id, company.medical_patient_receivable_account_id
         )
-        for fname in ("medical_claim_journal_id", "medical_patient_journal_id"):
+        for fname, journal_type in JOURNALS.items():
             journal = company[fname]
-            self.assertEqual(journal.type, "sale", fname)
+            self.assertEqual(journal.type, journal_type, fname)
             self.assertEqual(journal.company_id, company, fname)
-        self.assertNotEqual(company.medical_claim_journal_id, company.medical_patient_journal_id)
+        self.assertEqual(len({company[f] for f in JOURNALS}), 3, "three distinct journals")
 
 
 @tagged("post_install", "-at_install")
@@ -61,7 +71,7 @@ class TestAccountingSetupGeneric(MedicalAccountingSetupMixin, AccountTestInvoici
         company = self.env.company
         chosen = self.company_data["default_account_receivable"]
         company.medical_patient_receivable_account_id = chosen
-        before = {f: company[f] for f in [*FIELDS, "medical_claim_journal_id", "medical_patient_journal_id"]}
+        before = {f: company[f] for f in [*FIELDS, *JOURNALS]}
         company._medical_setup_accounting()
         company._medical_check_accounting()
         for fname, value in before.items():
@@ -72,6 +82,8 @@ class TestAccountingSetupGeneric(MedicalAccountingSetupMixin, AccountTestInvoici
         company = self.env.company
         company.medical_contractual_account_id = False
         company.medical_claim_journal_id = False
+        company.medical_payment_journal_id = False
+        company.medical_transfer_clearing_account_id = False
         company._medical_check_accounting()
         self.assertMedicalAccounting(company)
 
@@ -121,6 +133,10 @@ class TestAccountingSetupCustomChart(MedicalAccountingSetupMixin, AccountTestInv
                 "medical_contractual_account_id": "4001",
                 "medical_patient_writeoff_account_id": "6001",
                 "medical_copay_account_id": "2101",
+                "medical_interest_account_id": "4002",
+                "medical_payer_credit_account_id": "2102",
+                # No current asset in this chart: numbered after the receivables.
+                "medical_transfer_clearing_account_id": "1103",
             },
         )
 

@@ -2,10 +2,12 @@ import re
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from .common import MedicalBillingCommon
 
@@ -332,3 +334,269 @@ class TestClaimFlow(MedicalBillingCommon):
         other_coverage = self._make_coverage(other)
         with self.assertRaises(ValidationError):
             claim.coverage_id = other_coverage
+
+
+@tagged("post_install", "-at_install")
+class TestClaimLedgerLinks(MedicalBillingCommon):
+    """Journal items know their claim line and patient; payers and patients default to the medical
+    receivables; entries that cannot go back to draft say so."""
+
+    def test_invoice_lines_carry_claim_lines_and_patient(self):
+        claim = self.make_claim()
+        claim.action_validate()
+        invoice = claim.invoice_id
+        line_99213, line_20610 = claim.line_ids.sorted("sequence")
+        receivable = self.practice.medical_insurance_receivable_account_id
+        self.assertEqual(
+            sorted(
+                (ln.account_id.id, ln.debit, ln.credit, ln.medical_claim_line_id.id, ln.medical_patient_id.id)
+                for ln in invoice.line_ids
+            ),
+            sorted(
+                [
+                    (receivable.id, 300.0, 0.0, False, self.patient.id),
+                    (self.income.id, 0.0, 100.0, line_99213.id, self.patient.id),
+                    (self.income.id, 0.0, 200.0, line_20610.id, self.patient.id),
+                ]
+            ),
+        )
+        # Reports group the revenue by procedure code and rendering provider.
+        Line = self.env["account.move.line"]
+        by_code = dict(
+            Line._read_group(
+                [("move_id", "=", invoice.id), ("medical_code_id", "!=", False)],
+                ["medical_code_id"],
+                ["credit:sum"],
+            )
+        )
+        self.assertEqual(by_code, {self.codes["cpt_99213"]: 100.0, self.codes["cpt_20610"]: 200.0})
+        self.assertEqual(
+            invoice.invoice_line_ids.medical_provider_id, self.provider, "the rendering provider"
+        )
+        # The patient ledger: the payer's open balance of this patient.
+        ledger = Line.search(
+            [("medical_patient_id", "=", self.patient.id), ("account_id", "=", receivable.id)]
+        )
+        self.assertEqual(sum(ledger.mapped("amount_residual")), 300.0)
+
+        # A void's credit note keeps the links, so it is matched line by line too.
+        claim.action_submit()
+        claim.payer_claim_control_number = "PAYER-LINKS"
+        claim.action_void()
+        credit_note = claim.reversal_move_id
+        self.assertEqual(
+            sorted((ln.debit, ln.medical_claim_line_id.id) for ln in credit_note.invoice_line_ids),
+            [(100.0, line_99213.id), (200.0, line_20610.id)],
+        )
+        self.assertEqual(credit_note.line_ids.medical_patient_id, self.patient)
+
+    def test_copay_items_carry_the_patient(self):
+        guarantor = self.env["res.partner"].create({"name": "Parent Guarantor"})
+        self.patient.guarantor_id = guarantor
+        encounter = self.make_encounter()
+        wizard = self.env["medical.copay.register"].create({"encounter_id": encounter.id, "amount": 25.0})
+        invoice = self.env["account.move"].browse(wizard.action_confirm()["res_id"])
+        self.assertEqual(invoice.partner_id, guarantor)
+        self.assertEqual(invoice.line_ids.medical_patient_id, self.patient)
+
+    def test_line_control_number_unique_per_company(self):
+        first = self.make_claim()
+        second = self.make_claim()
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            second.line_ids[0].line_control_number = first.line_ids[0].line_control_number
+            self.env.flush_all()
+
+    def test_payers_and_patients_default_to_medical_receivables(self):
+        insurance = self.practice.medical_insurance_receivable_account_id
+        patients = self.practice.medical_patient_receivable_account_id
+        guarantor = self.env["res.partner"].create({"name": "Guarantor Parent"})
+        self.patient.guarantor_id = guarantor
+        for partner, account in ((self.payer, insurance), (self.patient, patients), (guarantor, patients)):
+            self.assertEqual(
+                partner.with_company(self.practice).property_account_receivable_id, account, partner.name
+            )
+        # A payment entered by hand in Accounting lands on the receivable of the claim invoices it pays.
+        claim = self.make_claim()
+        claim.action_validate()
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.payer.id,
+                "amount": 300.0,
+                "journal_id": self.company_data["default_journal_bank"].id,
+            }
+        )
+        payment.action_post()
+        self.assertEqual(payment.destination_account_id, insurance)
+        to_match = (payment.move_id.line_ids | claim.invoice_id.line_ids).filtered(
+            lambda ln: ln.account_id == insurance
+        )
+        to_match.reconcile()
+        self.assertEqual(
+            claim.invoice_id.payment_state, self.env["account.move"]._get_invoice_in_payment_state()
+        )
+        # A payer with its own claims receivable defaults to it.
+        own = insurance.copy({"code": "121998"})
+        self.payer.with_company(self.practice).payer_receivable_account_id = own
+        self.assertEqual(self.payer.with_company(self.practice).property_account_receivable_id, own)
+        self.payer.with_company(self.practice).payer_receivable_account_id = False
+        # New settings move the defaults along.
+        new_insurance = insurance.copy({"code": "121997"})
+        new_patients = patients.copy({"code": "121996"})
+        self.practice.write(
+            {
+                "medical_insurance_receivable_account_id": new_insurance.id,
+                "medical_patient_receivable_account_id": new_patients.id,
+            }
+        )
+        self.assertEqual(self.payer.with_company(self.practice).property_account_receivable_id, new_insurance)
+        self.assertEqual(
+            self.patient.with_company(self.practice).property_account_receivable_id, new_patients
+        )
+        self.assertEqual(guarantor.with_company(self.practice).property_account_receivable_id, new_patients)
+        # A partner becoming a payer or a patient gets them too.
+        later_payer = self.env["res.partner"].create({"name": "Later Payer"})
+        later_payer.is_payer = True
+        self.assertEqual(
+            later_payer.with_company(self.practice).property_account_receivable_id, new_insurance
+        )
+
+    def _hash_locked_claim(self):
+        self.practice.medical_claim_journal_id.restrict_mode_hash_table = True
+        claim = self.make_claim()
+        claim.action_validate()
+        self.assertTrue(claim.invoice_id.inalterable_hash, "posted in a hash-locked journal")
+        return claim
+
+    def test_reset_and_cancel_on_hash_locked_journal(self):
+        claim = self._hash_locked_claim()
+        expected = (
+            rf"Claim {re.escape(claim.patient_control_number)} cannot go back to draft or be cancelled: its "
+            rf"journal entry {re.escape(claim.invoice_id.name)} is secured by the hash chain of the "
+            rf"{re.escape(self.practice.medical_claim_journal_id.name)} journal"
+        )
+        with self.assertRaisesRegex(UserError, expected):
+            claim.action_reset_draft()
+        with self.assertRaisesRegex(UserError, expected):
+            claim.action_cancel()
+        self.assertEqual((claim.state, claim.invoice_id.state), ("ready", "posted"))
+
+    def test_reset_in_locked_period(self):
+        claim = self.make_claim()
+        claim.action_validate()
+        self.practice.fiscalyear_lock_date = self.today
+        with self.assertRaisesRegex(
+            UserError,
+            rf"Claim {re.escape(claim.patient_control_number)} cannot go back to draft .* is dated in a "
+            r"locked period",
+        ):
+            claim.action_reset_draft()
+        self.assertEqual((claim.state, claim.invoice_id.state), ("ready", "posted"))
+
+
+@tagged("post_install", "-at_install")
+class TestClaimConcurrency(TransactionCase):
+    """Two users on two database connections at once. The claims are committed (then deleted) so that
+    both connections see them, as Odoo's own concurrency tests do."""
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.company
+            payers = env["res.partner"].create(
+                [{"name": f"Concurrency Payer {n}", "is_payer": True} for n in (1, 2)]
+            )
+            patients = env["res.partner"].create(
+                [
+                    {"name": f"Concurrency Patient {n}", "is_patient": True, "company_id": company.id}
+                    for n in (1, 2)
+                ]
+            )
+            coverages = env["medical.coverage"].create(
+                [
+                    {"patient_id": patients[0].id, "payer_id": payers[0].id, "company_id": company.id},
+                    {
+                        "patient_id": patients[0].id,
+                        "payer_id": payers[1].id,
+                        "company_id": company.id,
+                        "priority": "secondary",
+                    },
+                    {"patient_id": patients[1].id, "payer_id": payers[0].id, "company_id": company.id},
+                ]
+            )
+            claims = env["medical.claim"].create(
+                [
+                    {
+                        "company_id": company.id,
+                        "patient_id": coverage.patient_id.id,
+                        "coverage_id": coverage.id,
+                        "date_service": fields.Date.today(),
+                    }
+                    for coverage in coverages[0] | coverages[2]
+                ]
+            )
+            # The first claim was adjudicated by its payer (set directly: this test is about locks).
+            env.flush_all()
+            cr.execute(
+                "UPDATE medical_claim SET state = 'denied', date_adjudicated = date_service WHERE id = %s",
+                [claims[0].id],
+            )
+            # A second connection must see the claims.
+            cr.commit()  # pylint: disable=invalid-commit
+            self.records = {
+                "medical.claim": claims.ids,
+                "medical.coverage": coverages.ids,
+                "res.partner": [*patients.ids, *payers.ids],
+            }
+        self.envs = []
+        self.addCleanup(self._delete_committed)
+
+    def _env(self):
+        env = api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {})
+        # Should a lock ever wait, the test fails instead of hanging.
+        env.cr.execute("SET statement_timeout = '10s'")
+        self.envs.append(env)
+        return env
+
+    def _delete_committed(self):
+        for env in self.envs:
+            env.cr.rollback()
+            env.cr.execute("RESET statement_timeout")
+            env.cr.close()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cr.execute(
+                "UPDATE medical_claim SET state = 'draft' WHERE id IN %s",
+                [tuple(self.records["medical.claim"])],
+            )
+            for model, ids in self.records.items():
+                env[model].browse(ids).exists().unlink()
+            # Removes what setUp committed.
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def test_second_user_fails_fast_with_the_claim_number(self):
+        first, second = self._env(), self._env()
+        adjudicated_id, draft_id = self.records["medical.claim"]
+        # The first user is billing the next payer of the adjudicated claim, not committed yet.
+        first["medical.claim"].browse(adjudicated_id).action_create_secondary_claim()
+        # The second user does the same (it would bill the same balance twice), or validates or cancels
+        # claims among which that one: refused at once, naming it.
+        adjudicated = second["medical.claim"].browse(adjudicated_id)
+        draft = second["medical.claim"].browse(draft_id)
+        message = (
+            rf"Claim {re.escape(adjudicated.patient_control_number)} is being validated, corrected or "
+            r"billed to the next payer by another user right now: try again in a moment\."
+        )
+        for action in (
+            adjudicated.action_create_secondary_claim,
+            (adjudicated | draft).action_validate,
+            adjudicated.action_cancel,
+        ):
+            with self.assertRaisesRegex(UserError, message):
+                action()
+            second.cr.rollback()
+        # The other claim is free: nothing blocks it.
+        draft.action_cancel()
+        self.assertEqual(draft.state, "cancel")

@@ -57,6 +57,36 @@ class TestMultiCompany(MedicalBillingCommon):
         # The coverage of the other practice is never picked.
         self.assertNotEqual(claim_a.coverage_id.company_id, self.company_b)
 
+    def test_shared_payer_defaults_to_each_practice_receivable(self):
+        # The payer has no company: each practice books its claims on its own insurance receivable.
+        self.assertFalse(self.payer.company_id)
+        for company in (self.practice, self.company_b):
+            self.assertEqual(
+                self.payer.with_company(company).property_account_receivable_id,
+                company.medical_insurance_receivable_account_id,
+                company.name,
+            )
+        self.assertEqual(
+            self.patient_b.with_company(self.company_b).property_account_receivable_id,
+            self.company_b.medical_patient_receivable_account_id,
+        )
+        # A practice changing its setting moves its own default only.
+        new_b = self.company_b.medical_insurance_receivable_account_id.copy({"code": "121995"})
+        self.company_b.medical_insurance_receivable_account_id = new_b
+        self.assertEqual(self.payer.with_company(self.company_b).property_account_receivable_id, new_b)
+        self.assertEqual(
+            self.payer.with_company(self.practice).property_account_receivable_id,
+            self.practice.medical_insurance_receivable_account_id,
+        )
+
+    def test_line_control_numbers_per_company(self):
+        claim_a = self.make_claim()
+        claim_b = self.make_claim(patient=self.patient_b)
+        # Unique within a practice (see test_claim), free across practices.
+        claim_b.line_ids[0].line_control_number = claim_a.line_ids[0].line_control_number
+        self.env.flush_all()
+        self.assertEqual(claim_b.line_ids[0].line_control_number, claim_a.line_ids[0].line_control_number)
+
     def test_claim_cannot_mix_companies(self):
         claim_b = self.make_claim(patient=self.patient_b)
         with self.assertRaises(UserError):
