@@ -52,7 +52,8 @@ def check_workflow_create(model, vals_list, fnames):
     return ``model`` without the ``default_<field>`` context keys of ``fnames``."""
     keys = {f"default_{fname}" for fname in fnames}
     if keys.intersection(model.env.context):
-        model = model.with_context({k: v for k, v in model.env.context.items() if k not in keys})
+        context = {k: v for k, v in model.env.context.items() if k not in keys}
+        model = model.with_env(model.env(context=context))
     if not _may_change(model.env) and any(fname in vals for vals in vals_list for fname in fnames):
         defaults = model.default_get(list(fnames))
         for vals in vals_list:
