@@ -12,6 +12,7 @@
         "security/medical_billing_groups.xml",
         "security/ir.model.access.csv",
         "security/medical_billing_security.xml",
+        "security/medical_patient_security.xml",
         "data/product_data.xml",
         "data/medical_claim_data.xml",
         "data/medical_claim_batch_data.xml",

@@ -12,6 +12,7 @@
         "security/medical_coding_groups.xml",
         "security/ir.model.access.csv",
         "security/medical_coding_security.xml",
+        "security/medical_patient_security.xml",
         "views/medical_coding_menus.xml",
         "data/medical_code_pos_data.xml",
         "data/medical_code_import_cron.xml",

@@ -9,6 +9,12 @@ from odoo.tools import SQL
 
 from odoo.addons.account.models.account_move import PAYMENT_STATE_SELECTION
 
+from odoo.addons.medical_coding.models.workflow import (
+    check_workflow_create,
+    check_workflow_write,
+    workflow_action,
+)
+
 CLAIM_STATES = [
     ("draft", "Draft"),
     ("ready", "Ready"),
@@ -47,6 +53,8 @@ LOCKED_FIELDS = {
     "diagnosis_ids",
     "frequency",
 }
+# Changed only by the actions (see medical_coding's models/workflow.py).
+WORKFLOW_FIELDS = ("state", "invoice_id", "date_submitted")
 
 # Payer edits run by action_validate: code -> (title, severity). Messages carry no patient data.
 CLAIM_EDITS = {
@@ -363,17 +371,19 @@ class MedicalClaim(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        model = check_workflow_create(self, vals_list, WORKFLOW_FIELDS)
         sequence = self.env["ir.sequence"].sudo().search([("code", "=", "medical.claim")], limit=1)
         for vals in vals_list:
             if vals.get("patient_control_number", _("New")) == _("New"):
                 vals["patient_control_number"] = sequence._next() if sequence else self._fallback_pcn()
-        return super().create(vals_list)
+        return super(MedicalClaim, model).create(vals_list)
 
     @api.model
     def _fallback_pcn(self):
         return self.env["ir.sequence"].sudo().next_by_code("medical.claim")
 
     def write(self, vals):
+        check_workflow_write(self, vals, WORKFLOW_FIELDS)
         if LOCKED_FIELDS.intersection(vals) and any(c.state != "draft" for c in self):
             raise UserError(_("Only draft claims can be changed: reset the claim to draft, or correct it."))
         if "adjustment_ids" in vals:
@@ -387,6 +397,7 @@ class MedicalClaim(models.Model):
 
     # ------------------------------------------------------------------ actions: workflow
 
+    @workflow_action
     def action_validate(self):
         """Run the payer edits; the claims without blocking finding become ready and get posted invoices.
 
@@ -421,6 +432,7 @@ class MedicalClaim(models.Model):
             blocked._message_log_batch(bodies)
         return True
 
+    @workflow_action
     def action_submit(self):
         """The claim went to the payer (837P file or printed CMS-1500)."""
         if any(c.state != "ready" for c in self):
@@ -428,6 +440,7 @@ class MedicalClaim(models.Model):
         self.write({"state": "submitted", "date_submitted": fields.Date.context_today(self)})
         return True
 
+    @workflow_action
     def action_accept(self):
         """The payer (or clearinghouse) accepted the claim for processing (277CA A1/A2)."""
         if any(c.state not in ("submitted", "rejected") for c in self):
@@ -435,6 +448,7 @@ class MedicalClaim(models.Model):
         self.write({"state": "accepted"})
         return True
 
+    @workflow_action
     def action_reject(self):
         """The payer refused the claim at the front door (999 or 277CA rejection): correct, send again."""
         if any(c.state not in ("submitted", "accepted") for c in self):
@@ -442,12 +456,14 @@ class MedicalClaim(models.Model):
         self.write({"state": "rejected"})
         return True
 
+    @workflow_action
     def action_close(self):
         if any(c.state not in ADJUDICATED_STATES for c in self):
             raise UserError(_("Only adjudicated claims (paid, partially paid or denied) can be closed."))
         self.write({"state": "closed"})
         return True
 
+    @workflow_action
     def action_reset_draft(self):
         """Back to draft to correct a claim the payer has not adjudicated (ready or rejected).
 
@@ -467,6 +483,7 @@ class MedicalClaim(models.Model):
         self.write({"state": "draft"})
         return True
 
+    @workflow_action
     def action_cancel(self):
         """Cancel claims the payer never received; their encounters can be billed again."""
         self._lock_for_update()
@@ -501,6 +518,7 @@ class MedicalClaim(models.Model):
         self._release_encounters()
         return True
 
+    @workflow_action
     def action_record_adjudication(self):
         """Apply the adjudication entered on the lines: paid, partially paid or denied.
 
@@ -585,6 +603,7 @@ class MedicalClaim(models.Model):
         self.message_post(body=_("Replacement claim %s started.", replacement._get_html_link()))
         return replacement._get_formview_action()
 
+    @workflow_action
     def action_void(self):
         """Void claims at the payer: a frequency 8 claim to send, and a credit note reversing the invoice."""
         self._lock_for_update()

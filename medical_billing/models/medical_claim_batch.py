@@ -6,6 +6,8 @@ from decimal import Decimal
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.medical_coding.models.workflow import workflow_action
+
 from .. import edi
 
 _logger = logging.getLogger(__name__)
@@ -194,6 +196,7 @@ class MedicalClaimBatch(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    @workflow_action
     def action_generate(self):
         """Write the 837P file of each batch; its claims become submitted.
 
@@ -221,6 +224,7 @@ class MedicalClaimBatch(models.Model):
         self.write({"state": "sent", "date_sent": fields.Datetime.now()})
         return True
 
+    @workflow_action
     def action_reset_draft(self):
         """Take back a generated batch that was not sent: its claims are ready again, its file dropped."""
         if any(batch.state != "generated" for batch in self):

@@ -6,6 +6,8 @@ from collections import defaultdict
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.medical_coding.models.workflow import workflow_action
+
 from .. import edi
 from ..edi.x12_common import tokenize
 from .medical_claim_status_code import parse_status_code_tsv
@@ -383,6 +385,7 @@ class MedicalImporter(models.AbstractModel):
         return ours
 
     @api.model
+    @workflow_action
     def _apply_999_group(self, batch, group, answered, sets, ack, counts):
         """Claims of rejected transaction sets back to ready with the errors; the batch acknowledged."""
         accepted_sets, rejected_sets, notes = [], [], []

@@ -3,6 +3,9 @@ from odoo.exceptions import ValidationError
 
 # Claims in these states no longer consume authorised units.
 UNCOUNTED_CLAIM_STATES = ("draft", "cancel", "replaced", "voided")
+# The units used come from the claim lines: only who reads claims reads them (the front desk, who keeps
+# the authorization, would otherwise learn the codes billed to the patient by changing its codes).
+CLAIM_READERS = "medical_coding.medical_coding_group_biller"
 
 
 class MedicalPriorAuthorization(models.Model):
@@ -41,9 +44,11 @@ class MedicalPriorAuthorization(models.Model):
         tracking=True, help="Units the payer approved over the whole period; 0 means no unit limit."
     )
     units_used = fields.Integer(
-        compute="_compute_units_used", help="Units of the authorized codes billed on claims that use it."
+        compute="_compute_units_used",
+        groups=CLAIM_READERS,
+        help="Units of the authorized codes billed on claims that use it.",
     )
-    units_remaining = fields.Integer(compute="_compute_units_used")
+    units_remaining = fields.Integer(compute="_compute_units_used", groups=CLAIM_READERS)
     date_start = fields.Date(string="Valid From", required=True, tracking=True)
     date_end = fields.Date(string="Valid Until", required=True, tracking=True)
     company_id = fields.Many2one(
@@ -61,7 +66,10 @@ class MedicalPriorAuthorization(models.Model):
             )
 
     def _get_units_used(self, exclude_claims=None):
-        """{authorization id: units of its codes billed on claims}, without ``exclude_claims``."""
+        """{authorization id: units of its codes billed on claims}, without ``exclude_claims``.
+
+        Read with the caller's rights: a user who cannot read claims gets an AccessError, never the lines.
+        """
         if not self.ids:
             return {}
         domain = [
@@ -72,7 +80,7 @@ class MedicalPriorAuthorization(models.Model):
         if exclude_claims:
             domain.append(("claim_id", "not in", exclude_claims.ids))
         used = dict.fromkeys(self.ids, 0)
-        lines = self.env["medical.claim.line"].sudo().search(domain)
+        lines = self.env["medical.claim.line"].search(domain)
         for line in lines:
             auth = line.claim_id.prior_authorization_id
             if line.code_id in auth.code_ids:

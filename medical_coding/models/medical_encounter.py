@@ -3,10 +3,11 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.mail import generate_tracking_message_id
 
 from ..edits import engine
+from .workflow import check_workflow_create, check_workflow_write, workflow_action
 
 CODING_GROUPS = "medical_coding.medical_coding_group_coder,medical_coding.medical_coding_group_biller"
 # Header fields that the claim copies: frozen once the encounter is billed.
@@ -30,6 +31,9 @@ CHECKED_FIELDS = {
     "place_of_service_id",
     "company_id",
 }
+# Changed only by the actions (see .workflow).
+WORKFLOW_FIELDS = ("state", "checked_by_id", "date_checked")
+BILLER_GROUP = "medical_coding.medical_coding_group_biller"
 
 
 class MedicalEncounter(models.Model):
@@ -177,15 +181,17 @@ class MedicalEncounter(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        model = check_workflow_create(self, vals_list, WORKFLOW_FIELDS)
         for vals in vals_list:
             if vals.get("name", _("New")) == _("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "medical.encounter"
                 ) or _("New")
-        return super().create(vals_list)
+        return super(MedicalEncounter, model).create(vals_list)
 
     def write(self, vals):
+        check_workflow_write(self, vals, WORKFLOW_FIELDS)
         if BILLED_LOCKED_FIELDS.intersection(vals) and any(e.state == "billed" for e in self):
             raise UserError(
                 _(
@@ -199,6 +205,7 @@ class MedicalEncounter(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    @workflow_action
     def action_mark_coded(self):
         self._check_coding_access()
         if any(e.state != "draft" for e in self):
@@ -207,6 +214,7 @@ class MedicalEncounter(models.Model):
             raise UserError(_("Code at least one diagnosis and one procedure line first."))
         self.write({"state": "coded"})
 
+    @workflow_action
     def action_check(self):
         """Run the coding edits on these encounters, in one batch (see :mod:`..edits.engine`).
 
@@ -233,18 +241,23 @@ class MedicalEncounter(models.Model):
         self._store_findings(results)
         return True
 
+    @workflow_action
     def action_cancel(self):
         if any(e.state == "billed" for e in self):
             raise UserError(_("A billed encounter is cancelled by voiding its claim."))
         self.write({"state": "cancel"})
 
+    @workflow_action
     def action_draft(self):
         if any(e.state == "billed" for e in self):
             raise UserError(_("A billed encounter cannot go back to draft."))
         self.write({"state": "draft"})
 
+    @workflow_action
     def action_mark_billed(self):
-        """Called when a claim is made from the encounter (medical_billing)."""
+        """Called when a claim is made from the encounter (medical_billing): a biller's step."""
+        if not (self.env.su or self.env.user.has_group(BILLER_GROUP)):
+            raise AccessError(_("Only billers mark encounters as billed."))
         if any(e.state != "checked" for e in self):
             raise UserError(_("Only checked encounters (no blocking finding) can be billed."))
         self.write({"state": "billed"})
@@ -270,6 +283,7 @@ class MedicalEncounter(models.Model):
                 )
             )
 
+    @workflow_action
     def _invalidate_check(self):
         """Coding changed after the edits ran: the encounter must be checked again."""
         if self:
