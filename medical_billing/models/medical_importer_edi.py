@@ -424,9 +424,14 @@ class MedicalImporter(models.AbstractModel):
                 continue
             errors = self._999_errors(ts) if ts else ""
             group_errors = ", ".join(GROUP_ERRORS.get(code, code) for code in group.error_codes)
-            at_fault = (
-                self._claims_at_positions(batch, st, [e.position for e in ts.segment_errors]) if ts else {}
-            )
+            # the claims in error: named by the CTX of an IK3 (CTX*CLM01:<CLM01>), else found by the
+            # error's segment position in the file sent
+            at_fault = set()
+            if ts:
+                at_fault = {e.claim_reference for e in ts.segment_errors if e.claim_reference}
+                unnamed = [e.position for e in ts.segment_errors if not e.claim_reference]
+                at_fault |= set(self._claims_at_positions(batch, st, unnamed).values())
+                at_fault &= set(st_claims.mapped("patient_control_number"))
             messages = {}
             for claim in st_claims:
                 parts = [
@@ -445,15 +450,16 @@ class MedicalImporter(models.AbstractModel):
                 if group_errors:
                     parts.append(_("Group: %s.", group_errors))
                 if at_fault:
-                    if claim.patient_control_number in at_fault.values():
+                    if claim.patient_control_number in at_fault:
                         parts.append(
                             _("The error is in this claim: correct it, validate it and send it again.")
                         )
                     else:
                         parts.append(
                             _(
-                                "The error is in another claim of the same transaction set: this claim "
-                                "can be validated and sent again as it is."
+                                "The error is in another claim of the same transaction set (%(claims)s): "
+                                "this claim can be validated and sent again as it is.",
+                                claims=", ".join(sorted(at_fault)),
                             )
                         )
                 messages[claim.id] = "\n".join(parts)
@@ -487,11 +493,22 @@ class MedicalImporter(models.AbstractModel):
         if ts.error_codes:
             parts.append(", ".join(TRANSACTION_ERRORS.get(code, code) for code in ts.error_codes) + ".")
         for seg_error in ts.segment_errors:
+            context = "".join(
+                _(
+                    ", triggered by %(segment)s at position %(position)s",
+                    segment=c.segment_id,
+                    position=c.segment_position,
+                )
+                for c in seg_error.contexts
+                if c.segment_id and c.segment_position
+            )
             text = _(
-                "Segment %(segment)s at position %(position)s%(loop)s: %(problem)s.",
+                "Segment %(segment)s at position %(position)s%(loop)s%(claim)s%(context)s: %(problem)s.",
                 segment=seg_error.segment_id,
                 position=seg_error.position,
                 loop=_(" (loop %s)", seg_error.loop_id) if seg_error.loop_id else "",
+                claim=_(" of claim %s", seg_error.claim_reference) if seg_error.claim_reference else "",
+                context=context,
                 problem=SEGMENT_ERRORS.get(seg_error.code, seg_error.code or _("error")),
             )
             for element in seg_error.element_errors:
@@ -523,6 +540,8 @@ class MedicalImporter(models.AbstractModel):
         for seg in segments:
             if seg.id == "ST":
                 current_st, offset, pcn = seg[2], seg.position - 1, None
+            elif seg.id == "HL":  # a new level: its segments are not the previous claim's
+                pcn = None
             elif seg.id == "CLM":
                 pcn = seg[1]
             if current_st is not None and _same_number(current_st, st):
@@ -658,7 +677,13 @@ class MedicalImporter(models.AbstractModel):
     def _277ca_text(self, ack, claim_statuses, descriptions, claim):
         """What a 277CA says about one claim, in words, with the status code meanings."""
         first = claim_statuses[0]
-        source = first.payer_name or ack.interchange.sender_id
+        # the payer is named by 2100A NM1*PR only; a clearinghouse (NM1*AY) is named as what it is
+        if first.payer_name:
+            source = first.payer_name
+        elif first.source_name:
+            source = _("%s (clearinghouse)", first.source_name)
+        else:
+            source = ack.interchange.sender_id
         day = (
             first.process_date
             or first.receipt_date
@@ -696,6 +721,23 @@ class MedicalImporter(models.AbstractModel):
                     )
                     for info in line.statuses
                 ]
+            claim_level_rejected = any(info.rejected for info in status.statuses)
+            for line in status.rejected_lines if not claim_level_rejected else ():
+                number = lines_by_number.get(line.control_number)
+                parts.append(
+                    _(
+                        "The claim level was accepted but service line %(line)s (control number %(ref)s) "
+                        "was rejected (%(codes)s): the claim is rejected until the line is corrected and "
+                        "the claim sent again.",
+                        line=number.sequence_number if number else "?",
+                        ref=line.control_number or "-",
+                        codes=", ".join(
+                            f"{info.category}:{info.code}" if info.code else info.category
+                            for info in line.statuses
+                            if info.rejected
+                        ),
+                    )
+                )
             if status.payer_claim_control_number:
                 parts.append(_("Payer claim number: %s", status.payer_claim_control_number))
         return "\n".join(parts)
