@@ -1,3 +1,5 @@
+import os
+import stat
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -6,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from odoo.addons.medical_billing.cli.medical_837 import generate_pending
+from odoo.addons.medical_billing.cli.medical_837 import generate_pending, write_private
 from odoo.addons.medical_billing.models.medical_claim_batch import split_person_name
 
 from .edi_common import EdiCommon
@@ -532,10 +534,20 @@ class Test837P(EdiCommon):
     def test_command_line_writes_the_pending_files(self):
         claims = self.ready_claims(2)
         with tempfile.TemporaryDirectory() as folder:
-            written, failures = generate_pending(self.env, Path(folder), [self.practice.id])
+            umask = os.umask(0)  # the most permissive umask: the files are still the owner's only
+            try:
+                written, failures = generate_pending(self.env, Path(folder), [self.practice.id])
+            finally:
+                os.umask(umask)
             self.assertEqual(failures, [])
             self.assertEqual(len(written), 1)
             data = written[0].read_bytes()
+            self.assertEqual(stat.S_IMODE(written[0].stat().st_mode), 0o600)
+            # a file already there (another run, another umask) is made private too
+            written[0].chmod(0o644)
+            write_private(written[0], data)
+            self.assertEqual(stat.S_IMODE(written[0].stat().st_mode), 0o600)
+            self.assertEqual(written[0].read_bytes(), data)
         batch = claims.batch_id
         self.assertEqual(batch.state, "sent")
         self.assertEqual(data, batch.attachment_id.raw)
