@@ -2,6 +2,7 @@ import hashlib
 import logging
 import threading
 from collections import defaultdict
+from dataclasses import replace
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -415,6 +416,31 @@ class MedicalImporter(models.AbstractModel):
             claims.filtered(lambda c: c.edi_transaction_number in accepted_sets and c.state == "submitted")
         )
         received = ack.interchange.created or fields.Datetime.now()
+        # accepted with errors noted: an error whose CTX names a claim (CLM01) is noted on that claim too
+        claim_notes = defaultdict(list)
+        for st in accepted_sets:
+            ts = answered.get(st)
+            if ts is None or ts.status != "E":
+                continue
+            st_claims = claims.filtered(lambda c, st=st: c.edi_transaction_number == st)
+            by_pcn = {claim.patient_control_number: claim for claim in st_claims}
+            for seg_error in ts.segment_errors:
+                claim = by_pcn.get(seg_error.claim_reference)
+                if claim:
+                    claim_notes[claim.id].append(
+                        _(
+                            "The receiver's 999 (interchange %(number)s) accepted transaction set %(st)s of "
+                            "batch %(batch)s with an error noted in this claim: %(errors)s",
+                            number=ack.interchange.control_number,
+                            st=st,
+                            batch=batch.name,
+                            errors=self._999_errors(replace(ts, error_codes=(), segment_errors=(seg_error,))),
+                        )
+                    )
+        if claim_notes:
+            self.env["medical.claim"].browse(list(claim_notes))._message_log_batch(
+                {claim_id: "\n".join(texts) for claim_id, texts in claim_notes.items()}
+            )
         for st in rejected_sets:
             ts = answered.get(st)
             st_claims = claims.filtered(

@@ -195,6 +195,30 @@ class TestAcknowledgements(EdiCommon):
             first.finding_ids.message,
         )
 
+    def test_999_accepted_with_an_error_noted_in_one_claim(self):
+        """IK5*E: the set is accepted; an error whose CTX names a claim is noted on that claim only."""
+        claims = self.ready_claims(2)
+        batch, _text = self.sent_batch(claims)
+        (st,) = batch.transaction_control_numbers.split(",")
+        named, other = claims.sorted("id")
+        errors = {
+            st: [
+                "IK3*REF*30*2300*I9",  # 2100: a REF of loop 2300 the guide does not use here
+                f"CTX*CLM01:{named.patient_control_number}",  # 2100 business unit identifier: the claim
+            ]
+        }
+        self.Importer.import_file("999", self.ack_999(batch, {st: "E"}, errors), "noted.999")
+        self.assertEqual(batch.ack_status, "accepted")
+        self.assertEqual(set(claims.mapped("state")), {"submitted"})
+        self.assertFalse(claims.finding_ids)
+        note = named.message_ids.filtered(lambda m: "with an error noted in this claim" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn(
+            f"Segment REF at position 30 (loop 2300) of claim {named.patient_control_number}", note.body
+        )
+        self.assertFalse(other.message_ids.filtered(lambda m: "error noted" in (m.body or "")))
+        self.assertIn("accepted with errors noted", batch.ack_message)
+
     def test_999_of_a_whole_rejected_group(self):
         claims = self.ready_claims(2)
         batch, _text = self.sent_batch(claims)
