@@ -10,6 +10,7 @@ are accepted as by the server.
 """
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
@@ -42,6 +43,15 @@ def file_name(batch):
     return Path(batch.attachment_id.name or f"{batch.id}.837").name
 
 
+def write_private(path, data):
+    """Write ``data`` to ``path`` readable and writable by the owner only (mode 0600), whatever the umask:
+    a claim file names patients, their member ids, birth dates and diagnoses."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # an existing file keeps its mode through O_CREAT: set it
+        handle.write(data)
+
+
 def generate_pending(env, out, company_ids=None, mark_sent=True):
     """Generate the pending batches of the companies into ``out``; return (written paths, failures).
 
@@ -57,7 +67,7 @@ def generate_pending(env, out, company_ids=None, mark_sent=True):
             with env.cr.savepoint():
                 batch.action_generate()
                 path = out / file_name(batch)
-                path.write_bytes(batch.attachment_id.raw)
+                write_private(path, batch.attachment_id.raw)
                 if mark_sent:
                     batch.action_mark_sent()
         except UserError as error:

@@ -120,7 +120,8 @@ class BillingProvider:
 class Subscriber:
     """Loop 2000B / 2010BA (and 2320 / 2330A for another payer's subscriber).
 
-    ``address``, ``birth_date`` and ``sex`` are required when the subscriber is the patient.
+    ``address``, ``birth_date`` and ``sex`` are required when the subscriber is the patient, and written
+    (2010BA N3 / N4 / DMG) only then: for a dependant, the patient's go in 2010CA.
     """
 
     last_name: str
@@ -908,9 +909,10 @@ def _subscriber_nm1(sub: Subscriber) -> str:
 def _write_subscriber(out: list[str], sub: Subscriber, payer: Payer, is_patient: bool) -> None:
     out.append(_sbr(sub, "18" if is_patient else ""))
     out.append(_subscriber_nm1(sub))
-    if sub.address is not None:
+    # 2010BA N3 / N4 / DMG: only when the subscriber is the patient; for a dependant the patient's address and
+    # birth date go in 2010CA and the subscriber loop carries none of them (005010X222A1)
+    if is_patient:
         out.extend(_address(sub.address))
-    if sub.birth_date is not None and sub.sex:
         out.append(f"DMG*D8*{_d8(sub.birth_date)}*{sub.sex}")
     out.append(_org_nm1("PR", payer.name, payer.id_qualifier, payer.payer_id))
     if payer.address is not None:

@@ -27,6 +27,7 @@ __all__ = [
     "Ack999",
     "ClaimStatus",
     "ElementError",
+    "ErrorContext",
     "FunctionalGroupAck",
     "LineStatus",
     "ProviderStatus",
@@ -66,6 +67,24 @@ class ElementError:
 
 
 @_frozen
+class ErrorContext:
+    """CTX in loops 2100 / 2110: where an error sits beyond its segment position.
+
+    Business unit identifier (``CTX*CLM01:PCN0001``): ``name`` CLM01, ``reference`` the claim's patient
+    control number. Segment context (``CTX*SITUATIONAL TRIGGER*CLM*22*2300``): ``name`` SITUATIONAL TRIGGER,
+    ``segment_id`` / ``segment_position`` / ``loop_id`` the segment that triggered the error.
+    """
+
+    name: str  # CTX01-1
+    reference: str = ""  # CTX01-2
+    segment_id: str = ""  # CTX02
+    segment_position: int | None = None  # CTX03
+    loop_id: str = ""  # CTX04
+    element: str = ""  # CTX05, the element position composite as sent
+    element_reference: str = ""  # CTX06
+
+
+@_frozen
 class SegmentError:
     """IK3: a segment in error (``position`` counts from the ST of the acknowledged set)."""
 
@@ -74,6 +93,12 @@ class SegmentError:
     loop_id: str
     code: str  # IK304 implementation segment syntax error code
     element_errors: tuple[ElementError, ...] = ()
+    contexts: tuple[ErrorContext, ...] = ()  # the CTX segments of the IK3 and of its IK4s
+
+    @property
+    def claim_reference(self) -> str:
+        """The claim the error is in (CTX*CLM01: its patient control number), or ''."""
+        return next((c.reference for c in self.contexts if c.name == "CLM01" and c.reference), "")
 
 
 @_frozen
@@ -155,10 +180,11 @@ def _parse_999_set(ts: TransactionSet) -> FunctionalGroupAck:
     seg_errors: list[SegmentError] = []
     ik3: Segment | None = None
     ele_errors: list[ElementError] = []
+    contexts: list[ErrorContext] = []
     ak9: Segment | None = None
 
     def close_ik3() -> None:
-        nonlocal ik3, ele_errors
+        nonlocal ik3, ele_errors, contexts
         if ik3 is not None:
             seg_errors.append(
                 SegmentError(
@@ -167,9 +193,10 @@ def _parse_999_set(ts: TransactionSet) -> FunctionalGroupAck:
                     loop_id=ik3[3],
                     code=ik3[4],
                     element_errors=tuple(ele_errors),
+                    contexts=tuple(contexts),
                 )
             )
-        ik3, ele_errors = None, []
+        ik3, ele_errors, contexts = None, [], []
 
     for seg in segments[1:]:
         if ak9 is not None:
@@ -207,6 +234,20 @@ def _parse_999_set(ts: TransactionSet) -> FunctionalGroupAck:
         elif seg.id == "CTX":
             if ak2 is None:
                 raise seg.error("CTX outside an AK2 transaction set response")
+            if ik3 is not None:  # kept with its IK3: CTX*CLM01:<CLM01> names the claim in error
+                name, *rest = seg.components(1) or [""]
+                reference = rest[0] if rest else ""
+                contexts.append(
+                    ErrorContext(
+                        name=name,
+                        reference=reference,
+                        segment_id=seg[2],
+                        segment_position=_optional_int(seg, seg[3], "CTX03"),
+                        loop_id=seg[4],
+                        element=seg[5],
+                        element_reference=seg[6],
+                    )
+                )
         elif seg.id == "IK5":
             if ak2 is None:
                 raise seg.error("IK5 without its AK2")
@@ -304,6 +345,11 @@ class LineStatus:
     service_date_from: date | None = None
     service_date_to: date | None = None
 
+    @property
+    def rejected(self) -> bool:
+        """True when any status of the line carries a rejection category (A3, A4, A6, A7, A8)."""
+        return any(s.rejected for s in self.statuses)
+
 
 @_frozen
 class ClaimStatus:
@@ -323,8 +369,10 @@ class ClaimStatus:
     member_id: str = ""
     billing_provider_id: str = ""  # 2100C NM109, usually the NPI
     billing_provider_name: str = ""
-    payer_name: str = ""
+    payer_name: str = ""  # 2100A NM1*PR only: empty when the information source is a clearinghouse (AY)
     payer_id: str = ""
+    source_entity: str = ""  # 2100A NM101: PR payer, AY clearinghouse
+    source_name: str = ""  # 2100A NM103, whoever the information source is
     receipt_date: date | None = None  # 2200A DTP*050
     process_date: date | None = None  # 2200A DTP*009
     lines: tuple[LineStatus, ...] = ()
@@ -332,12 +380,20 @@ class ClaimStatus:
 
     @property
     def rejected(self) -> bool:
-        """True when any status carries a rejection category."""
-        return any(s.rejected for s in self.statuses)
+        """True when any status of the claim, or of one of its service lines (2220D), is a rejection.
+
+        A line rejected under a claim-level acceptance rejects the claim: it is never read as accepted.
+        """
+        return any(s.rejected for s in self.statuses) or any(line.rejected for line in self.lines)
+
+    @property
+    def rejected_lines(self) -> tuple[LineStatus, ...]:
+        """The service lines (2220D) whose status is a rejection."""
+        return tuple(line for line in self.lines if line.rejected)
 
     @property
     def accepted(self) -> bool:
-        """True when a status accepts the claim and none rejects it."""
+        """True when a status accepts the claim and neither the claim nor a line is rejected."""
         return not self.rejected and any(s.accepted for s in self.statuses)
 
     @property
@@ -378,6 +434,7 @@ class ReceiverStatus:
     rejected_count: int | None = None
     accepted_amount: Decimal | None = None
     rejected_amount: Decimal | None = None
+    source_entity: str = ""  # 2100A NM101: PR payer, AY clearinghouse
 
 
 @_frozen
@@ -512,6 +569,7 @@ def _parse_277_set(ts: TransactionSet, b: _Builder) -> None:
             if code == "20":
                 b.close_receiver()
                 b.source = {
+                    "source_entity": "",
                     "source_name": "",
                     "source_id": "",
                     "source_trace_number": "",
@@ -545,7 +603,7 @@ def _parse_277_set(ts: TransactionSet, b: _Builder) -> None:
             raise seg.error("segment before the first HL")
         if sid == "NM1":
             if level == "20":
-                b.source.update(source_name=seg[3], source_id=seg[9])
+                b.source.update(source_entity=seg[1], source_name=seg[3], source_id=seg[9])
             elif level == "21":
                 b.receiver.update(receiver_name=seg[3], receiver_id=seg[9])
             elif level == "19":
@@ -577,8 +635,12 @@ def _parse_277_set(ts: TransactionSet, b: _Builder) -> None:
                     "lines": [],
                     "billing_provider_id": b.provider["provider_id"],
                     "billing_provider_name": b.provider["name"],
-                    "payer_name": b.source["source_name"],
-                    "payer_id": b.source["source_id"],
+                    # the payer is the information source only when 2100A is NM1*PR; NM1*AY is the
+                    # clearinghouse, which never names the claim's payer
+                    "payer_name": b.source["source_name"] if b.source["source_entity"] == "PR" else "",
+                    "payer_id": b.source["source_id"] if b.source["source_entity"] == "PR" else "",
+                    "source_entity": b.source["source_entity"],
+                    "source_name": b.source["source_name"],
                     "receipt_date": b.source["receipt_date"],
                     "process_date": b.source["process_date"],
                 }

@@ -174,8 +174,9 @@ class MedicalClaim(models.Model):
         if not coverage:
             raise UserError(
                 _(
-                    "%(patient)s has no coverage after %(payer)s in force on the date of service.",
-                    patient=self.patient_id.display_name,
+                    "Claim %(claim)s: the patient has no coverage after %(payer)s in force on the date of "
+                    "service.",
+                    claim=self.patient_control_number,
                     payer=self.payer_id.name,
                 )
             )

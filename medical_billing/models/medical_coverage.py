@@ -142,9 +142,8 @@ class MedicalCoverage(models.Model):
             if self.search_count(domain, limit=1):
                 raise ValidationError(
                     _(
-                        "%(patient)s already has a %(priority)s coverage in force over these dates: end it "
+                        "The patient already has a %(priority)s coverage in force over these dates: end it "
                         "before adding another one.",
-                        patient=coverage.patient_id.display_name,
                         priority=dict(PRIORITIES)[coverage.priority].lower(),
                     )
                 )

@@ -2,6 +2,7 @@ import hashlib
 import logging
 import threading
 from collections import defaultdict
+from dataclasses import replace
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -418,6 +419,31 @@ class MedicalImporter(models.AbstractModel):
             claims.filtered(lambda c: c.edi_transaction_number in accepted_sets and c.state == "submitted")
         )
         received = ack.interchange.created or fields.Datetime.now()
+        # accepted with errors noted: an error whose CTX names a claim (CLM01) is noted on that claim too
+        claim_notes = defaultdict(list)
+        for st in accepted_sets:
+            ts = answered.get(st)
+            if ts is None or ts.status != "E":
+                continue
+            st_claims = claims.filtered(lambda c, st=st: c.edi_transaction_number == st)
+            by_pcn = {claim.patient_control_number: claim for claim in st_claims}
+            for seg_error in ts.segment_errors:
+                claim = by_pcn.get(seg_error.claim_reference)
+                if claim:
+                    claim_notes[claim.id].append(
+                        _(
+                            "The receiver's 999 (interchange %(number)s) accepted transaction set %(st)s of "
+                            "batch %(batch)s with an error noted in this claim: %(errors)s",
+                            number=ack.interchange.control_number,
+                            st=st,
+                            batch=batch.name,
+                            errors=self._999_errors(replace(ts, error_codes=(), segment_errors=(seg_error,))),
+                        )
+                    )
+        if claim_notes:
+            self.env["medical.claim"].browse(list(claim_notes))._message_log_batch(
+                {claim_id: "\n".join(texts) for claim_id, texts in claim_notes.items()}
+            )
         for st in rejected_sets:
             ts = answered.get(st)
             st_claims = claims.filtered(
@@ -427,9 +453,14 @@ class MedicalImporter(models.AbstractModel):
                 continue
             errors = self._999_errors(ts) if ts else ""
             group_errors = ", ".join(GROUP_ERRORS.get(code, code) for code in group.error_codes)
-            at_fault = (
-                self._claims_at_positions(batch, st, [e.position for e in ts.segment_errors]) if ts else {}
-            )
+            # the claims in error: named by the CTX of an IK3 (CTX*CLM01:<CLM01>), else found by the
+            # error's segment position in the file sent
+            at_fault = set()
+            if ts:
+                at_fault = {e.claim_reference for e in ts.segment_errors if e.claim_reference}
+                unnamed = [e.position for e in ts.segment_errors if not e.claim_reference]
+                at_fault |= set(self._claims_at_positions(batch, st, unnamed).values())
+                at_fault &= set(st_claims.mapped("patient_control_number"))
             messages = {}
             for claim in st_claims:
                 parts = [
@@ -448,15 +479,16 @@ class MedicalImporter(models.AbstractModel):
                 if group_errors:
                     parts.append(_("Group: %s.", group_errors))
                 if at_fault:
-                    if claim.patient_control_number in at_fault.values():
+                    if claim.patient_control_number in at_fault:
                         parts.append(
                             _("The error is in this claim: correct it, validate it and send it again.")
                         )
                     else:
                         parts.append(
                             _(
-                                "The error is in another claim of the same transaction set: this claim "
-                                "can be validated and sent again as it is."
+                                "The error is in another claim of the same transaction set (%(claims)s): "
+                                "this claim can be validated and sent again as it is.",
+                                claims=", ".join(sorted(at_fault)),
                             )
                         )
                 messages[claim.id] = "\n".join(parts)
@@ -490,11 +522,22 @@ class MedicalImporter(models.AbstractModel):
         if ts.error_codes:
             parts.append(", ".join(TRANSACTION_ERRORS.get(code, code) for code in ts.error_codes) + ".")
         for seg_error in ts.segment_errors:
+            context = "".join(
+                _(
+                    ", triggered by %(segment)s at position %(position)s",
+                    segment=c.segment_id,
+                    position=c.segment_position,
+                )
+                for c in seg_error.contexts
+                if c.segment_id and c.segment_position
+            )
             text = _(
-                "Segment %(segment)s at position %(position)s%(loop)s: %(problem)s.",
+                "Segment %(segment)s at position %(position)s%(loop)s%(claim)s%(context)s: %(problem)s.",
                 segment=seg_error.segment_id,
                 position=seg_error.position,
                 loop=_(" (loop %s)", seg_error.loop_id) if seg_error.loop_id else "",
+                claim=_(" of claim %s", seg_error.claim_reference) if seg_error.claim_reference else "",
+                context=context,
                 problem=SEGMENT_ERRORS.get(seg_error.code, seg_error.code or _("error")),
             )
             for element in seg_error.element_errors:
@@ -526,6 +569,8 @@ class MedicalImporter(models.AbstractModel):
         for seg in segments:
             if seg.id == "ST":
                 current_st, offset, pcn = seg[2], seg.position - 1, None
+            elif seg.id == "HL":  # a new level: its segments are not the previous claim's
+                pcn = None
             elif seg.id == "CLM":
                 pcn = seg[1]
             if current_st is not None and _same_number(current_st, st):
@@ -661,7 +706,13 @@ class MedicalImporter(models.AbstractModel):
     def _277ca_text(self, ack, claim_statuses, descriptions, claim):
         """What a 277CA says about one claim, in words, with the status code meanings."""
         first = claim_statuses[0]
-        source = first.payer_name or ack.interchange.sender_id
+        # the payer is named by 2100A NM1*PR only; a clearinghouse (NM1*AY) is named as what it is
+        if first.payer_name:
+            source = first.payer_name
+        elif first.source_name:
+            source = _("%s (clearinghouse)", first.source_name)
+        else:
+            source = ack.interchange.sender_id
         day = (
             first.process_date
             or first.receipt_date
@@ -699,6 +750,23 @@ class MedicalImporter(models.AbstractModel):
                     )
                     for info in line.statuses
                 ]
+            claim_level_rejected = any(info.rejected for info in status.statuses)
+            for line in status.rejected_lines if not claim_level_rejected else ():
+                number = lines_by_number.get(line.control_number)
+                parts.append(
+                    _(
+                        "The claim level was accepted but service line %(line)s (control number %(ref)s) "
+                        "was rejected (%(codes)s): the claim is rejected until the line is corrected and "
+                        "the claim sent again.",
+                        line=number.sequence_number if number else "?",
+                        ref=line.control_number or "-",
+                        codes=", ".join(
+                            f"{info.category}:{info.code}" if info.code else info.category
+                            for info in line.statuses
+                            if info.rejected
+                        ),
+                    )
+                )
             if status.payer_claim_control_number:
                 parts.append(_("Payer claim number: %s", status.payer_claim_control_number))
         return "\n".join(parts)

@@ -12,3 +12,4 @@ from . import test_cms1500
 from . import test_secondary_claim_ledger
 from . import test_workflow
 from . import test_patient_privacy
+from . import test_log_privacy

@@ -1,3 +1,5 @@
+import os
+import stat
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -6,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from odoo.addons.medical_billing.cli.medical_837 import generate_pending
+from odoo.addons.medical_billing.cli.medical_837 import generate_pending, write_private
 from odoo.addons.medical_billing.models.medical_claim_batch import split_person_name
 
 from .edi_common import EdiCommon
@@ -109,6 +111,57 @@ class Test837P(EdiCommon):
         self.assertEqual(self.find(segs, "DMG")[-1].format(), "DMG*D8*20150203*M~")
         ids = [seg.get_seg_id() for seg in segs]
         self.assertLess(ids.index("PAT"), ids.index("CLM"))
+
+    def test_dependant_patient_loops_segment_by_segment(self):
+        """005010X222A1: for a dependant, 2010BA names the subscriber only; the patient's address and birth
+        date go in 2010CA. The subscriber's own address and birth date are on file and still not sent."""
+        parent = self._make_patient("Mary Parent")
+        parent.write({"birthdate": "1968-09-10", "street": "5 Oak Avenue", "zip": "95816"})
+        child = self._make_patient("Tom Kid")
+        child.write({"birthdate": "2015-02-03", "gender": "m"})
+        self._make_coverage(child, relationship="19", subscriber_id=parent.id, member_id="ACM555")
+        claim = self.ready_claims(patient=child)
+        _batch, text, _segs = self.generate(claim)
+        segments = [seg.strip() for seg in text.split("~")]
+        start = next(i for i, seg in enumerate(segments) if seg.startswith("HL*2*"))
+        end = next(i for i, seg in enumerate(segments) if seg.startswith("CLM*"))
+        self.assertEqual(
+            segments[start:end],
+            [
+                "HL*2*1*22*1",  # 2000B subscriber level, with a patient level below it
+                "SBR*P**GRP001******CI",  # 2000B SBR02 blank: the subscriber is not the patient
+                "NM1*IL*1*PARENT*MARY****MI*ACM555",  # 2010BA subscriber: name and member id, no N3/N4/DMG
+                "NM1*PR*2*ACME HEALTH*****PI*ACME1",  # 2010BB payer
+                "HL*3*2*23*0",  # 2000C patient level
+                "PAT*19",  # 2000C relationship: child
+                "NM1*QC*1*KID*TOM",  # 2010CA patient name
+                "N3*1 MAIN STREET",  # 2010CA patient address
+                "N4*SACRAMENTO*CA*95814",  # 2010CA city, state, ZIP
+                "DMG*D8*20150203*M",  # 2010CA patient birth date and sex
+            ],
+        )
+        self.assertNotIn("19680910", text)
+        self.assertNotIn("5 OAK AVENUE", text)
+
+    def test_subscriber_patient_loops_segment_by_segment(self):
+        """005010X222A1: when the subscriber is the patient, 2010BA carries the address and birth date."""
+        claim = self.ready_claims()
+        _batch, text, _segs = self.generate(claim)
+        segments = [seg.strip() for seg in text.split("~")]
+        start = next(i for i, seg in enumerate(segments) if seg.startswith("HL*2*"))
+        end = next(i for i, seg in enumerate(segments) if seg.startswith("CLM*"))
+        self.assertEqual(
+            segments[start:end],
+            [
+                "HL*2*1*22*0",  # 2000B subscriber level, no patient level
+                "SBR*P*18*GRP001******CI",  # 2000B SBR02 = 18: the subscriber is the patient
+                "NM1*IL*1*ONE*TEST*PATIENT***MI*ACM123456789",  # 2010BA subscriber name and member id
+                "N3*1 MAIN STREET",  # 2010BA subscriber address
+                "N4*SACRAMENTO*CA*95814",  # 2010BA city, state, ZIP
+                "DMG*D8*19700517*F",  # 2010BA subscriber birth date and sex
+                "NM1*PR*2*ACME HEALTH*****PI*ACME1",  # 2010BB payer
+            ],
+        )
 
     def test_secondary_claim_carries_the_primary_payment_and_adjustments(self):
         primary = self.ready_claims()
@@ -481,10 +534,20 @@ class Test837P(EdiCommon):
     def test_command_line_writes_the_pending_files(self):
         claims = self.ready_claims(2)
         with tempfile.TemporaryDirectory() as folder:
-            written, failures = generate_pending(self.env, Path(folder), [self.practice.id])
+            umask = os.umask(0)  # the most permissive umask: the files are still the owner's only
+            try:
+                written, failures = generate_pending(self.env, Path(folder), [self.practice.id])
+            finally:
+                os.umask(umask)
             self.assertEqual(failures, [])
             self.assertEqual(len(written), 1)
             data = written[0].read_bytes()
+            self.assertEqual(stat.S_IMODE(written[0].stat().st_mode), 0o600)
+            # a file already there (another run, another umask) is made private too
+            written[0].chmod(0o644)
+            write_private(written[0], data)
+            self.assertEqual(stat.S_IMODE(written[0].stat().st_mode), 0o600)
+            self.assertEqual(written[0].read_bytes(), data)
         batch = claims.batch_id
         self.assertEqual(batch.state, "sent")
         self.assertEqual(data, batch.attachment_id.raw)

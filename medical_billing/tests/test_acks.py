@@ -53,13 +53,13 @@ class TestAcknowledgements(EdiCommon):
         body.append(f"AK9*{group}*{len(sets)}*{len(sets)}*{accepted}")
         return self.envelope("FA", "005010X231A1", "999", [body], control=control)
 
-    def ack_277(self, outcomes, control="000000201"):
+    def ack_277(self, outcomes, control="000000201", source="NM1*PR*2*ACME HEALTH*****PI*ACME1"):
         """A 277CA from the payer: ``outcomes`` [(claim, STC01, action, extra segments)]."""
         total = sum(claim.amount_total for claim, *_rest in outcomes)
         body = [
             "BHT*0085*08*277CA0001*20250306*1200*TH",
             "HL*1**20*1",
-            "NM1*PR*2*ACME HEALTH*****PI*ACME1",
+            source,
             "TRN*1*0123456789",
             "DTP*050*D8*20250305",
             "DTP*009*D8*20250306",
@@ -158,6 +158,66 @@ class TestAcknowledgements(EdiCommon):
         self.assertEqual(faulty.state, "ready")
         self.assertFalse(faulty.finding_ids)
         self.assertEqual(self.env["medical.claim.batch"]._create_pending_batches().claim_ids, faulty)
+
+    def test_999_context_names_the_claim_in_error(self):
+        """CTX*CLM01 of an IK3 (005010X231A1 loop 2100) points the error at that claim, even for a segment
+        of the subscriber loop (2010BA), which comes before the claim's CLM in the file."""
+        other = self._make_patient("Second Patient")
+        self._make_coverage(other, member_id="ACM987654321")
+        first = self.ready_claims()
+        second = self.ready_claims(patient=other)
+        batch, text = self.sent_batch(first | second)
+        (st,) = batch.transaction_control_numbers.split(",")
+        for seg in tokenize(text):
+            if seg.id == "ST":
+                start = seg.position
+            elif seg.id == "NM1" and seg[1] == "IL" and seg[9] == "ACM987654321":
+                position = seg.position - start + 1  # the second claim's 2010BA subscriber name
+        errors = {
+            st: [
+                f"IK3*NM1*{position}*2010*8",  # 2100: NM1 of loop 2010BA in error
+                f"CTX*CLM01:{second.patient_control_number}",  # 2100 business unit identifier: the claim
+                "IK4*9*67*7",  # 2110: NM109 invalid
+            ]
+        }
+        self.Importer.import_file("999", self.ack_999(batch, {st: "R"}, errors), "ctx.999")
+        # the whole set was rejected: both claims go back, the error points at the second only
+        self.assertEqual(set((first | second).mapped("state")), {"ready"})
+        self.assertIn(
+            f"Segment NM1 at position {position} (loop 2010) of claim {second.patient_control_number}",
+            second.finding_ids.message,
+        )
+        self.assertIn("The error is in this claim", second.finding_ids.message)
+        self.assertNotIn("The error is in this claim", first.finding_ids.message)
+        self.assertIn(
+            f"The error is in another claim of the same transaction set ({second.patient_control_number}): "
+            "this claim can be validated and sent again as it is.",
+            first.finding_ids.message,
+        )
+
+    def test_999_accepted_with_an_error_noted_in_one_claim(self):
+        """IK5*E: the set is accepted; an error whose CTX names a claim is noted on that claim only."""
+        claims = self.ready_claims(2)
+        batch, _text = self.sent_batch(claims)
+        (st,) = batch.transaction_control_numbers.split(",")
+        named, other = claims.sorted("id")
+        errors = {
+            st: [
+                "IK3*REF*30*2300*I9",  # 2100: a REF of loop 2300 the guide does not use here
+                f"CTX*CLM01:{named.patient_control_number}",  # 2100 business unit identifier: the claim
+            ]
+        }
+        self.Importer.import_file("999", self.ack_999(batch, {st: "E"}, errors), "noted.999")
+        self.assertEqual(batch.ack_status, "accepted")
+        self.assertEqual(set(claims.mapped("state")), {"submitted"})
+        self.assertFalse(claims.finding_ids)
+        note = named.message_ids.filtered(lambda m: "with an error noted in this claim" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn(
+            f"Segment REF at position 30 (loop 2300) of claim {named.patient_control_number}", note.body
+        )
+        self.assertFalse(other.message_ids.filtered(lambda m: "error noted" in (m.body or "")))
+        self.assertIn("accepted with errors noted", batch.ack_message)
 
     def test_999_of_a_whole_rejected_group(self):
         claims = self.ready_claims(2)
@@ -311,6 +371,50 @@ class TestAcknowledgements(EdiCommon):
         )
         log = self.Log.browse(counts["log_id"])
         self.assertEqual(log.claim_batch_ids, batch)
+
+    def test_277ca_line_rejection_rejects_the_claim(self):
+        """2220D: a line rejected (A7) under a claim-level acceptance (A2) rejects the claim, naming it."""
+        claim = self.ready_claims()
+        batch, _text = self.sent_batch(claim)
+        self.Importer.import_file("999", self.ack_999(batch), "ok.999")
+        second_line = claim.line_ids.sorted("sequence")[1]
+        data = self.ack_277(
+            [
+                (
+                    claim,
+                    "A2:20:PR",  # 2200D: the claim level is accepted
+                    "WQ",
+                    [
+                        "REF*1K*PAYER-ICN-9",
+                        "SVC*HC:20610:RT*200*****1",  # 2220D service line
+                        "STC*A7:454*20250306*U",  # 2220D: the line is rejected
+                        f"REF*FJ*{second_line.line_control_number}",  # 2220D: the 837 REF*6R
+                    ],
+                )
+            ]
+        )
+        counts = self.Importer.import_file("277ca", data, "line.277")
+        self.assertEqual((counts["accepted"], counts["rejected"]), (0, 1))
+        self.assertEqual(claim.state, "rejected")
+        finding = claim.finding_ids
+        self.assertEqual(finding.edit_code, "ACK_277CA_REJECTED")
+        self.assertIn("claim rejected.", finding.message)
+        self.assertIn(
+            f"The claim level was accepted but service line 2 (control number "
+            f"{second_line.line_control_number}) was rejected (A7:454)",
+            finding.message,
+        )
+
+    def test_277ca_from_a_clearinghouse_does_not_name_it_payer(self):
+        """2100A NM1*AY is the clearinghouse: the claim's payer is never taken from it."""
+        claim = self.ready_claims()
+        self.sent_batch(claim)
+        data = self.ack_277([(claim, "A3:21", "U", [])], source="NM1*AY*2*ACME CLEARINGHOUSE*****46*ACMECH")
+        self.Importer.import_file("277ca", data, "ch.277")
+        self.assertEqual(claim.state, "rejected")
+        self.assertTrue(
+            claim.finding_ids.message.startswith("277CA from ACME CLEARINGHOUSE (clearinghouse) (interchange")
+        )
 
     def test_277ca_of_a_claim_not_ours_is_refused(self):
         claims = self.ready_claims(2)

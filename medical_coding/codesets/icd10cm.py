@@ -78,12 +78,6 @@ class _Parser:
             self.next_report += 2000
             self.progress(min(element.sourceline / self.total_lines, 1.0), f"{len(self.rows)} codes read")
 
-    def _billable(self, code):
-        for row in reversed(self.rows):
-            if row.code == code:
-                return row.billable
-        return False
-
     def chapter(self, element):
         name = _text(element, "name")
         if not name or not CHAPTER_RE.fullmatch(name):
@@ -111,24 +105,15 @@ class _Parser:
         desc = _text(element, "desc")
         if not desc:
             raise CodeFileError(element.sourceline, f"section {ident} has no description (<desc>)")
-        # Billable follows the release's own leaf test (simple_icd_10_cm.is_leaf, 74,736 leaves): a heading
-        # block with nothing filed under it (C00-C96) is a leaf, and a block named like its only category
-        # (B20) is a leaf when that category is. Coders never pick blocks: the diagnosis field and the
-        # coding edits also require a category or code level (see medical.encounter.diagnosis).
-        row = CodeRow(SYSTEM, code, desc, billable=False, level="block", parent_code=parent)
-        self.add(row, element)
-        empty = True
+        # A range heading is never billable, not even one with nothing filed under it (C00-C96) or one named
+        # like its only category (B20-B20): the billable codes are the categories and subcategories without
+        # children (simple_icd_10_cm: is_leaf and (is_category or is_subcategory)), 74,719 in FY2026.
+        self.add(CodeRow(SYSTEM, code, desc, billable=False, level="block", parent_code=parent), element)
         for child in element:
             if child.tag == "diag":
-                empty = False
                 self.diag(child, code, None, None, [])
             elif child.tag == "section":
-                empty = False
                 self.section(child, code)
-        if empty:
-            row.billable = True
-        elif not match.group(2):
-            row.billable = self._billable(ident)
 
     def diag(self, element, parent, parent_name, seven, exclusions):
         # one pass over the children: find() and iterfind() per tag cost more than the whole walk

@@ -25,7 +25,7 @@ class TestIcd10cmImport(CodeSetCase):
             {"total": 98505, "created": 98505, "updated": 0, "ended": 0},
         )
         self.assertEqual(self.count("icd10cm"), 98505)
-        self.assertEqual(self.count("icd10cm", "billable"), 74736)
+        self.assertEqual(self.count("icd10cm", "billable"), 74719)  # the FY2026 valid-code count
         sicd = simple_icd_10_cm()
         self.env.cr.execute(
             """SELECT c.code, c.level, c.billable, p.code, c.display_code, c.name
@@ -42,7 +42,8 @@ class TestIcd10cmImport(CodeSetCase):
             for key in [code, name] if name in doubles else [code]:
                 level, billable, parent, display_code, label = rows[key]
                 block = level == "block"
-                if billable != sicd.is_leaf(name):
+                valid = sicd.is_leaf(name) and (sicd.is_category(name) or sicd.is_subcategory(name))
+                if billable != (valid and not block):
                     disagree.add(key)
                 expected_parent = sicd.get_parent(name, prioritize_blocks=block).replace(".", "") or None
                 if level == "category" and "-" not in expected_parent:
@@ -51,9 +52,18 @@ class TestIcd10cmImport(CodeSetCase):
                 dotted = f"{name[:3]}.{name[3:]}" if level == "code" else key  # add_dot() scans the list
                 self.assertEqual(display_code, dotted)
                 self.assertTrue(label)
-        # heading blocks with nothing under them (C00-C96) and blocks named like a leaf category are leaves
-        self.assertFalse(disagree, "billable agrees with simple_icd_10_cm.is_leaf entry by entry")
-        self.assertEqual(sum(sicd.is_leaf(code) for code in package_codes), 74736)
+        # billable: a category or subcategory without children; a range heading never is, not one with nothing
+        # filed under it (C00-C96) nor one named like its only category (B20-B20)
+        self.assertFalse(disagree, "billable agrees with the release's valid codes entry by entry")
+        for heading in ("C00-C96", "B20-B20", "F99-F99"):
+            self.assertFalse(rows[heading][1], heading)
+        self.assertTrue(rows["B20"][1] and rows["F99"][1])
+        valid_codes = {
+            code
+            for code in package_codes
+            if sicd.is_leaf(code) and (sicd.is_category(code) or sicd.is_subcategory(code))
+        }
+        self.assertEqual(len(valid_codes), 74719)
 
     def test_hierarchy(self):
         j209 = self.code("icd10cm", "J209")

@@ -43,6 +43,11 @@ def _bad(data, filename="icd10cm-tabular-2027.xml"):
     return info.value
 
 
+def _billable(code):
+    # the release's valid (billable) codes: categories and subcategories without children
+    return sicd.is_leaf(code) and (sicd.is_category(code) or sicd.is_subcategory(code))
+
+
 def _normalized(text):
     # simple_icd_10_cm keeps the XML text as is (tabs, the spaces of continuation notes); we collapse them
     return " ".join(text.split()).replace("/ ", "/")
@@ -65,17 +70,21 @@ def test_packaged_release_equals_simple_icd_10_cm_code_by_code(icd_packaged):
     for row, name in zip(code_set.rows, package_codes, strict=True):
         block = row.level == "block"
         assert row.name == _normalized(sicd.get_description(name, prioritize_blocks=block)), row.code
-        if row.billable != sicd.is_leaf(name):
+        if row.billable != (row.level in ("category", "code") and _billable(name)):
             disagreements.add(row.code)
         parent = sicd.get_parent(name, prioritize_blocks=block).replace(".", "") or None
         if row.level == "category":  # the parent is a block, named by its range here
             parent = parent if "-" in parent else f"{parent}-{parent}"
         assert row.parent_code == parent, row.code
-    # billable is the release's own leaf test, entry by entry: heading blocks with nothing filed under them
-    # (C00-C96) are leaves, and a block named like its only category (B20) is a leaf when that category is
+    # billable is the release's valid-code test, entry by entry: a category or subcategory without children;
+    # a range heading never is, not one with nothing filed under it (C00-C96), not one named like its only
+    # category (B20-B20, while the category B20 itself is billable)
     assert not disagreements
-    assert code_set.rows[ours.index("C00-C96")].billable
-    assert code_set.rows[ours.index("B20-B20")].billable and not code_set.rows[ours.index("A00-A09")].billable
+    billable = {row.code for row in code_set.rows if row.billable}
+    assert billable == {code for code in package_codes if _billable(code)}
+    for heading in ("C00-C96", "B20-B20", "F99-F99", "A00-A09"):
+        assert not code_set.rows[ours.index(heading)].billable, heading
+    assert "B20" in billable and "F99" in billable
 
 
 def test_packaged_release_counts(icd_packaged):
@@ -83,12 +92,12 @@ def test_packaged_release_counts(icd_packaged):
     rows = code_set.rows
     assert len(rows) == 98505
     billable = sum(row.billable for row in rows)
-    assert billable == 74736
-    package_leaves = sum(sicd.is_leaf(code) for code in sicd.get_all_codes(with_dots=False))
-    assert package_leaves == 74736
+    assert billable == 74719  # the FY2026 release's valid-code count
+    package_valid = {code for code in sicd.get_all_codes(with_dots=False) if _billable(code)}
+    assert len(package_valid) == 74719
     assert Counter(row.level for row in rows)["chapter"] == 22
     assert not any(row.billable for row in rows if row.level == "chapter")
-    assert sum(row.billable for row in rows if row.level == "block") == 12 + 5
+    assert not any(row.billable for row in rows if row.level == "block")
     assert code_set.release_date == date(2026, 4, 1)
     assert code_set.label == "ICD-10-CM 2026 (April 1, 2026)"
     assert code_set.systems == ("icd10cm",)

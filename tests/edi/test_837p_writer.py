@@ -265,6 +265,87 @@ def test_dependent_patient_gets_2000c_loop():
     assert find(segs, "DMG")[-1].format().rstrip("~") == "DMG*D8*20120506*F"
 
 
+# The two shapes of 005010X222A1, written segment by segment from the guide: the subscriber is the patient
+# (2010BA carries the address and birth date, no 2000C), or the patient is a dependant (2010BA carries the
+# name and member id only; the patient's address and birth date go in 2010CA).
+GUIDE_HEADER = [
+    "ISA*00*          *00*          *ZZ*SUBMIT01       *ZZ*CLEARHOUSE     *250304*1030*^*00501*000000042"
+    "*0*T*:",
+    "GS*HC*SUBMIT01*CLEARHOUSE*20250304*1030*42*X*005010X222A1",
+    "ST*837*0001*005010X222A1",
+    "BHT*0019*00*42*20250304*1030*CH",
+    "NM1*41*2*ACME BILLING*****46*SUBMIT01",  # 1000A submitter
+    "PER*IC*JANE DOE*TE*2175550100",  # 1000A submitter contact
+    "NM1*40*2*CLEARING HOUSE*****46*CLEARHOUSE",  # 1000B receiver
+    "HL*1**20*1",  # 2000A billing provider level
+    "PRV*BI*PXC*207Q00000X",  # 2000A billing provider specialty
+    "NM1*85*2*SPRINGFIELD FAMILY PRACTICE*****XX*1234567893",  # 2010AA billing provider
+    "N3*123 MAIN ST",  # 2010AA address
+    "N4*SPRINGFIELD*IL*627011234",  # 2010AA city, state, ZIP+4
+    "REF*EI*123456789",  # 2010AA tax id
+]
+GUIDE_CLAIM = [
+    "CLM*PCN0001*125.5***11:B:1*Y*A*Y*Y",  # 2300 claim
+    "HI*ABK:J209*ABF:R051",  # 2300 diagnoses
+    "LX*1",  # 2400 line 1
+    "SV1*HC:99213:25*100*UN*1***1:2",  # 2400 professional service
+    "DTP*472*D8*20250301",  # 2400 service date
+    "REF*6R*PCN0001-1",  # 2400 line item control number
+    "LX*2",  # 2400 line 2
+    "SV1*HC:87880*25.5*UN*1***1",
+    "DTP*472*D8*20250301",
+    "REF*6R*PCN0001-2",
+]
+
+
+def guide_file(hierarchy):
+    st_to_se = len(GUIDE_HEADER) - 2 + len(hierarchy) + len(GUIDE_CLAIM) + 1
+    trailer = [f"SE*{st_to_se}*0001", "GE*1*42", "IEA*1*000000042"]
+    return "~".join([*GUIDE_HEADER, *hierarchy, *GUIDE_CLAIM, *trailer]) + "~"
+
+
+def test_subscriber_is_the_patient_segment_by_segment():
+    expected = guide_file(
+        [
+            "HL*2*1*22*0",  # 2000B subscriber level, no child level
+            "SBR*P*18*GRP1******CI",  # 2000B SBR02 = 18: the subscriber is the patient
+            "NM1*IL*1*SMITH*JOHN****MI*W123456789",  # 2010BA subscriber name and member id
+            "N3*9 ELM ST*APT 4",  # 2010BA subscriber address: sent because the subscriber is the patient
+            "N4*SPRINGFIELD*IL*62704",  # 2010BA city, state, ZIP
+            "DMG*D8*19700102*M",  # 2010BA subscriber birth date and sex
+            "NM1*PR*2*BIG PAYER*****PI*12345",  # 2010BB payer
+        ]
+    )
+    text, _segs = write({billing(): [claim()]})
+    assert text.split("~") == expected.split("~")
+    assert_valid(expected)
+
+
+def test_dependant_patient_segment_by_segment():
+    expected = guide_file(
+        [
+            "HL*2*1*22*1",  # 2000B subscriber level, with a child (patient) level
+            "SBR*P**GRP1******CI",  # 2000B SBR02 blank: the subscriber is not the patient
+            "NM1*IL*1*SMITH*JOHN****MI*W123456789",  # 2010BA: name and member id only, no N3 / N4 / DMG
+            "NM1*PR*2*BIG PAYER*****PI*12345",  # 2010BB payer
+            "HL*3*2*23*0",  # 2000C patient level
+            "PAT*19",  # 2000C relationship to the subscriber: child
+            "NM1*QC*1*SMITH*AMY",  # 2010CA patient name
+            "N3*9 ELM ST*APT 4",  # 2010CA patient address
+            "N4*SPRINGFIELD*IL*62704",  # 2010CA city, state, ZIP
+            "DMG*D8*20120506*F",  # 2010CA patient birth date and sex
+        ]
+    )
+    # the subscriber's own address and birth date are known, and still not sent for a dependant's claim
+    text, segs = write({billing(): [claim(patient=CHILD)]})
+    assert text.split("~") == expected.split("~")
+    assert_valid(expected)
+    ids = [seg.get_seg_id() for seg in segs]
+    subscriber_loop = ids[ids.index("NM1", ids.index("SBR")) : ids.index("HL", ids.index("SBR"))]
+    assert subscriber_loop == ["NM1", "NM1"]  # 2010BA and 2010BB, nothing else
+    assert [seg.format().rstrip("~") for seg in find(segs, "DMG")] == ["DMG*D8*20120506*F"]
+
+
 def test_subscriber_and_dependants_share_their_levels():
     claims = [
         claim("A1"),

@@ -235,6 +235,42 @@ def test_999_generated_by_pyx12_for_our_837():
     assert ack.groups[0].status == "A"
 
 
+def test_999_context_segments_are_kept_with_their_error():
+    """005010X231A1 loop 2100: the CTX of an IK3 names the claim (business unit identifier CLM01) or the
+    segment that triggered the error; the error points at that claim, not at the whole transaction set."""
+    body = [
+        "AK1*HC*45*005010X222A1",  # 2000A functional group response header
+        "AK2*837*0001*005010X222A1",  # 2000B transaction set response header
+        "IK3*NM1*14*2010*8",  # 2100 error identification: NM1 at position 14 of the set, in a 2010 loop
+        "CTX*CLM01:PCN0002",  # 2100 business unit identifier: the claim's patient control number (CLM01)
+        "IK4*9*67*7*BADID",  # 2110 implementation data element note: NM109 invalid
+        "IK3*SV1*25*2400*8",  # 2100 error identification: a second error
+        "CTX*SITUATIONAL TRIGGER*CLM*19*2300",  # 2100 segment context: the CLM whose rule triggers it
+        "IK4*1:2*235*7",  # 2110 implementation data element note
+        "IK5*R*5",  # 2000B transaction set response trailer: rejected, segments in error
+        "AK9*R*1*1*0",  # 2000A functional group response trailer
+    ]
+    text = ack_999(body)
+    assert edi.validate(text) == (True, [])
+    ts = edi.parse_999(text).find("45", "0001")
+    nm1, sv1 = ts.segment_errors
+    assert nm1.contexts == (edi.ErrorContext(name="CLM01", reference="PCN0002"),)
+    assert nm1.claim_reference == "PCN0002"
+    assert nm1.element_errors[0].bad_value == "BADID"
+    assert sv1.contexts == (
+        edi.ErrorContext(name="SITUATIONAL TRIGGER", segment_id="CLM", segment_position=19, loop_id="2300"),
+    )
+    assert sv1.claim_reference == ""
+    # both kinds in one IK3, as the guide allows (pyx12's map takes one CTX per IK3, so not validated here)
+    both = [*body[:3], "CTX*SITUATIONAL TRIGGER*CLM*19*2300", *body[3:5], *body[8:]]
+    (error,) = edi.parse_999(ack_999(both)).find("45", "0001").segment_errors
+    assert [c.name for c in error.contexts] == ["SITUATIONAL TRIGGER", "CLM01"]
+    assert error.claim_reference == "PCN0002"
+    # the context of an IK3 stays with it: REJECTED_999 names PCN0001 for its CLM error only
+    clm, nm1 = edi.parse_999(ack_999(REJECTED_999)).find("43", "0001").segment_errors
+    assert (clm.claim_reference, nm1.claim_reference) == ("PCN0001", "")
+
+
 def test_999_structure_errors_name_the_segment():
     no_ik5 = ["AK1*HC*42*005010X222A1", "AK2*837*0001*005010X222A1", "AK9*A*1*1*1"]
     assert_x12_error(edi.parse_999, ack_999(no_ik5), "AK9 before the IK5", "segment 6 (AK9)")
@@ -319,6 +355,72 @@ def test_277ca_several_transaction_sets():
     ack = edi.parse_277ca(ack_277(ACK_277CA, ACK_277CA))
     assert ack.control_numbers == ("0001", "0002")
     assert [c.patient_control_number for c in ack.claims] == ["PCN0001", "PCN0002"] * 2
+
+
+def _277ca(source, claim_stc, line_stc=None):
+    """A 277CA of one claim (with one rejected service line), written segment by segment from 005010X214."""
+    body = [
+        "BHT*0085*08*277CA0009*20250306*1200*TH",  # header
+        "HL*1**20*1",  # 2000A information source level
+        source,  # 2100A information source name: PR payer or AY clearinghouse
+        "TRN*1*0123456789",  # 2200A transmission receipt control identifier
+        "DTP*050*D8*20250305",  # 2200A information source receipt date
+        "DTP*009*D8*20250306",  # 2200A information source process date
+        "HL*2*1*21*1",  # 2000B information receiver level
+        "NM1*41*2*ACME BILLING*****46*SUBMIT01",  # 2100B information receiver name
+        "TRN*2*42",  # 2200B information receiver application trace identifier
+        "STC*A1:19:PR*20250306*WQ*125.5",  # 2200B information receiver status
+        "HL*3*2*19*1",  # 2000C billing provider of service level
+        "NM1*85*2*SPRINGFIELD FAMILY PRACTICE*****XX*1234567893",  # 2100C billing provider name
+        "TRN*1*42-1",  # 2200C provider of service information trace identifier
+        "STC*A1:19:PR**WQ*125.5",  # 2200C billing provider status
+        "HL*4*3*PT",  # 2000D patient level
+        "NM1*QC*1*SMITH*JOHN****MI*W123456789",  # 2100D patient name
+        "TRN*2*PCN0001",  # 2200D claim status tracking number: CLM01
+        claim_stc,  # 2200D claim level status information
+        "REF*1K*PAYERCLM0001",  # 2200D payer claim control number
+        "DTP*472*D8*20250301",  # 2200D claim level service date
+    ]
+    if line_stc:  # 2220D is sent for a rejected line only (its STC03 is U)
+        body += [
+            "SVC*HC:99213*100*****1",  # 2220D service line information
+            line_stc,  # 2220D service line level status information
+            "REF*FJ*PCN0001-1",  # 2220D service line item identification: the 837 REF*6R
+            "DTP*472*D8*20250301",  # 2220D service line date
+        ]
+    return ack_277(body)
+
+
+PR_SOURCE = "NM1*PR*2*BIG PAYER*****PI*12345"
+AY_SOURCE = "NM1*AY*2*ACME CLEARINGHOUSE*****46*CH0001"
+
+
+def test_277ca_line_rejection_rejects_an_accepted_claim():
+    """A service line rejected in 2220D (A3 / A7 / A8) leaves no claim 'accepted', whatever 2200D says."""
+    for category in ("A3:21", "A7:454", "A8:188"):
+        text = _277ca(PR_SOURCE, "STC*A2:20:PR*20250306*WQ*125.5", f"STC*{category}*20250306*U")
+        assert edi.validate(text) == (True, [])
+        (claim,) = edi.parse_277ca(text).claims
+        assert claim.statuses[0].accepted  # the claim level itself says accepted
+        assert claim.rejected and not claim.accepted, category
+        (line,) = claim.rejected_lines
+        assert (line.control_number, line.statuses[0].category) == ("PCN0001-1", category[:2])
+    (claim,) = edi.parse_277ca(_277ca(PR_SOURCE, "STC*A2:20:PR*20250306*WQ*125.5")).claims
+    assert claim.accepted and not claim.rejected and claim.rejected_lines == ()
+
+
+def test_277ca_payer_is_the_nm1_pr_information_source():
+    """2100A NM1*PR names the payer; NM1*AY names the clearinghouse, never the claim's payer."""
+    accepted = "STC*A2:20:PR*20250306*WQ*125.5"
+    (claim,) = edi.parse_277ca(_277ca(PR_SOURCE, accepted)).claims
+    assert (claim.payer_name, claim.payer_id, claim.source_entity) == ("BIG PAYER", "12345", "PR")
+    text = _277ca(AY_SOURCE, accepted)
+    assert edi.validate(text) == (True, [])
+    ack = edi.parse_277ca(text)
+    (claim,) = ack.claims
+    assert (claim.payer_name, claim.payer_id) == ("", "")
+    assert (claim.source_entity, claim.source_name) == ("AY", "ACME CLEARINGHOUSE")
+    assert (ack.receivers[0].source_entity, ack.receivers[0].source_name) == ("AY", "ACME CLEARINGHOUSE")
 
 
 def test_277ca_structure_errors_name_the_segment():
