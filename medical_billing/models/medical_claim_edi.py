@@ -9,6 +9,20 @@ ACK_EDITS = {
 # States of a claim whose payer adjudication is recorded: a secondary claim can follow.
 COB_READY_STATES = ("paid", "partial", "denied", "closed")
 PRIORITY_RANK = {"primary": 1, "secondary": 2, "tertiary": 3}
+# Links of a claim the CMS-1500 and the 837P read (as superuser): checked for their company first.
+LINKS_PUT_OUT = (
+    "patient_id",
+    "coverage_id",
+    "payer_id",
+    "billing_provider_id",
+    "rendering_provider_id",
+    "referring_provider_id",
+    "facility_id",
+    "prior_authorization_id",
+    "encounter_id",
+    "primary_claim_id",
+    "original_claim_id",
+)
 
 
 class MedicalClaim(models.Model):
@@ -338,7 +352,7 @@ class MedicalClaim(models.Model):
         while todo:
             claims |= todo
             todo = todo.primary_claim_id - claims
-        foreign = claims._medical_foreign_links()
+        foreign = claims._medical_foreign_links(LINKS_PUT_OUT)
         foreign_coverages = claims.coverage_id._medical_foreign_links()
         fields_by_claim = {}
         for claim, name in foreign:
