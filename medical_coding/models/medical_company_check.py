@@ -18,7 +18,7 @@ class MedicalCompanyCheckMixin(models.AbstractModel):
 
     def _check_company(self, fnames=None):
         try:
-            super()._check_company(fnames)
+            return super()._check_company(fnames)
         except UserError:
             foreign = self._medical_foreign_links(fnames)
             if not foreign:
