@@ -8,7 +8,12 @@ class AccountMove(models.Model):
         "medical.claim", string="Claim", index="btree_not_null", copy=False, readonly=True, check_company=True
     )
     medical_encounter_id = fields.Many2one(
-        "medical.encounter", string="Encounter", index="btree_not_null", copy=False, readonly=True
+        "medical.encounter",
+        string="Encounter",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        check_company=True,
     )
     medical_receivable_account_id = fields.Many2one(
         "account.account",

@@ -8,7 +8,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.account.models.account_move import PAYMENT_STATE_SELECTION
-
 from odoo.addons.medical_coding.models.workflow import (
     check_workflow_create,
     check_workflow_write,
@@ -84,7 +83,7 @@ class MedicalClaim(models.Model):
 
     _name = "medical.claim"
     _description = "Insurance Claim"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "medical.company.check.mixin"]
     _order = "date_service desc, id desc"
     _rec_name = "patient_control_number"
     _check_company_auto = True
@@ -119,6 +118,7 @@ class MedicalClaim(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="[('is_payer', '=', True)]",
     )
     payer_responsibility = fields.Selection(
@@ -135,6 +135,7 @@ class MedicalClaim(models.Model):
         store=True,
         precompute=True,
         readonly=False,
+        check_company=True,
         help="The practice that bills and is paid (837P loop 2010AA): the company unless set otherwise.",
     )
     rendering_provider_id = fields.Many2one("res.partner", check_company=True, tracking=True)

@@ -96,7 +96,7 @@ class MedicalClaimBatch(models.Model):
 
     _name = "medical.claim.batch"
     _description = "Claim Batch (837P File)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "medical.company.check.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -739,6 +739,7 @@ class _ClaimMapper:
 
     def map(self, claims):
         claims.check_access("read")
+        claims._check_linked_companies()
         env = self.env
         env["medical.claim"].flush_model()
         env["medical.claim.line"].flush_model()

@@ -9,6 +9,20 @@ ACK_EDITS = {
 # States of a claim whose payer adjudication is recorded: a secondary claim can follow.
 COB_READY_STATES = ("paid", "partial", "denied", "closed")
 PRIORITY_RANK = {"primary": 1, "secondary": 2, "tertiary": 3}
+# Links of a claim the CMS-1500 and the 837P read (as superuser): checked for their company first.
+LINKS_PUT_OUT = (
+    "patient_id",
+    "coverage_id",
+    "payer_id",
+    "billing_provider_id",
+    "rendering_provider_id",
+    "referring_provider_id",
+    "facility_id",
+    "prior_authorization_id",
+    "encounter_id",
+    "primary_claim_id",
+    "original_claim_id",
+)
 
 
 class MedicalClaim(models.Model):
@@ -24,6 +38,7 @@ class MedicalClaim(models.Model):
         string="837P Batches",
         readonly=True,
         copy=False,
+        check_company=True,
     )
     batch_id = fields.Many2one(
         "medical.claim.batch",
@@ -31,6 +46,7 @@ class MedicalClaim(models.Model):
         compute="_compute_batch_id",
         store=True,
         index="btree_not_null",
+        check_company=True,
         help="The 837P batch that carried (or will carry) this claim last.",
     )
     edi_transaction_number = fields.Char(
@@ -440,6 +456,52 @@ class MedicalClaim(models.Model):
             {claim.id: messages[claim.id] for claim in self if messages.get(claim.id)},
         )
 
+    def _check_linked_companies(self):
+        """Refuse to print or send a claim linked to a record of another practice.
+
+        Links are company-checked when written; this also stops data that got there another way, before the
+        CMS-1500 and the 837P read the links (of the claim, its coverage and the claims of the payers before)
+        as superuser. The message names the claims by number only.
+        """
+        claims = self.sudo()
+        todo = claims.primary_claim_id - claims
+        while todo:
+            claims |= todo
+            todo = todo.primary_claim_id - claims
+        foreign = claims._medical_foreign_links(LINKS_PUT_OUT)
+        foreign_coverages = claims.coverage_id._medical_foreign_links()
+        fields_by_claim = {}
+        for claim, name in foreign:
+            fields_by_claim.setdefault(claim.id, []).append(claim._fields[name]._description_string(self.env))
+        for coverage, name in foreign_coverages:
+            label = _("coverage's %(field)s", field=coverage._fields[name]._description_string(self.env))
+            for claim in claims.filtered(lambda c, cov=coverage: c.coverage_id == cov):
+                fields_by_claim.setdefault(claim.id, []).append(label)
+        if not fields_by_claim:
+            return
+        lines = []
+        for claim in self.sudo():
+            found, previous, seen = [], claim, set()
+            while previous and previous.id not in seen:
+                seen.add(previous.id)
+                found += fields_by_claim.get(previous.id, [])
+                previous = previous.primary_claim_id
+            if found:
+                lines.append(
+                    _(
+                        "- %(claim)s: %(fields)s.",
+                        claim=claim.patient_control_number,
+                        fields=", ".join(dict.fromkeys(found)),
+                    )
+                )
+        raise UserError(
+            _(
+                "These claims are linked to records of another practice; they are neither printed nor sent. "
+                "Correct them first.\n%(claims)s",
+                claims="\n".join(lines[:20]),
+            )
+        )
+
 
 class MedicalClaimLine(models.Model):
     _inherit = "medical.claim.line"
@@ -451,6 +513,7 @@ class MedicalClaimLine(models.Model):
         copy=False,
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
         help="On a secondary claim: the line of the previous payer's claim it bills again.",
     )
 

@@ -16,6 +16,7 @@ class MedicalClaimLine(models.Model):
     """A service line of a claim (837P loop 2400 / CMS-1500 box 24)."""
 
     _name = "medical.claim.line"
+    _inherit = ["medical.company.check.mixin"]
     _description = "Claim Line"
     _order = "claim_id, sequence, id"
     _check_company_auto = True
@@ -34,7 +35,11 @@ class MedicalClaimLine(models.Model):
         help="Our id of the line (REF*6R), echoed back by the payer in the remittance to match the line.",
     )
     encounter_procedure_id = fields.Many2one(
-        "medical.encounter.procedure", string="Encounter Line", ondelete="set null", index="btree_not_null"
+        "medical.encounter.procedure",
+        string="Encounter Line",
+        ondelete="set null",
+        index="btree_not_null",
+        check_company=True,
     )
     code_id = fields.Many2one(
         "medical.code", string="Procedure", required=True, domain="[('system', 'in', ('cpt', 'hcpcs'))]"
@@ -193,11 +198,15 @@ class MedicalClaimAdjustment(models.Model):
     """A payer adjustment of a claim line (CAS: group, reason, amount), as adjudicated."""
 
     _name = "medical.claim.adjustment"
+    _inherit = ["medical.company.check.mixin"]
     _description = "Claim Adjustment"
     _order = "claim_id, line_id, id"
+    _check_company_auto = True
 
     claim_id = fields.Many2one("medical.claim", required=True, index=True, ondelete="cascade")
-    line_id = fields.Many2one("medical.claim.line", string="Claim Line", index=True, ondelete="cascade")
+    line_id = fields.Many2one(
+        "medical.claim.line", string="Claim Line", index=True, ondelete="cascade", check_company=True
+    )
     company_id = fields.Many2one(related="claim_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="claim_id.currency_id")
     group_code = fields.Selection(ADJUSTMENT_GROUPS, string="Group", required=True)

@@ -18,7 +18,7 @@ class MedicalCoverage(models.Model):
 
     _name = "medical.coverage"
     _description = "Insurance Coverage"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "medical.company.check.mixin"]
     _order = "patient_id, priority_rank, date_start desc, id"
     _check_company_auto = True
 
@@ -32,7 +32,12 @@ class MedicalCoverage(models.Model):
         domain="[('is_patient', '=', True)]",
     )
     payer_id = fields.Many2one(
-        "res.partner", required=True, index=True, tracking=True, domain="[('is_payer', '=', True)]"
+        "res.partner",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_payer', '=', True)]",
     )
     plan_name = fields.Char(tracking=True)
     member_id = fields.Char(
@@ -52,6 +57,7 @@ class MedicalCoverage(models.Model):
         store=True,
         readonly=False,
         tracking=True,
+        check_company=True,
         help="The insured person holding the policy: the patient when the relationship is Self.",
     )
     priority = fields.Selection(PRIORITIES, required=True, default="primary", tracking=True)

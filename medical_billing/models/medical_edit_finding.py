@@ -12,5 +12,7 @@ class MedicalEditFinding(models.Model):
         selection_add=[(code, title) for code, (title, _severity) in CLAIM_EDITS.items()],
         ondelete=dict.fromkeys(CLAIM_EDITS, "cascade"),
     )
-    claim_id = fields.Many2one("medical.claim", index="btree_not_null", ondelete="cascade")
-    claim_line_id = fields.Many2one("medical.claim.line", ondelete="cascade")
+    claim_id = fields.Many2one(
+        "medical.claim", index="btree_not_null", ondelete="cascade", check_company=True
+    )
+    claim_line_id = fields.Many2one("medical.claim.line", ondelete="cascade", check_company=True)

@@ -8,7 +8,7 @@ class MedicalFeeSchedule(models.Model):
 
     _name = "medical.fee.schedule"
     _description = "Fee Schedule"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "medical.company.check.mixin"]
     _order = "schedule_type, date_start desc, id desc"
     _check_company_auto = True
 
@@ -22,7 +22,9 @@ class MedicalFeeSchedule(models.Model):
         help="Charge Master: the practice's standard charges, used to price encounter lines. "
         "Payer Contract: the amounts a payer allows, used for expected reimbursement.",
     )
-    payer_id = fields.Many2one("res.partner", tracking=True, domain="[('is_payer', '=', True)]")
+    payer_id = fields.Many2one(
+        "res.partner", tracking=True, check_company=True, domain="[('is_payer', '=', True)]"
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )

@@ -24,4 +24,5 @@ class MedicalImportLog(models.Model):
         "batch_id",
         string="837P Batches",
         readonly=True,
+        check_company=True,
     )

@@ -132,10 +132,16 @@ class MedicalImporter(models.AbstractModel):
         ]
 
     @api.model
+    def _practice_kinds(self):
+        return super()._practice_kinds() | set(ACK_KINDS)
+
+    @api.model
     def import_file(self, kind, data=None, filename=None, effective=None):
         """Acknowledgements: all or nothing, and a refused file is kept in the history with the reason.
 
         The refusal record is written by its own transaction, so it stays when the caller rolls back.
+        The file is imported into the current company: it is matched against that practice's batches and
+        claims only, and its history (with the file) is kept in that practice.
         """
         if kind not in ACK_KINDS:
             return super().import_file(kind, data, filename, effective)
@@ -220,9 +226,11 @@ class MedicalImporter(models.AbstractModel):
         """Refuse a file imported before (same content, or same sender and ISA13); return its keys."""
         checksum = hashlib.sha256(data).hexdigest()
         key = f"{kind}:{interchange.sender_qualifier}:{interchange.sender_id}:{interchange.control_number}"
+        # Searched as superuser within the importing practice only: the refusal names the earlier file.
         Log = self.env["medical.import.log"].sudo()
         earlier = Log.search(
             [
+                ("company_id", "=", self.env.company.id),
                 ("kind", "=", kind),
                 ("state", "in", ("done", "unchanged")),
                 "|",
@@ -349,6 +357,7 @@ class MedicalImporter(models.AbstractModel):
             raise self._refuse(filename, _("%(where)s: AK102 is not a group control number.", where=where))
         candidates = self.env["medical.claim.batch"].search(
             [
+                ("company_id", "=", self.env.company.id),
                 ("group_control_number", "=", int(group.group_control_number)),
                 ("state", "in", ("generated", "sent", "acknowledged")),
             ]
@@ -603,7 +612,9 @@ class MedicalImporter(models.AbstractModel):
                 ),
             )
         pcns = {status.patient_control_number for status in ack.claims}
-        claims = self.env["medical.claim"].search([("patient_control_number", "in", list(pcns))])
+        claims = self.env["medical.claim"].search(
+            [("company_id", "=", self.env.company.id), ("patient_control_number", "in", list(pcns))]
+        )
         by_pcn = {claim.patient_control_number: claim for claim in claims}
         for status in ack.claims:
             if status.patient_control_number not in by_pcn:

@@ -13,7 +13,7 @@ class MedicalPriorAuthorization(models.Model):
 
     _name = "medical.prior.authorization"
     _description = "Prior Authorization"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "medical.company.check.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -27,7 +27,12 @@ class MedicalPriorAuthorization(models.Model):
         domain="[('is_patient', '=', True)]",
     )
     payer_id = fields.Many2one(
-        "res.partner", required=True, index=True, tracking=True, domain="[('is_payer', '=', True)]"
+        "res.partner",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('is_payer', '=', True)]",
     )
     coverage_id = fields.Many2one(
         "medical.coverage",

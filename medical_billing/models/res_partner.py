@@ -70,11 +70,13 @@ class ResPartner(models.Model):
     payer_claim_address_id = fields.Many2one(
         "res.partner",
         string="Claims Address",
+        check_company=True,
         help="Where paper claims are mailed; the payer itself when empty.",
     )
     payer_remittance_address_id = fields.Many2one(
         "res.partner",
         string="Remittance Address",
+        check_company=True,
         help="Where the payer's payments and remittance advices come from.",
     )
     payer_receivable_account_id = fields.Many2one(
@@ -149,6 +151,10 @@ class ResPartner(models.Model):
                 stale = to_update.filtered(lambda p, a=account: p.property_account_receivable_id != a)
                 if stale:
                     stale.write({"property_account_receivable_id": account.id})
+
+    @api.constrains("payer_claim_address_id", "payer_remittance_address_id", "company_id")
+    def _check_payer_addresses_company(self):
+        self._check_partner_links_company(["payer_claim_address_id", "payer_remittance_address_id"])
 
     def _medical_claim_receivable_account(self, company):
         """The receivable account of this payer's claim invoices in ``company``."""

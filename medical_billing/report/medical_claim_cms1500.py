@@ -1,4 +1,5 @@
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import UserError
 
 from ..models.medical_claim_batch import split_person_name
 
@@ -46,6 +47,7 @@ class ReportCms1500(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         claims = self.env["medical.claim"].browse(docids)
         claims.check_access("read")
+        claims._check_linked_companies()
         return {
             "doc_ids": docids,
             "doc_model": "medical.claim",
@@ -75,6 +77,14 @@ class ReportCms1500(models.AbstractModel):
         payer = claim.payer_id
         claim_address = payer.payer_claim_address_id or payer
         other = self._other_coverage(claim)
+        if other._medical_foreign_links():
+            raise UserError(
+                _(
+                    "Claim %(claim)s: the patient's other coverage is linked to records of another practice; "
+                    "the claim is not printed. Correct the coverage first.",
+                    claim=claim.patient_control_number,
+                )
+            )
         diagnoses = claim.diagnosis_ids.sorted(lambda d: (d.sequence, d.id))[:12]
         billing = claim.billing_provider_id or company.partner_id
         is_company_billing = billing == company.partner_id

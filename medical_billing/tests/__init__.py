@@ -13,3 +13,4 @@ from . import test_secondary_claim_ledger
 from . import test_workflow
 from . import test_patient_privacy
 from . import test_log_privacy
+from . import test_company_walls

@@ -22,6 +22,7 @@ class MedicalCopayRegister(models.TransientModel):
     partner_id = fields.Many2one(
         "res.partner",
         string="Paid By",
+        check_company=True,
         compute="_compute_partner_id",
         store=True,
         precompute=True,

@@ -57,6 +57,13 @@ def build_parser(kinds=None):
     parser.add_argument("--file", type=Path, help="the file to import (default: the kind's built-in release)")
     parser.add_argument("--effective", type=_date, help="effective date of the release, YYYY-MM-DD")
     parser.add_argument("--dry-run", action="store_true", help="report the counts, then roll back")
+    parser.add_argument(
+        "--company",
+        type=int,
+        metavar="ID",
+        help="the practice (company id) importing the file: acknowledgements are matched against its claims "
+        "and kept in its history (default: the main company)",
+    )
     return parser
 
 
@@ -122,6 +129,11 @@ class MedicalImport(Command):
                     parser.error(f"cannot read {options.file}: {exc.strerror}")
                 filename = options.file.name
             env = env(context=env["res.users"].context_get())
+            if options.company:
+                company = env["res.company"].browse(options.company).exists()
+                if not company:
+                    parser.error(f"no company with id {options.company}")
+                env = env["res.company"].with_company(company).env
             try:
                 counts = run_import(env, options.kind, data, filename, options.effective)
             except UserError as exc:

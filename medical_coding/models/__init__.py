@@ -1,3 +1,4 @@
+from . import medical_company_check
 from . import medical_code
 from . import medical_importer
 from . import medical_importer_code_sets

@@ -10,11 +10,15 @@ class MedicalEditFinding(models.Model):
     """
 
     _name = "medical.edit.finding"
+    _inherit = ["medical.company.check.mixin"]
     _description = "Coding Edit Finding"
     _order = "encounter_id, severity, id"
     _rec_name = "edit_code"
+    _check_company_auto = True
 
-    encounter_id = fields.Many2one("medical.encounter", required=True, index=True, ondelete="cascade")
+    encounter_id = fields.Many2one(
+        "medical.encounter", required=True, index=True, ondelete="cascade", check_company=True
+    )
     # Company, provider and date of service are the encounter's when the finding is made (a finding is a
     # snapshot of one check, replaced by the next one). action_check gives them in its create values, so a
     # large batch computes nothing; other creators get them from the encounter.
@@ -35,9 +39,15 @@ class MedicalEditFinding(models.Model):
     severity = fields.Selection([("error", "Error"), ("warning", "Warning")], required=True, index=True)
     message = fields.Text(required=True)
     procedure_id = fields.Many2one(
-        "medical.encounter.procedure", string="Procedure Line", ondelete="cascade", index="btree_not_null"
+        "medical.encounter.procedure",
+        string="Procedure Line",
+        ondelete="cascade",
+        index="btree_not_null",
+        check_company=True,
     )
-    diagnosis_id = fields.Many2one("medical.encounter.diagnosis", ondelete="cascade", index="btree_not_null")
+    diagnosis_id = fields.Many2one(
+        "medical.encounter.diagnosis", ondelete="cascade", index="btree_not_null", check_company=True
+    )
     code_id = fields.Many2one("medical.code", ondelete="set null")
     related_code = fields.Char(help="The other code of the edit, e.g. the column 1 code of an NCCI PTP pair.")
     line_label = fields.Char(string="Line", compute="_compute_line_label")
@@ -51,6 +61,7 @@ class MedicalEditFinding(models.Model):
         readonly=False,
         precompute=True,
         index="btree_not_null",
+        check_company=True,
     )
     date_service = fields.Date(
         string="Date of Service",

@@ -45,7 +45,7 @@ class MedicalEncounter(models.Model):
 
     _name = "medical.encounter"
     _description = "Encounter"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "medical.company.check.mixin"]
     _order = "date_service desc, id desc"
     _check_company_auto = True
 

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 COUNT_KEYS = ("total", "created", "updated", "ended", "unchanged")
 
@@ -7,9 +8,11 @@ class MedicalImportLog(models.Model):
     """One successful file import: what came in, when, by whom, what it changed, and the file itself."""
 
     _name = "medical.import.log"
+    _inherit = ["medical.company.check.mixin"]
     _description = "File Import History"
     _order = "date desc, id desc"
     _rec_name = "filename"
+    _check_company_auto = True
 
     kind = fields.Selection(selection="_selection_kind", required=True, readonly=True)
     filename = fields.Char(string="File", readonly=True)
@@ -19,6 +22,14 @@ class MedicalImportLog(models.Model):
     )
     file = fields.Binary(related="attachment_id.datas", string="Download")
     effective = fields.Date(string="Effective Date", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Practice",
+        readonly=True,
+        index="btree_not_null",
+        help="The practice whose file this is. Empty for shared reference data (code sets, edit tables), "
+        "which holds no patient data.",
+    )
     user_id = fields.Many2one(
         "res.users", string="Imported By", readonly=True, default=lambda self: self.env.user
     )
@@ -40,6 +51,21 @@ class MedicalImportLog(models.Model):
     @api.model
     def _selection_kind(self):
         return self.env["medical.importer"]._import_kinds()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """The file of a practice (it carries patient data) is kept in the importing practice."""
+        practice_kinds = self.env["medical.importer"]._practice_kinds()
+        for vals in vals_list:
+            if vals.get("kind") in practice_kinds and not vals.get("company_id"):
+                vals["company_id"] = self.env.company.id
+        return super().create(vals_list)
+
+    @api.constrains("kind", "company_id")
+    def _check_practice_file_company(self):
+        practice_kinds = self.env["medical.importer"]._practice_kinds()
+        if any(log.kind in practice_kinds and not log.company_id for log in self):
+            raise ValidationError(_("The history of a file carrying patient data belongs to a practice."))
 
     @api.model
     def _record(self, kind, data, filename, effective, counts, duration):

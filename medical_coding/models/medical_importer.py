@@ -20,6 +20,12 @@ class MedicalImporter(models.AbstractModel):
         return []
 
     @api.model
+    def _practice_kinds(self):
+        """Kinds whose files belong to one practice (they carry patient data): their history is walled
+        off in the importing company. The other kinds are shared reference data."""
+        return set()
+
+    @api.model
     def import_file(self, kind, data=None, filename=None, effective=None):
         """Import ``data`` (bytes, or None for a kind's built-in source) as ``kind``."""
         kinds = dict(self._import_kinds())

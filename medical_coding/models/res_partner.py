@@ -43,6 +43,7 @@ class ResPartner(models.Model):
         store=True,
         readonly=False,
         index="btree_not_null",
+        check_company=True,
         help="Who pays the patient's share: the patient unless someone else is responsible.",
     )
     encounter_ids = fields.One2many("medical.encounter", "patient_id", string="Encounters")
@@ -102,6 +103,28 @@ class ResPartner(models.Model):
     def _check_patient_company(self):
         if any(partner.is_patient and not partner.company_id for partner in self):
             raise ValidationError(_("A patient belongs to one practice: set the company of the patient."))
+
+    @api.constrains("guarantor_id", "company_id")
+    def _check_guarantor_company(self):
+        self._check_partner_links_company(["guarantor_id"])
+
+    def _check_partner_links_company(self, fnames):
+        """Contacts check no company link by themselves: a linked contact of another practice is refused.
+
+        The message names the field only, never the contacts (they may be patients)."""
+        for partner in self.sudo():
+            for fname in fnames:
+                linked = partner[fname]
+                if not linked:
+                    continue
+                domain = linked._check_company_domain(partner.company_id)
+                if linked != linked.with_context(active_test=False).filtered_domain(domain):
+                    raise ValidationError(
+                        _(
+                            "%(field)s belongs to another practice.",
+                            field=partner._fields[fname]._description_string(self.env),
+                        )
+                    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -7,3 +7,4 @@ from . import test_code_set_icd10cm
 from . import test_code_set_import
 from . import test_code_set_wizard
 from . import test_workflow
+from . import test_company_walls

@@ -46,6 +46,9 @@ class MedicalCodeImport(models.TransientModel):
     progress = fields.Float(readonly=True)
     progress_message = fields.Char(readonly=True)
     error = fields.Text(readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
     log_id = fields.Many2one("medical.import.log", string="History Record", readonly=True)
     result = fields.Text(related="log_id.summary", string="Result")
     help_text = fields.Html(compute="_compute_help_text")
@@ -160,7 +163,8 @@ class MedicalCodeImport(models.TransientModel):
         if auto_commit:
             # the form shows the job running
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        importer = self.env["medical.importer"].with_user(self.create_uid)
+        # as the user who asked, in the practice they worked in
+        importer = self.env["medical.importer"].with_user(self.create_uid).with_company(self.company_id)
         reporter = self._progress_reporter(auto_commit)
         try:
             with self.env.cr.savepoint():

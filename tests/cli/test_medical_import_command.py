@@ -117,3 +117,19 @@ def test_config_file_and_shared_pos_list(throwaway, tmp_path, shared_dir):
         throwaway, "SELECT description FROM medical_code WHERE system = 'pos' AND code = '11'"
     )
     assert description.startswith("Location, other than a hospital")
+
+
+def test_acknowledgement_is_kept_in_the_practice_given(throwaway, tmp_path):
+    result = medical_import(throwaway, "--kind", "999", "--company", "999999")
+    assert result.returncode == 2
+    assert "no company with id 999999" in result.stderr
+    [(company_id,)] = query(throwaway, "SELECT min(id) FROM res_company")
+    bad = tmp_path / "practice.999"
+    bad.write_bytes(b"hello world")
+    result = medical_import(throwaway, "--kind", "999", "--file", str(bad), "--company", str(company_id))
+    assert result.returncode == 1
+    assert "practice.999 was refused, nothing was changed." in result.stderr
+    # the refusal is kept with the file, in the practice's history
+    assert query(
+        throwaway, "SELECT state, company_id FROM medical_import_log WHERE filename = 'practice.999'"
+    ) == [("refused", company_id)]

@@ -1,0 +1,68 @@
+from odoo import _, models
+from odoo.exceptions import UserError
+
+#: models whose display name is a reference (never a person's name): it may appear in a message
+REFERENCE_NAMED = {"medical.encounter", "medical.claim", "medical.claim.batch"}
+
+
+class MedicalCompanyCheckMixin(models.AbstractModel):
+    """Company walls of the medical records.
+
+    Odoo's company check refuses a link to a record of another company, but its message quotes that
+    record's name (another practice's patient) and ours, and every UserError is logged. Here the message
+    names the record by reference and the fields by label only.
+    """
+
+    _name = "medical.company.check.mixin"
+    _description = "Practice Walls of Medical Records"
+
+    def _check_company(self, fnames=None):
+        try:
+            return super()._check_company(fnames)
+        except UserError:
+            foreign = self._medical_foreign_links(fnames)
+            if not foreign:
+                raise
+            raise UserError(self._medical_foreign_links_message(foreign)) from None
+
+    def _medical_reference(self):
+        """How a message names this record: its reference, else its kind and id."""
+        self.ensure_one()
+        if self._name in REFERENCE_NAMED and self.display_name:
+            return self.display_name
+        return f"{self._description} #{self.id}"
+
+    def _medical_foreign_links(self, fnames=None):
+        """``[(record, field name)]`` of the company-checked links to records of another company."""
+        if fnames is None or {"company_id", "company_ids"} & set(fnames):
+            fnames = self._fields
+        names = [
+            name
+            for name in fnames
+            if self._fields[name].relational
+            and self._fields[name].check_company
+            and not self._fields[name].company_dependent
+        ]
+        foreign = []
+        for record in self.sudo():
+            company = record.company_id
+            for name in names:
+                linked = record[name]
+                if not linked:
+                    continue
+                domain = linked._check_company_domain(company)
+                if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
+                    foreign.append((record, name))
+        return foreign
+
+    def _medical_foreign_links_message(self, foreign):
+        lines = [_("These links must stay within the record's practice:")]
+        for record, name in foreign[:5]:
+            lines.append(
+                _(
+                    "- %(record)s: %(field)s belongs to another practice.",
+                    record=record._medical_reference(),
+                    field=record._fields[name]._description_string(self.env),
+                )
+            )
+        return "\n".join(lines)
