@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 __all__ = [
     "InterchangeInfo",
@@ -37,6 +37,11 @@ ISA_LENGTH = 106
 _ISA_SEPARATOR_OFFSETS = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
 _DIGITS = re.compile(r"[0-9]+\Z")
+# X12 numbers are short (counts: at most 10 digits, amounts R18); bounding them before conversion keeps
+# int() under Python's 4,300-digit limit and Decimal arithmetic cheap. No exponent: X12 "R" has none.
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_LENGTH = 20
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _CCYYMMDD = re.compile(r"[0-9]{8}\Z")
 
 
@@ -119,6 +124,9 @@ class Segment:
         value = self[index]
         if not _DIGITS.match(value):
             raise self.error(f"{name} ({self.id}{index:02d}) must be a number")
+        if len(value) > MAX_INTEGER_DIGITS:
+            message = f"{name} ({self.id}{index:02d}) has more than {MAX_INTEGER_DIGITS} digits"
+            raise self.error(message)
         return int(value)
 
 
@@ -367,13 +375,12 @@ def parse_decimal(seg: Segment, index: int, name: str) -> Decimal | None:
     value = seg[index]
     if not value:
         return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
+    if not _DECIMAL.match(value):
         raise seg.error(f"{name} ({seg.id}{index:02d}) is not a number")
-    return number
+    if len(value) > MAX_DECIMAL_LENGTH:
+        message = f"{name} ({seg.id}{index:02d}) is longer than {MAX_DECIMAL_LENGTH} characters"
+        raise seg.error(message)
+    return Decimal(value)
 
 
 # --------------------------------------------------------------------------------------------
