@@ -119,7 +119,9 @@ def test_999_segment_position_of_4301_digits_is_refused():
     refused(edi.parse_999, ack_999(body), "segment 6 (IK3): segment position in transaction set (IK302)")
 
 
-@pytest.mark.parametrize("quantity", ["1E1000000", "1E999999999999", "1e5", "+1", "Infinity", "NaN", "1" * 21])
+@pytest.mark.parametrize(
+    "quantity", ["1E1000000", "1E999999999999", "1e5", "+1", "Infinity", "NaN", "1" * 21]
+)
 def test_277ca_quantities_with_exponents_or_absurd_length_are_refused(quantity):
     body = [*HEAD_277, f"QTY*90*{quantity}", *provider(3, 2), *patient(4, 3, "PCN0001")]
     message = refused(edi.parse_277ca, ack_277(body), "segment 14 (QTY): quantity (QTY02)")
