@@ -158,11 +158,11 @@ def parse_yyyymmdd(value, line, what):
     if not value:
         return None
     if not re.fullmatch(r"\d{8}", value):
-        raise CodeFileError(line, f"{what} {value!r} is not a date in the form YYYYMMDD")
+        raise CodeFileError(line, f"{what} {shown(value)} is not a date in the form YYYYMMDD")
     try:
         return date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError as exc:
-        raise CodeFileError(line, f"{what} {value!r} is not a valid date ({exc})") from exc
+        raise CodeFileError(line, f"{what} {shown(value)} is not a valid date ({exc})") from exc
 
 
 MONTHS = ("january february march april may june july august september october november december").split()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .common import CodeRow, CodeSet, date_from_filename, no_progress, unzip
+from .common import CodeRow, CodeSet, date_from_filename, no_progress, shown, unzip
 from .errors import CodeFileError
 
 SYSTEM = "icd10cm"
@@ -92,7 +92,7 @@ class _Parser:
         name = _text(element, "name")
         if not name or not CHAPTER_RE.fullmatch(name):
             raise CodeFileError(
-                element.sourceline, f"chapter has no valid number (<name>{name or ''}</name>)"
+                element.sourceline, f"chapter has no valid number (<name>{shown(name or '')[1:-1]}</name>)"
             )
         desc = _text(element, "desc")
         if not desc:
@@ -113,7 +113,7 @@ class _Parser:
         match = SECTION_RE.fullmatch(ident)
         if not match:
             raise CodeFileError(
-                element.sourceline, f"section id {ident!r} is not a code range such as A00-A09"
+                element.sourceline, f"section id {shown(ident)} is not a code range such as A00-A09"
             )
         code = ident if match.group(2) else f"{ident}-{ident}"
         desc = _text(element, "desc")
@@ -156,7 +156,7 @@ class _Parser:
                 exclusions = self.exclusions(child, exclusions)
         if not name or not DIAG_RE.fullmatch(name):
             raise CodeFileError(
-                element.sourceline, f"<diag> has no valid code name (<name>{name or ''}</name>)"
+                element.sourceline, f"<diag> has no valid code name (<name>{shown(name or '')[1:-1]}</name>)"
             )
         if parent_name and not name.startswith(parent_name):
             raise CodeFileError(
@@ -216,7 +216,7 @@ class _Parser:
                 char = (child.get("char") or "").strip()
                 if not re.fullmatch(r"[0-9A-Z]", char):
                     raise CodeFileError(
-                        child.sourceline, f"7th character {char!r} of {name} is not one character"
+                        child.sourceline, f"7th character {shown(char)} of {name} is not one character"
                     )
                 extensions.append([char, " ".join((child.text or "").split())])
             elif child.tag == "note" and extensions and (child.text or "").strip():
@@ -280,7 +280,7 @@ def parse(data, filename=None, progress=no_progress):
     if root.tag != "ICD10CM.tabular":
         raise CodeFileError(
             root.sourceline,
-            f"the root element is <{root.tag}>: this is not a CDC ICD-10-CM tabular XML file "
+            f"the root element is <{shown(root.tag)[1:-1]}>: this is not a CDC ICD-10-CM tabular XML file "
             "(expected <ICD10CM.tabular>)",
         )
     chapters = [child for child in root if child.tag == "chapter"]
