@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# make fuzz: feed every file reader (999, 277CA, ICD-10-CM, HCPCS, CPT, POS, NCCI PTP, MUE, zip bombs)
-# at least 10,000 mutated real files each (hypothesis profile "fuzz", tests/fuzz). Each case must return
-# data or raise the reader's own error within MEDICAL_FUZZ_TIME_BOUND seconds. No database needed;
-# the real files come from ../shared (MEDICAL_SHARED_DIR elsewhere). MEDICAL_FUZZ_EXAMPLES changes the
-# number of cases per reader.
+# make fuzz: feed every file reader (999, 277CA, ICD-10-CM, HCPCS, CPT, POS, NCCI PTP, MUE, claim
+# status code lists; zip bombs) at least 10,000 mutated real files each (hypothesis profile "fuzz",
+# tests/fuzz). Each case must return data or raise the reader's own error within
+# MEDICAL_FUZZ_TIME_BOUND seconds. No database needed; the real files come from ../shared
+# (MEDICAL_SHARED_DIR elsewhere). MEDICAL_FUZZ_EXAMPLES changes the number of cases per reader.
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PYTHON=${PYTHON:-python3}

@@ -77,6 +77,11 @@ def shown(value, limit=40):
     return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
+def xml_problem(exc):
+    """libxml2's message for an XML syntax error, every long word (a tag name, a value) shortened."""
+    return re.sub(r"\S{41,}", lambda match: match.group()[:40] + "…", str(exc.msg or exc))[:300]
+
+
 def unzip(data, member_pattern, what, limit=None):
     """Return the bytes of the member matching ``member_pattern`` when ``data`` is a zip, else ``data``.
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .common import CodeRow, CodeSet, date_from_filename, no_progress, shown, unzip
+from .common import CodeRow, CodeSet, date_from_filename, no_progress, shown, unzip, xml_problem
 from .errors import CodeFileError
 
 SYSTEM = "icd10cm"
@@ -276,7 +276,7 @@ def parse(data, filename=None, progress=no_progress):
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if getattr(exc, "position", None) else 0)
-        raise CodeFileError(line, f"the file is not well-formed XML: {exc.msg}") from exc
+        raise CodeFileError(line, f"the file is not well-formed XML: {xml_problem(exc)}") from exc
     if root.tag != "ICD10CM.tabular":
         raise CodeFileError(
             root.sourceline,

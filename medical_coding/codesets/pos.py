@@ -11,7 +11,7 @@ from datetime import date
 
 from lxml import etree
 
-from .common import CodeRow, CodeSet, decode, no_progress, shown
+from .common import CodeRow, CodeSet, decode, no_progress, shown, xml_problem
 from .errors import CodeFileError
 
 FHIR = "{http://hl7.org/fhir}"
@@ -34,7 +34,7 @@ def _parse_fhir(data):
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise CodeFileError(exc.lineno or 0, f"the file is not well-formed XML: {exc.msg}") from exc
+        raise CodeFileError(exc.lineno or 0, f"the file is not well-formed XML: {xml_problem(exc)}") from exc
     if etree.QName(root).localname != "CodeSystem":
         raise CodeFileError(
             root.sourceline, f"the root element is <{shown(root.tag)[1:-1]}>, not a FHIR <CodeSystem>"
