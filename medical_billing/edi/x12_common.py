@@ -219,6 +219,11 @@ def _shown_id(seg_id: str) -> str:
     return seg_id if _SEGMENT_ID.match(seg_id) else ""
 
 
+def _shown_value(value: str) -> str:
+    """An envelope value (GS01, GS08, ST01) for a message, shortened: named, never copied whole."""
+    return repr(value if len(value) <= 20 else value[:20] + "…")
+
+
 def _isa_datetime(isa: Segment) -> datetime | None:
     try:
         return datetime.strptime(isa[9] + isa[10], "%y%m%d%H%M")
@@ -282,9 +287,9 @@ def read_interchange(
         group_count += 1
         if seg[1] != functional_id:
             expected = f"(GS01 {functional_id} expected)"
-            raise seg.error(f"functional group {seg[1]!r} is not a {kind} {expected}")
+            raise seg.error(f"functional group {_shown_value(seg[1])} is not a {kind} {expected}")
         if not any(seg[8].startswith(v) for v in versions):
-            raise seg.error(f"version {seg[8]!r} is not a {kind} ({' or '.join(versions)})")
+            raise seg.error(f"version {_shown_value(seg[8])} is not a {kind} ({' or '.join(versions)})")
         gs = seg
         st_count = 0
         index += 1
@@ -302,7 +307,7 @@ def read_interchange(
             if seg.id != "ST":
                 raise seg.error("segment outside a transaction set (ST expected)")
             if seg[1] != set_id:
-                raise seg.error(f"transaction set {seg[1]!r} is not a {kind} (ST01 {set_id})")
+                raise seg.error(f"transaction set {_shown_value(seg[1])} is not a {kind} (ST01 {set_id})")
             st = seg
             st_count += 1
             start = index
