@@ -36,13 +36,11 @@ def _date(value: str, line: int, column: str) -> date | bool:
     if not value:
         return False
     match = _DATE.match(value)
+    month, day, year = (int(part) for part in match.groups()) if match else (0, 0, 0)
     try:
-        if match:
-            month, day, year = (int(part) for part in match.groups())
-            return date(year, month, day)
+        return date(year, month, day)
     except ValueError:
-        pass
-    raise CodeListError(line, f"{column} {_shown(value)} is not a date MM/DD/YYYY.")
+        raise CodeListError(line, f"{column} {_shown(value)} is not a date MM/DD/YYYY.") from None
 
 
 def parse_status_code_tsv(data: bytes) -> list[dict]:
