@@ -1,11 +1,14 @@
 # Medical coding and billing for Odoo 18: the project's commands.
-.PHONY: demo test bench lint
+.PHONY: demo test fuzz bench lint
 
 demo:  ## create or update the medical_demo database and serve Odoo on http://localhost:8069
 	bash tools/demo.sh
 
 test:  ## install both addons with their tests on a throwaway database, then run tests/ with pytest
 	bash tools/test.sh
+
+fuzz:  ## feed every file reader 10,000+ mutated real files (hypothesis): only its own errors, in bounded time
+	bash tools/fuzz.sh
 
 bench:  ## measure imports, edits, claims and 837P generation against same-run baselines
 	bash tools/bench.sh

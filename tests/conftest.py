@@ -1,16 +1,18 @@
 """Repository-level test configuration.
 
-Tests that read the real CMS and X12 files find ``../shared`` beside the repository root.
+Tests that read the real CMS and X12 files find ``../shared`` beside the repository root
+(``MEDICAL_SHARED_DIR`` names another place, e.g. for a git worktree).
 """
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("MEDICAL_SHARED_DIR") or REPO.parent / "shared")
 
 # The engines that need no ORM, imported as packages of their own: the addons' ``__init__`` imports Odoo,
 # these must not (``import medical_billing_edi as edi`` in the tests).

@@ -5,8 +5,9 @@
 source "$(dirname "$0")/common.sh"
 cd "$REPO"
 
-"$PYTHON" -m pip install --quiet --disable-pip-version-check -r requirements.txt >/tmp/medical_pip.log 2>&1 ||
-    { tail -20 /tmp/medical_pip.log; die "installing requirements.txt failed"; }
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-test.txt \
+    >/tmp/medical_pip.log 2>&1 ||
+    { tail -20 /tmp/medical_pip.log; die "installing requirements.txt and requirements-test.txt failed"; }
 check_odoo
 check_postgres
 ensure_template nodemo

@@ -6,11 +6,13 @@ kind raises :class:`X12Error` naming the segment and its position in the file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from .x12_common import (
+    MAX_INTEGER_DIGITS,
     InterchangeInfo,
     Segment,
     TransactionSet,
@@ -46,6 +48,7 @@ ACCEPTED_CATEGORIES = frozenset({"A0", "A1", "A2", "A5"})  # forwarded, received
 REJECTED_CATEGORIES = frozenset({"A3", "A4", "A6", "A7", "A8"})  # returned, not found, rejected
 
 _IK5_CODES = frozenset("AEMRWX")
+_POSITION = re.compile(r"[0-9]{1,%d}\Z" % MAX_INTEGER_DIGITS)
 _AK9_CODES = frozenset("AEMPRWX")
 
 
@@ -159,8 +162,9 @@ class Ack999:
 def _optional_int(seg: Segment, value: str, name: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
-        raise seg.error(f"{name} must be a number")
+    # ASCII digits only (str.isdigit accepts "²"), and short enough for int()
+    if not _POSITION.match(value):
+        raise seg.error(f"{name} must be a number of at most {MAX_INTEGER_DIGITS} digits")
     return int(value)
 
 
@@ -219,7 +223,7 @@ def _parse_999_set(ts: TransactionSet) -> FunctionalGroupAck:
             if ik3 is None:
                 raise seg.error("IK4 outside an IK3 segment error")
             parts = seg.components(1)
-            if not parts or not parts[0].isdigit():
+            if not parts or not _POSITION.match(parts[0]):
                 raise seg.error("IK401 element position must be a number")
             ele_errors.append(
                 ElementError(
@@ -550,21 +554,28 @@ def _parse_277_set(ts: TransactionSet, b: _Builder) -> None:
     bht = segments[0]
     if bht[1] != "0085" or bht[2] != "08":
         raise bht.error("BHT01/BHT02 are not 0085/08: not a claim acknowledgement")
-    levels: dict[str, str] = {}
+    count = 0
     level = ""
     parent_levels = {"20": "", "21": "20", "19": "21", "PT": "19"}
+    depth = ("20", "21", "19", "PT")
+    open_levels: dict[str, str] = {}  # level code -> HL01 of the level open now
     for seg in segments[1:]:
         sid = seg.id
         if sid == "HL":
             code = seg[3]
             if code not in parent_levels:
                 raise seg.error("HL03 must be 20, 21, 19 or PT")
-            if seg[1] != str(len(levels) + 1):
+            if seg[1] != str(count + 1):
                 raise seg.error("HL01 numbers are not sequential")
+            # the parent is the level of the parent kind open now (not one closed by a later HL)
             expected_parent = parent_levels[code]
-            if (levels.get(seg[2], "") if seg[2] else "") != expected_parent:
+            parent = open_levels.get(expected_parent) if expected_parent else ""
+            if parent is None or seg[2] != parent:
                 raise seg.error("HL02 does not point at the parent level")
-            levels[seg[1]] = code
+            count += 1
+            for deeper in depth[depth.index(code) :]:
+                open_levels.pop(deeper, None)
+            open_levels[code] = seg[1]
             level = code
             if code == "20":
                 b.close_receiver()

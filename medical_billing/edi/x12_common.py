@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 __all__ = [
     "InterchangeInfo",
@@ -37,6 +37,11 @@ ISA_LENGTH = 106
 _ISA_SEPARATOR_OFFSETS = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
 _DIGITS = re.compile(r"[0-9]+\Z")
+# X12 numbers are short (counts: at most 10 digits, amounts R18); bounding them before conversion keeps
+# int() under Python's 4,300-digit limit and Decimal arithmetic cheap. No exponent: X12 "R" has none.
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_LENGTH = 20
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _CCYYMMDD = re.compile(r"[0-9]{8}\Z")
 
 
@@ -119,6 +124,9 @@ class Segment:
         value = self[index]
         if not _DIGITS.match(value):
             raise self.error(f"{name} ({self.id}{index:02d}) must be a number")
+        if len(value) > MAX_INTEGER_DIGITS:
+            message = f"{name} ({self.id}{index:02d}) has more than {MAX_INTEGER_DIGITS} digits"
+            raise self.error(message)
         return int(value)
 
 
@@ -211,6 +219,11 @@ def _shown_id(seg_id: str) -> str:
     return seg_id if _SEGMENT_ID.match(seg_id) else ""
 
 
+def _shown_value(value: str) -> str:
+    """An envelope value (GS01, GS08, ST01) for a message, shortened: named, never copied whole."""
+    return repr(value if len(value) <= 20 else value[:20] + "…")
+
+
 def _isa_datetime(isa: Segment) -> datetime | None:
     try:
         return datetime.strptime(isa[9] + isa[10], "%y%m%d%H%M")
@@ -274,9 +287,9 @@ def read_interchange(
         group_count += 1
         if seg[1] != functional_id:
             expected = f"(GS01 {functional_id} expected)"
-            raise seg.error(f"functional group {seg[1]!r} is not a {kind} {expected}")
+            raise seg.error(f"functional group {_shown_value(seg[1])} is not a {kind} {expected}")
         if not any(seg[8].startswith(v) for v in versions):
-            raise seg.error(f"version {seg[8]!r} is not a {kind} ({' or '.join(versions)})")
+            raise seg.error(f"version {_shown_value(seg[8])} is not a {kind} ({' or '.join(versions)})")
         gs = seg
         st_count = 0
         index += 1
@@ -294,7 +307,7 @@ def read_interchange(
             if seg.id != "ST":
                 raise seg.error("segment outside a transaction set (ST expected)")
             if seg[1] != set_id:
-                raise seg.error(f"transaction set {seg[1]!r} is not a {kind} (ST01 {set_id})")
+                raise seg.error(f"transaction set {_shown_value(seg[1])} is not a {kind} (ST01 {set_id})")
             st = seg
             st_count += 1
             start = index
@@ -367,13 +380,12 @@ def parse_decimal(seg: Segment, index: int, name: str) -> Decimal | None:
     value = seg[index]
     if not value:
         return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
+    if not _DECIMAL.match(value):
         raise seg.error(f"{name} ({seg.id}{index:02d}) is not a number")
-    return number
+    if len(value) > MAX_DECIMAL_LENGTH:
+        message = f"{name} ({seg.id}{index:02d}) is longer than {MAX_DECIMAL_LENGTH} characters"
+        raise seg.error(message)
+    return Decimal(value)
 
 
 # --------------------------------------------------------------------------------------------

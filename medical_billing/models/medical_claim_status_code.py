@@ -1,84 +1,21 @@
-import csv
-import io
-from datetime import datetime
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..edi import status_codes
 
 STATUS_LISTS = [
     ("category", "Claim Status Category (list 507)"),
     ("status", "Claim Status (list 508)"),
 ]
-TSV_HEADER = ["code", "description", "effective_date", "deactivation_date", "last_modified_date", "notes"]
-
-
-def _tsv_date(env, value, line, column):
-    value = (value or "").strip()
-    if not value:
-        return False
-    try:
-        return datetime.strptime(value, "%m/%d/%Y").date()
-    except ValueError:
-        raise UserError(
-            env._(
-                "Line %(line)s: %(column)s %(value)r is not a date MM/DD/YYYY.",
-                line=line,
-                column=column,
-                value=value,
-            )
-        ) from None
 
 
 def parse_status_code_tsv(env, data):
-    """Rows ``{list, code, description, date_start, date_end, date_modified, notes}`` of an X12 claim status
-    code list file (tab-separated, header ``code description effective_date deactivation_date
-    last_modified_date notes``). Numeric codes are status codes (508), the others categories (507)."""
+    """Rows of an X12 claim status code list file (see :func:`..edi.status_codes.parse_status_code_tsv`);
+    a file that cannot be read raises a UserError naming the line."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = next(reader, None)
-    if [column.strip().lower() for column in header or []] != TSV_HEADER:
-        raise UserError(
-            env._(
-                "Line 1: this is not a claim status code list: the header must be %(header)s.",
-                header=" ".join(TSV_HEADER),
-            )
-        )
-    rows, seen = [], set()
-    for line, values in enumerate(reader, start=2):
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) != len(TSV_HEADER):
-            raise UserError(
-                env._("Line %(line)s: %(count)s columns, 6 expected.", line=line, count=len(values))
-            )
-        code, description = values[0].strip(), values[1].strip()
-        if not code or len(code) > 5 or not code.isalnum() or not description:
-            raise UserError(
-                env._(
-                    "Line %(line)s: a code (1-5 letters or digits) and a description are needed.", line=line
-                )
-            )
-        kind = "status" if code.isdigit() else "category"
-        if (kind, code) in seen:
-            raise UserError(env._("Line %(line)s: code %(code)s is listed twice.", line=line, code=code))
-        seen.add((kind, code))
-        rows.append(
-            {
-                "list": kind,
-                "code": code,
-                "description": description,
-                "date_start": _tsv_date(env, values[2], line, "effective_date"),
-                "date_end": _tsv_date(env, values[3], line, "deactivation_date"),
-                "date_modified": _tsv_date(env, values[4], line, "last_modified_date"),
-                "notes": values[5].strip() or False,
-            }
-        )
-    if not rows:
-        raise UserError(env._("The file lists no code."))
-    return rows
+        return status_codes.parse_status_code_tsv(data)
+    except status_codes.CodeListError as error:
+        raise UserError(str(error)) from None
 
 
 class MedicalClaimStatusCode(models.Model):

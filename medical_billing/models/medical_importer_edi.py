@@ -145,8 +145,7 @@ class MedicalImporter(models.AbstractModel):
         """
         if kind not in ACK_KINDS:
             return super().import_file(kind, data, filename, effective)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
+        data = self._import_content(data)
         try:
             with self.env.cr.savepoint():
                 counts = super().import_file(kind, data, filename, effective)

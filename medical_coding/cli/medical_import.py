@@ -121,13 +121,6 @@ class MedicalImport(Command):
             options, _odoo_args = parser.parse_known_args(cmdargs)
             if not options.kind:
                 parser.error("--kind is required")
-            data = filename = None
-            if options.file:
-                try:
-                    data = options.file.read_bytes()
-                except OSError as exc:
-                    parser.error(f"cannot read {options.file}: {exc.strerror}")
-                filename = options.file.name
             env = env(context=env["res.users"].context_get())
             if options.company:
                 company = env["res.company"].browse(options.company).exists()
@@ -135,7 +128,16 @@ class MedicalImport(Command):
                     parser.error(f"no company with id {options.company}")
                 env = env["res.company"].with_company(company).env
             try:
-                counts = run_import(env, options.kind, data, filename, options.effective)
+                if options.file:
+                    # the only place a server path is read: never reachable over RPC
+                    counts = env["medical.importer"]._import_path(
+                        options.kind, options.file, options.effective
+                    )
+                else:
+                    counts = run_import(env, options.kind, None, None, options.effective)
+            except OSError as exc:
+                cr.rollback()
+                parser.error(f"cannot read {options.file}: {exc.strerror or exc}")
             except UserError as exc:
                 cr.rollback()
                 sys.stderr.write(f"medical_import: {exc.args[0]}\n")

@@ -1,8 +1,11 @@
 """Shared pieces of the code-set parsers: the row they produce and small file helpers."""
 
 import io
+import lzma
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -50,25 +53,84 @@ def no_progress(fraction, message=""):
     """Default progress callback: ignore."""
 
 
-def unzip(data, member_pattern, what):
+#: the most a zip member may expand to: the largest release (ICD-10-CM tabular XML) is about 10 MB
+MAX_EXPANDED_SIZE = 256 * 1024 * 1024
+_CHUNK = 1024 * 1024
+#: what zipfile, zlib, bz2 and lzma raise on a damaged, truncated, encrypted or exotic archive
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+    struct.error,
+)
+
+
+def shown(value, limit=40):
+    """``repr`` of a value for a message, shortened: a bad field is named, never copied whole."""
+    value = str(value)
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def xml_problem(exc):
+    """libxml2's message for an XML syntax error, every long word (a tag name, a value) shortened."""
+    return re.sub(r"\S{41,}", lambda match: match.group()[:40] + "…", str(exc.msg or exc))[:300]
+
+
+def unzip(data, member_pattern, what, limit=None):
     """Return the bytes of the member matching ``member_pattern`` when ``data`` is a zip, else ``data``.
 
-    The CDC and CMS publish their files zipped; accepting the zip saves the administrator a step.
+    The CDC and CMS publish their files zipped; accepting the zip saves the administrator a step. The
+    member is read in chunks and refused once it passes ``limit`` bytes (``MAX_EXPANDED_SIZE``): a small
+    zip that expands to gigabytes never reaches memory. A damaged or encrypted archive is refused.
     """
     if not data.startswith(b"PK\x03\x04"):
         return data
+    limit = MAX_EXPANDED_SIZE if limit is None else limit
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        names = [n for n in archive.namelist() if re.search(member_pattern, n.rsplit("/", 1)[-1], re.I)]
-        if len(names) != 1:
+        members = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir() and re.search(member_pattern, info.filename.rsplit("/", 1)[-1], re.I)
+        ]
+        if len(members) != 1:
+            listed = ", ".join(shown(name, 60) for name in archive.namelist()[:20])
             raise CodeFileError(
                 0,
-                f"the zip archive holds {len(names)} {what} files (expected exactly one); "
-                f"its members are: {', '.join(archive.namelist()[:20])}",
+                f"the zip archive holds {len(members)} {what} files (expected exactly one); "
+                f"its members are: {listed}",
             )
-        return archive.read(names[0])
-    except zipfile.BadZipFile as exc:
-        raise CodeFileError(0, f"the file looks like a zip archive but cannot be opened ({exc})") from exc
+        member = members[0]
+        if member.flag_bits & 0x1:
+            raise CodeFileError(
+                0, f"the zip member {shown(member.filename, 60)} is encrypted: unzip it first"
+            )
+        too_big = CodeFileError(
+            0,
+            f"the zip member {shown(member.filename, 60)} expands to more than {limit // (1024 * 1024)} MB: "
+            "this is not a code set release",
+        )
+        if member.file_size > limit:
+            raise too_big
+        out = bytearray()
+        with archive.open(member) as stream:
+            while chunk := stream.read(_CHUNK):
+                out += chunk
+                if len(out) > limit:
+                    raise too_big
+        return bytes(out)
+    except CodeFileError:
+        raise
+    except ZIP_ERRORS as exc:
+        raise CodeFileError(
+            0, f"the file looks like a zip archive but cannot be read: it is damaged ({type(exc).__name__})"
+        ) from None
 
 
 def decode(data, encodings):
@@ -101,11 +163,11 @@ def parse_yyyymmdd(value, line, what):
     if not value:
         return None
     if not re.fullmatch(r"\d{8}", value):
-        raise CodeFileError(line, f"{what} {value!r} is not a date in the form YYYYMMDD")
+        raise CodeFileError(line, f"{what} {shown(value)} is not a date in the form YYYYMMDD")
     try:
         return date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError as exc:
-        raise CodeFileError(line, f"{what} {value!r} is not a valid date ({exc})") from exc
+        raise CodeFileError(line, f"{what} {shown(value)} is not a valid date ({exc})") from exc
 
 
 MONTHS = ("january february march april may june july august september october november december").split()

@@ -8,7 +8,7 @@ import csv
 import io
 import re
 
-from .common import CodeRow, CodeSet, decode, no_progress
+from .common import CodeRow, CodeSet, decode, no_progress, shown
 from .errors import CodeFileError
 
 # Category I (5 digits), II (4 digits + F), III (4 digits + T), PLA (4 digits + U), MAAA (4 digits + M)
@@ -54,7 +54,8 @@ def parse(data, filename=None, progress=no_progress):
             if not CODE_RE.fullmatch(code):
                 raise CodeFileError(
                     number,
-                    f"{record[0]!r} in the first column is not a CPT code (5 digits, or 4 digits + F/T/U/M)",
+                    f"{shown(record[0])} in the first column is not a CPT code "
+                    "(5 digits, or 4 digits + F/T/U/M)",
                 )
             if code in seen:
                 raise CodeFileError(number, f"code {code} appears twice (first on line {seen[code]})")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .common import CodeRow, CodeSet, date_from_filename, no_progress, unzip
+from .common import CodeRow, CodeSet, date_from_filename, no_progress, shown, unzip, xml_problem
 from .errors import CodeFileError
 
 SYSTEM = "icd10cm"
@@ -28,9 +28,13 @@ PACKAGE_FILE = "icd10c-tabular-April-1-2026.xml"
 CHAPTER_RE = re.compile(r"\d{1,2}")
 SECTION_RE = re.compile(r"([A-Z][0-9A-Z]{2})(?:-([A-Z][0-9A-Z]{2}))?")
 DIAG_RE = re.compile(r"[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?")
+MAX_SECTION_DEPTH = 10
+XML_DECLARATION_RE = re.compile(rb"<\?xml\s([^>]*)\?>")
+XML_ENCODING_RE = re.compile(rb"encoding\s*=\s*[\"']([^\"']*)[\"']")
+XML_ENCODINGS = ("utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1")
 EXCLUSION_RE = re.compile(
     r"7th characters? ((?:[A-Z](?:,|\s)+(?:and\s+|or\s+)?)+)do(?:es)? not apply to codes in (?:sub)?category "
-    r"([A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]+)?) with (\d)th character (.*)",
+    r"([A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]+)?) with ([0-9])th character (.*)",
     re.I | re.S,
 )
 
@@ -82,7 +86,7 @@ class _Parser:
         name = _text(element, "name")
         if not name or not CHAPTER_RE.fullmatch(name):
             raise CodeFileError(
-                element.sourceline, f"chapter has no valid number (<name>{name or ''}</name>)"
+                element.sourceline, f"chapter has no valid number (<name>{shown(name or '')[1:-1]}</name>)"
             )
         desc = _text(element, "desc")
         if not desc:
@@ -94,12 +98,16 @@ class _Parser:
         for section in sections:
             self.section(section, name)
 
-    def section(self, element, parent):
+    def section(self, element, parent, depth=1):
+        if depth > MAX_SECTION_DEPTH:
+            raise CodeFileError(
+                element.sourceline, f"sections are nested more than {MAX_SECTION_DEPTH} deep: not a CDC file"
+            )
         ident = (element.get("id") or "").strip()
         match = SECTION_RE.fullmatch(ident)
         if not match:
             raise CodeFileError(
-                element.sourceline, f"section id {ident!r} is not a code range such as A00-A09"
+                element.sourceline, f"section id {shown(ident)} is not a code range such as A00-A09"
             )
         code = ident if match.group(2) else f"{ident}-{ident}"
         desc = _text(element, "desc")
@@ -113,7 +121,7 @@ class _Parser:
             if child.tag == "diag":
                 self.diag(child, code, None, None, [])
             elif child.tag == "section":
-                self.section(child, code)
+                self.section(child, code, depth + 1)
 
     def diag(self, element, parent, parent_name, seven, exclusions):
         # one pass over the children: find() and iterfind() per tag cost more than the whole walk
@@ -133,7 +141,7 @@ class _Parser:
                 exclusions = self.exclusions(child, exclusions)
         if not name or not DIAG_RE.fullmatch(name):
             raise CodeFileError(
-                element.sourceline, f"<diag> has no valid code name (<name>{name or ''}</name>)"
+                element.sourceline, f"<diag> has no valid code name (<name>{shown(name or '')[1:-1]}</name>)"
             )
         if parent_name and not name.startswith(parent_name):
             raise CodeFileError(
@@ -175,10 +183,14 @@ class _Parser:
             if match:
                 chars = set(re.findall(r"\b[A-Z]\b", match.group(1)))
                 digits = set(re.findall(r"\b(\d)\s+-", match.group(4)))
-                inherited = [
-                    *inherited,
-                    (match.group(2).replace(".", ""), int(match.group(3)) - 1, digits, chars),
-                ]
+                position = int(match.group(3)) - 1
+                if not 0 <= position < 6:
+                    raise CodeFileError(
+                        note.sourceline,
+                        f"the note on 7th characters names the {match.group(3)}th character of the code: "
+                        "only the 1st to 6th characters come before the 7th",
+                    )
+                inherited = [*inherited, (match.group(2).replace(".", ""), position, digits, chars)]
         return inherited
 
     @staticmethod
@@ -189,7 +201,7 @@ class _Parser:
                 char = (child.get("char") or "").strip()
                 if not re.fullmatch(r"[0-9A-Z]", char):
                     raise CodeFileError(
-                        child.sourceline, f"7th character {char!r} of {name} is not one character"
+                        child.sourceline, f"7th character {shown(char)} of {name} is not one character"
                     )
                 extensions.append([char, " ".join((child.text or "").split())])
             elif child.tag == "note" and extensions and (child.text or "").strip():
@@ -211,21 +223,49 @@ def release_date(root, filename):
     return None
 
 
+def _check_prolog(data):
+    """Refuse what the CDC never ships and an attack needs: a DTD (entity declarations), or an
+    encoding other than UTF-8/ASCII/Latin-1, in which a DTD could hide from the check."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    declaration = XML_DECLARATION_RE.match(head)
+    declared = XML_ENCODING_RE.search(declaration.group(1)) if declaration else None
+    encoding = declared.group(1).decode("latin-1").lower() if declared else "utf-8"
+    if b"\x00" in data or encoding not in XML_ENCODINGS:
+        raise CodeFileError(
+            0, "the file is not a UTF-8 XML file: this is not a CDC ICD-10-CM tabular XML file"
+        )
+    if not head.startswith(b"<"):
+        raise CodeFileError(1, "the file is not well-formed XML: it does not start with a '<' tag")
+    for marker in (b"<!DOCTYPE", b"<!ENTITY"):
+        index = data.find(marker)
+        if index >= 0:
+            raise CodeFileError(
+                data[:index].count(b"\n") + 1,
+                "the file declares a document type (<!DOCTYPE> or <!ENTITY>), which the CDC tabular XML "
+                "never does: refused, its entities are not expanded",
+            )
+
+
 def parse(data, filename=None, progress=no_progress):
     """Parse a CDC ICD-10-CM tabular XML file (bytes, or a zip holding it) into a :class:`CodeSet`."""
     data = unzip(data, r"tabular.*\.xml$", "ICD-10-CM tabular XML")
     if not data.strip():
         raise CodeFileError(0, "the file is empty")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=True)
+    _check_prolog(data)
+    # No entity is ever expanded, no DTD or network resource loaded, and libxml2 keeps its limits
+    # (depth 256, no "huge" documents): an entity-expansion bomb cannot eat the server's memory.
+    parser = etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, remove_comments=True, huge_tree=False
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if getattr(exc, "position", None) else 0)
-        raise CodeFileError(line, f"the file is not well-formed XML: {exc.msg}") from exc
+        raise CodeFileError(line, f"the file is not well-formed XML: {xml_problem(exc)}") from exc
     if root.tag != "ICD10CM.tabular":
         raise CodeFileError(
             root.sourceline,
-            f"the root element is <{root.tag}>: this is not a CDC ICD-10-CM tabular XML file "
+            f"the root element is <{shown(root.tag)[1:-1]}>: this is not a CDC ICD-10-CM tabular XML file "
             "(expected <ICD10CM.tabular>)",
         )
     chapters = [child for child in root if child.tag == "chapter"]

@@ -11,7 +11,7 @@ from datetime import date
 
 from lxml import etree
 
-from .common import CodeRow, CodeSet, decode, no_progress
+from .common import CodeRow, CodeSet, decode, no_progress, shown, xml_problem
 from .errors import CodeFileError
 
 FHIR = "{http://hl7.org/fhir}"
@@ -20,7 +20,7 @@ CODE_RE = re.compile(r"\d{2}")
 
 def _row(code, name, description, line, seen):
     if not CODE_RE.fullmatch(code):
-        raise CodeFileError(line, f"place of service {code!r} is not a two-digit code")
+        raise CodeFileError(line, f"place of service {shown(code)} is not a two-digit code")
     if code in seen:
         raise CodeFileError(line, f"place of service {code} appears twice (first on line {seen[code]})")
     if not name:
@@ -34,9 +34,11 @@ def _parse_fhir(data):
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise CodeFileError(exc.lineno or 0, f"the file is not well-formed XML: {exc.msg}") from exc
+        raise CodeFileError(exc.lineno or 0, f"the file is not well-formed XML: {xml_problem(exc)}") from exc
     if etree.QName(root).localname != "CodeSystem":
-        raise CodeFileError(root.sourceline, f"the root element is <{root.tag}>, not a FHIR <CodeSystem>")
+        raise CodeFileError(
+            root.sourceline, f"the root element is <{shown(root.tag)[1:-1]}>, not a FHIR <CodeSystem>"
+        )
     ns = FHIR if root.tag.startswith(FHIR) else ""
 
     def value(element, tag):

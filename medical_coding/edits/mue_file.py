@@ -15,10 +15,12 @@ import io
 import re
 from datetime import date
 
-from .ncci_file import CODE_RE, FileFormatError
+from .ncci_file import CODE_RE, FileFormatError, bounded_lines, check_text, shown
 
 MAX_PREAMBLE_RECORDS = 20
 INDICATORS = ("1", "2", "3")
+#: ASCII digits only (str.isdigit accepts "²"), and small enough for the database's integer
+VALUE_RE = re.compile(r"[0-9]{1,9}\Z")
 
 
 def _is_header(fields):
@@ -34,7 +36,7 @@ def parse(binary):
     binary file ``binary``. The notice and header records are skipped; after them every non-blank
     record must be a valid row, else :class:`FileFormatError` names its line."""
     text = io.TextIOWrapper(binary, encoding="latin-1", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(bounded_lines(text))
     in_data = False
     record_count = 0
     try:
@@ -43,6 +45,8 @@ def parse(binary):
             number = reader.line_num
             if not any(f.strip() for f in fields):
                 continue
+            for field in fields:
+                check_text(field, number)
             if not in_data:
                 if _is_header(fields):
                     in_data = True
@@ -68,15 +72,17 @@ def parse_fields(fields, number):
         )
     code = fields[0].strip().upper()
     if not CODE_RE.match(code):
-        raise FileFormatError(number, f"the code {code!r} is not a 5-character CPT/HCPCS code")
+        raise FileFormatError(number, f"the code {shown(code)} is not a 5-character CPT/HCPCS code")
     value = fields[1].strip()
-    if not value.isdigit():
-        raise FileFormatError(number, f"the MUE value {value!r} is not a whole number of units")
+    if not VALUE_RE.match(value):
+        raise FileFormatError(
+            number, f"the MUE value {shown(value)} is not a whole number of units (at most 9 digits)"
+        )
     indicator_text = fields[2].strip()
     indicator = indicator_text[:1]
     if indicator not in INDICATORS or (len(indicator_text) > 1 and indicator_text[1] != " "):
         raise FileFormatError(
-            number, f"the adjudication indicator {indicator_text!r} does not start with 1, 2 or 3"
+            number, f"the adjudication indicator {shown(indicator_text)} does not start with 1, 2 or 3"
         )
     rationale = fields[3].strip() if len(fields) > 3 else ""
     return (number, code, int(value), indicator, rationale)

@@ -54,6 +54,7 @@ class MedicalImporter(models.AbstractModel):
         The returned counts gain ``log_id``, the :class:`medical.import.log` record. Any error raises
         before the history is written, so a failed import leaves nothing behind.
         """
+        data = self._import_content(data)
         if data is None and kind in dict(self._import_kinds()):
             source = self._import_default_source(kind)
             if source:

@@ -79,16 +79,17 @@ class MedicalMue(models.Model):
         )
         try:
             rows = 0
-            for part, (member, stream) in enumerate(open_sources(self.env, data, suffixes=(".csv",))):
-                date_start = date_start or mue_file.effective_from_filename(member)
-                if not date_start:
-                    raise UserError(
-                        _(
-                            "Give the effective date of the MUE table: it is not in the file name %s.",
-                            member or filename or "",
+            member = None
+            try:
+                for part, (member, stream) in enumerate(open_sources(self.env, data, suffixes=(".csv",))):
+                    date_start = date_start or mue_file.effective_from_filename(member)
+                    if not date_start:
+                        raise UserError(
+                            _(
+                                "Give the effective date of the MUE table: it is not in the file name %s.",
+                                member or filename or "",
+                            )
                         )
-                    )
-                try:
                     rows += copy_lines(
                         cr,
                         "medical_mue_import",
@@ -97,8 +98,8 @@ class MedicalMue(models.Model):
                             for number, *values in mue_file.parse(stream)
                         ),
                     )
-                except FileFormatError as error:
-                    raise file_error(self.env, filename, member, error) from None
+            except FileFormatError as error:
+                raise file_error(self.env, filename, member, error) from None
             cr.execute(
                 """
                 WITH src AS (

@@ -1,7 +1,5 @@
 import io
-import zipfile
 from collections import defaultdict
-from pathlib import Path
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -12,26 +10,10 @@ COPY_CHUNK = 50000
 
 
 def open_sources(env, data, suffixes=(".txt", ".csv")):
-    """The binary streams of an import: ``data`` is bytes, a binary file object or a path. A ZIP (CMS ships
-    its files zipped) gives each of its members ending in ``suffixes``, in name order.
-    Yields (member name or None, binary stream)."""
-    if isinstance(data, (str, Path)):
-        with open(data, "rb") as stream:
-            yield from open_sources(env, stream, suffixes)
-        return
-    stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
-    head = stream.read(4)
-    stream.seek(0)
-    if head == b"PK\x03\x04":
-        with zipfile.ZipFile(stream) as archive:
-            names = sorted(n for n in archive.namelist() if n.lower().endswith(suffixes))
-            if not names:
-                raise UserError(env._("The ZIP file holds no %s file.", " or ".join(suffixes)))
-            for name in names:
-                with archive.open(name) as member:
-                    yield name, member
-        return
-    yield None, stream
+    """The binary streams of an import (:func:`ncci_file.open_sources`): ``data`` is the file's bytes or a
+    binary file object, never a path. A ZIP gives each member ending in ``suffixes``, capped in size.
+    Yields (member name or None, binary stream); a damaged ZIP raises :class:`ncci_file.FileFormatError`."""
+    yield from ncci_file.open_sources(data, suffixes)
 
 
 NULL = "\\N"
@@ -71,6 +53,10 @@ def copy_lines(cr, table, lines):
 def file_error(env, filename, member, error):
     """UserError for a bad line: names the file (and ZIP member) and the line; nothing is written."""
     where = member or filename or env._("the file")
+    if not error.line:
+        return UserError(
+            env._("%(file)s: %(reason)s. Nothing was imported.", file=where, reason=error.reason)
+        )
     return UserError(
         env._(
             "Line %(line)s of %(file)s: %(reason)s. Nothing was imported.",
@@ -168,14 +154,15 @@ class MedicalNcciEdit(models.Model):
         )
         try:
             rows = 0
-            for part, (member, stream) in enumerate(open_sources(self.env, data)):
-                try:
+            member = None
+            try:
+                for part, (member, stream) in enumerate(open_sources(self.env, data)):
                     rows += copy_lines(
                         cr, "medical_ncci_import", _ncci_copy_lines(part, ncci_file.parse(stream))
                     )
-                except ncci_file.FileFormatError as error:
-                    raise file_error(self.env, filename, member, error) from None
-                release = release or ncci_file.release_from_filename(member)
+                    release = release or ncci_file.release_from_filename(member)
+            except ncci_file.FileFormatError as error:
+                raise file_error(self.env, filename, member, error) from None
             # the last occurrence of a key wins (a later part or line corrects an earlier one)
             cr.execute(
                 """

@@ -8,3 +8,4 @@ from . import test_code_set_import
 from . import test_code_set_wizard
 from . import test_workflow
 from . import test_company_walls
+from . import test_import_robustness

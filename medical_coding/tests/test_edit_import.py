@@ -91,7 +91,8 @@ class TestEditTableImport(MedicalCodingCase):
         self.assertTrue(edit.prior_1996)
 
     def test_ncci_from_path_and_base64_is_not_assumed(self):
-        counts = self.env["medical.ncci.edit"]._import_cms_file(str(SHARED / "ncci" / NCCI_NAME), NCCI_NAME)
+        # a server path is read only by the command line's private entry point (never over RPC)
+        counts = self.importer._import_path("ncci-ptp", str(SHARED / "ncci" / NCCI_NAME))
         self.assertEqual(counts["created"], 154)
         with self.assertRaises(UserError):
             self.importer.import_file("ncci-ptp", base64.b64encode(b"junk\r\n" * 30), "x.txt")

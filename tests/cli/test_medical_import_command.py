@@ -106,6 +106,13 @@ def test_bad_file_exits_1_naming_the_line_and_changes_nothing(throwaway, tmp_pat
     assert query(throwaway, "SELECT count(*) FROM medical_code WHERE code IN ('99214', '99215')") == [(0,)]
 
 
+def test_unreadable_file_is_refused(throwaway, tmp_path):
+    missing = tmp_path / "nowhere.csv"
+    result = medical_import(throwaway, "--kind", "cpt", "--file", str(missing))
+    assert result.returncode == 2
+    assert f"cannot read {missing}: No such file or directory" in result.stderr
+
+
 def test_config_file_and_shared_pos_list(throwaway, tmp_path, shared_dir):
     config = tmp_path / "odoo.conf"
     config.write_text(f"[options]\naddons_path = {throwaway[0]}\ndb_name = {throwaway[1]}\n")
