@@ -151,8 +151,9 @@ class Eligibility271:
     interchange: InterchangeInfo
     control_numbers: tuple[str, ...]
     responses: tuple[EligibilityResponse, ...]
-    # Rejections of a payer or provider level that has no subscriber level beneath it.
-    unmatched_rejections: tuple[Rejection, ...] = ()
+    # Rejections of a payer or provider level that has no subscriber level beneath it, with the BHT03
+    # of their transaction set (the 270's BHT03, which names the inquiry file they answer).
+    unmatched_rejections: tuple[tuple[str, Rejection], ...] = ()
 
     def find(self, trace_number: str) -> EligibilityResponse | None:
         """The response to the 270 inquiry with this trace number."""
@@ -196,6 +197,7 @@ class _Reader:
         self.repetition_sep = repetition_sep
         self.responses: list[EligibilityResponse] = []
         self.unmatched: list[Rejection] = []
+        self.reference = ""
         self.payer_name = self.payer_id = self.provider_name = self.provider_id = ""
         self.levels: dict[str, Segment] = {}  # HL01 -> HL
         self.source_rejections: list[Rejection] = []
@@ -315,6 +317,7 @@ class _Reader:
         bht = segments[0]
         if bht[1] != "0022" or bht[2] not in ("11", "06"):
             raise bht.error("BHT01 must be 0022 and BHT02 11 (response) or 06 (confirmation)")
+        self.reference = bht[3]
         for seg in segments[1:]:
             if seg.id == "HL":
                 self.hl(seg)
@@ -434,7 +437,7 @@ def parse_271(data: str | bytes) -> Eligibility271:
     text = data.decode("ascii") if isinstance(data, bytes | bytearray) else data
     repetition_sep = text.lstrip("\ufeff \t\r\n")[82]  # ISA11, read_interchange checked the ISA
     responses: list[EligibilityResponse] = []
-    unmatched: list[Rejection] = []
+    unmatched: list[tuple[str, Rejection]] = []
     for ts in sets:
         reader = _Reader(ts, repetition_sep)
         try:
@@ -445,7 +448,7 @@ def parse_271(data: str | bytes) -> Eligibility271:
             # A defect of this reader must never leak as a crash: report it at the set.
             raise ts.st.error(f"the 271 transaction set could not be read ({type(err).__name__})") from None
         responses.extend(reader.responses)
-        unmatched.extend(reader.unmatched)
+        unmatched.extend((reader.reference, rejection) for rejection in reader.unmatched)
     return Eligibility271(
         interchange=info,
         control_numbers=tuple(ts.control_number for ts in sets),

@@ -12,7 +12,7 @@ from .medical_claim_status_code import parse_status_code_tsv
 
 _logger = logging.getLogger(__name__)
 
-ACK_KINDS = ("999", "277ca")
+ACK_KINDS = ("999", "277ca", "271")  # 271: medical_importer_eligibility.py
 
 # 999 code lists (005010X231A1): what the receiver found wrong, in words a biller can act on.
 IK5_STATUS = {
