@@ -33,7 +33,11 @@
         "report/medical_claim_cms1500.xml",
         "views/medical_billing_menus.xml",
     ],
-    "demo": ["demo/medical_billing_demo.xml", "demo/medical_edi_demo.xml"],
+    "demo": [
+        "demo/medical_billing_demo.xml",
+        "demo/medical_edi_demo.xml",
+        "demo/medical_eligibility_demo.xml",
+    ],
     "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,

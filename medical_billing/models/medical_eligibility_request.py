@@ -213,6 +213,9 @@ class MedicalEligibilityRequest(models.Model):
     coinsurance_percent = fields.Float(string="Coinsurance (%)", readonly=True, copy=False)
     deductible_amount = fields.Monetary(string="Deductible", readonly=True, copy=False)
     deductible_remaining = fields.Monetary(readonly=True, copy=False)
+    deductible_met = fields.Boolean(
+        readonly=True, copy=False, help="The 271 gave the deductible remaining in the benefit period: zero."
+    )
     out_of_pocket_amount = fields.Monetary(string="Out-of-Pocket Maximum", readonly=True, copy=False)
     out_of_pocket_remaining = fields.Monetary(readonly=True, copy=False)
     prior_auth_required = fields.Boolean(string="Prior Authorization Required", readonly=True, copy=False)
@@ -327,8 +330,11 @@ class MedicalEligibilityRequest(models.Model):
 
     # ------------------------------------------------------------------ business: 270
 
-    def _send(self):
-        """Group by receiver, write each file (all files checked before any is written), mark them sent."""
+    def _send(self, deliver=True):
+        """Group by receiver, write each file (all files checked before any is written), mark them sent.
+
+        ``deliver=False`` (demo data) keeps the 270 as an attachment only, with no outbox folder.
+        """
         Receiver = self.env["medical.edi.receiver"].sudo()
         pairs = {(r.company_id.id, r.payer_id.id) for r in self}
         receivers = Receiver._receivers_for(pairs)
@@ -347,7 +353,7 @@ class MedicalEligibilityRequest(models.Model):
             by_receiver[receivers[request.company_id.id, request.payer_id.id]] |= request
         files = []
         for receiver, requests in by_receiver.items():
-            folder = receiver._eligibility_folder()
+            folder = receiver._eligibility_folder() if deliver else None
             interchange, group, first_st = Receiver._next_control_numbers(receiver.company_id)
             reference = f"E{receiver.company_id.id}-{interchange}"
             now = fields.Datetime.context_timestamp(self, fields.Datetime.now()).replace(tzinfo=None)
@@ -379,7 +385,8 @@ class MedicalEligibilityRequest(models.Model):
             files.append((receiver, folder, requests, reference, f"270-{reference}.x12", text))
         now = fields.Datetime.now()
         for receiver, folder, requests, reference, filename, text in files:
-            folder._write_outbox(filename, text.encode("ascii"))
+            if folder:
+                folder._write_outbox(filename, text.encode("ascii"))
             requests._workflow().write(
                 {
                     "state": "sent",
@@ -583,12 +590,77 @@ class MedicalEligibilityRequest(models.Model):
             "coinsurance_percent": float(coinsurance) * 100 if coinsurance is not None else 0.0,
             "deductible_amount": _money(deductible),
             "deductible_remaining": _money(deductible_left),
+            "deductible_met": deductible_left is not None and deductible_left <= 0,
             "out_of_pocket_amount": _money(oop),
             "out_of_pocket_remaining": _money(oop_left),
             "prior_auth_required": auth,
             "non_covered_service_types": ", ".join(non_covered) or False,
             "other_payers": "; ".join(others) or False,
         }
+
+    # ------------------------------------------------------------------ demo data
+
+    @api.model
+    def _demo_answer(self, coverage_id, days_ahead, benefits, xml_id, rejection=""):
+        """Demo data: a check of a coverage for a visit in ``days_ahead`` days, sent as a 270 (kept on the
+        request), answered by the payer's 271 with the EB segments ``benefits`` (or the AAA ``rejection``)."""
+        if self.env.ref(f"medical_billing.{xml_id}", raise_if_not_found=False):
+            return
+        coverage = self.env["medical.coverage"].browse(coverage_id)
+        day = fields.Date.context_today(self) + timedelta(days=days_ahead)
+        request = self.create(self._prepare_for_coverage(coverage, day))
+        request._send(deliver=False)
+        self.env["ir.model.data"].create(
+            {
+                "module": "medical_billing",
+                "name": xml_id,
+                "model": self._name,
+                "res_id": request.id,
+                "noupdate": True,
+            }
+        )
+        receiver = request.receiver_id
+        sender, to = receiver.receiver_interchange_code, receiver.sender_code
+        now = fields.Datetime.now()
+        control = 700000000 + request.id
+        last, first, _middle, _suffix = split_person_name(coverage.subscriber_id.name)
+        member = [f"NM1*IL*1*{last.upper()}*{first.upper()}****MI*{coverage.member_id}"]
+        if coverage.group_number:
+            member.append(f"REF*6P*{coverage.group_number}*{(coverage.plan_name or '').upper()[:60]}")
+        if coverage.date_start:
+            member.append(f"DTP*346*D8*{coverage.date_start:%Y%m%d}")
+        answer = [rejection] if rejection else list(benefits)
+        if coverage.relationship == "18":
+            levels = ["HL*3*2*22*0", f"TRN*2*{request.trace_number}*9{receiver.sender_code[:9]:0<9}", *member]
+        else:
+            levels = [
+                "HL*3*2*22*1",
+                *member,
+                "HL*4*3*23*0",
+                f"TRN*2*{request.trace_number}*9{receiver.sender_code[:9]:0<9}",
+                "NM1*03*1*{}*{}".format(*split_person_name(coverage.patient_id.name.upper())[:2]),
+            ]
+        body = [
+            f"BHT*0022*11*{request.file_reference}*{now:%Y%m%d}*{now:%H%M}",
+            "HL*1**20*1",
+            f"NM1*PR*2*{coverage.payer_id.name.upper()[:60]}*****PI*{coverage.payer_id.payer_code}",
+            "HL*2*1*21*1",
+            f"NM1*1P*2*{request.company_id.name.upper()[:60]}*****XX*{request.company_id.medical_billing_npi}",
+            *levels,
+            *answer,
+        ]
+        segments = [
+            f"ISA*00*{'':10}*00*{'':10}*{receiver.receiver_qualifier}*{sender:<15}*{receiver.sender_qualifier}*"
+            f"{to:<15}*{now:%y%m%d}*{now:%H%M}*^*00501*{control:09d}*0*{receiver.usage_indicator}*:",
+            f"GS*HB*{sender}*{to}*{now:%Y%m%d}*{now:%H%M}*{control}*X*005010X279A1",
+            "ST*271*0001*005010X279A1",
+            *body,
+            f"SE*{len(body) + 2}*0001",
+            f"GE*1*{control}",
+            f"IEA*1*{control:09d}",
+        ]
+        data = ("~\n".join(segments) + "~\n").encode("ascii")
+        self.env["medical.importer"].import_file("271", data, f"271-{request.file_reference}.x12")
 
     # ------------------------------------------------------------------ cron
 

@@ -182,7 +182,8 @@ class TestEligibility(EdiCommon):
             )
         )
         self.assertEqual(request.deductible_amount, 1500.0)
-        self.assertEqual(request.deductible_remaining, 0.0, "individual deductible met")
+        self.assertEqual(request.deductible_remaining, 0.0)
+        self.assertTrue(request.deductible_met, "individual deductible met")
         self.assertEqual(request.out_of_pocket_amount, 6000.0)
         self.assertEqual(request.out_of_pocket_remaining, 4250.75)
         self.assertEqual(request.coinsurance_percent, 20.0)
@@ -193,6 +194,7 @@ class TestEligibility(EdiCommon):
         request = self.check()
         self.import_271(self.make_271(request, "EB*1**30", "EB*C*IND*30***23*500", "EB*C*IND*30***29*320"))
         self.assertEqual((request.deductible_amount, request.deductible_remaining), (500.0, 320.0))
+        self.assertFalse(request.deductible_met)
 
     def test_prior_authorisation_required_and_non_covered(self):
         request = self.check()
