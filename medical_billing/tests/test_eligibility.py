@@ -12,9 +12,9 @@ from odoo.addons.medical_billing import edi
 from .edi_common import EdiCommon
 
 
-@tagged("post_install", "-at_install")
-class TestEligibility(EdiCommon):
-    """270 out from a coverage or an encounter, 271 in by trace number; results on coverage, visit, claim."""
+class EligibilityCommon(EdiCommon):
+    """A clearinghouse with a 270/271 folder pair, a front desk user and a biller; 271 answers built as the
+    005010X279A1 examples do."""
 
     @classmethod
     def setUpClass(cls):
@@ -84,6 +84,11 @@ class TestEligibility(EdiCommon):
 
     def import_271(self, data, user=None, filename="answer.271"):
         return self.env["medical.importer"].with_user(user or self.biller).import_file("271", data, filename)
+
+
+@tagged("post_install", "-at_install")
+class TestEligibility(EligibilityCommon):
+    """270 out from a coverage or an encounter, 271 in by trace number; results on coverage, visit, claim."""
 
     # ------------------------------------------------------------------ 270
 
