@@ -738,7 +738,7 @@ class MedicalCoverage(models.Model):
         for coverage in self:
             coverage.eligibility_request_count = counts.get(coverage, 0)
 
-    def action_check_eligibility(self):
+    def action_request_eligibility(self):
         """Front desk: send a 270 for today's visit (or the date in the context) for these coverages."""
         day = self.env.context.get("eligibility_date") or fields.Date.context_today(self)
         Request = self.env["medical.eligibility.request"]
@@ -825,7 +825,7 @@ class MedicalEncounter(models.Model):
         ]
         return Request.create(vals)
 
-    def action_check_eligibility(self):
+    def action_request_eligibility(self):
         """Front desk: send a 270 for the primary coverage of these visits."""
         coverages = self._get_primary_coverages()
         without = self.filtered(lambda e: e.id not in coverages)

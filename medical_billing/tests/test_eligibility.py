@@ -45,7 +45,7 @@ class EligibilityCommon(EdiCommon):
     def check(self, coverage=None, user=None):
         """The front desk's *Check eligibility* on a coverage: the sent request."""
         coverage = (coverage or self.coverage).with_user(user or self.front_desk)
-        action = coverage.action_check_eligibility()
+        action = coverage.action_request_eligibility()
         request = self.env["medical.eligibility.request"].browse(action["res_id"])
         self.assertEqual(request.state, "sent")
         return request
@@ -295,7 +295,7 @@ class TestEligibility(EligibilityCommon):
     def test_encounter_check_shows_the_copay_to_collect(self):
         encounter = self.make_encounter(check=False)
         self.assertEqual(encounter.copay_to_collect, 25.0, "the coverage's copay before any answer")
-        encounter.with_user(self.front_desk).action_check_eligibility()
+        encounter.with_user(self.front_desk).action_request_eligibility()
         request = encounter.eligibility_request_ids
         self.assertEqual((request.encounter_id, request.date_service), (encounter, encounter.date_service))
         self.assertEqual(request.provider_id, self.provider)
