@@ -310,7 +310,7 @@ class _Reader:
         if not self.members_under_receiver:
             self.unmatched.extend(r for r in self.receiver_rejections if r not in self.unmatched)
 
-    def read(self) -> None:
+    def run(self) -> None:
         segments = self.ts.segments
         if not segments or segments[0].id != "BHT":
             raise (segments[0] if segments else self.ts.se).error("BHT beginning segment expected")
@@ -441,7 +441,7 @@ def parse_271(data: str | bytes) -> Eligibility271:
     for ts in sets:
         reader = _Reader(ts, repetition_sep)
         try:
-            reader.read()
+            reader.run()
         except X12Error:
             raise
         except (ValueError, IndexError, KeyError, TypeError, ArithmeticError) as err:

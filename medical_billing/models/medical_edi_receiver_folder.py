@@ -31,7 +31,7 @@ class _LocalFiles:
     def __init__(self, folder):
         self.folder = folder
 
-    def write(self, filename, data):
+    def put(self, filename, data):
         directory = self.folder._directory(self.folder.outbox_path, self.folder.env._("outbox"))
         target = directory / filename
         if target.exists():
@@ -49,7 +49,7 @@ class _LocalFiles:
         directory = self.folder._directory(self.folder.inbox_path, self.folder.env._("inbox"))
         return [p.name for p in sorted(directory.iterdir()) if p.is_file() and not p.name.startswith(".")]
 
-    def read(self, name):
+    def fetch(self, name):
         return (Path(self.folder.inbox_path) / name).read_bytes()
 
     def done(self, name, refused):
@@ -76,7 +76,7 @@ class _SftpFiles:
             return False
         return True
 
-    def write(self, filename, data):
+    def put(self, filename, data):
         target = posixpath.join(self.folder.outbox_path, filename)
         if self._exists(target):
             raise self.folder._exists_error(filename)
@@ -93,7 +93,7 @@ class _SftpFiles:
             e.filename for e in entries if stat.S_ISREG(e.st_mode or 0) and not e.filename.startswith(".")
         )
 
-    def read(self, name):
+    def fetch(self, name):
         with self.sftp.open(posixpath.join(self.folder.inbox_path, name), "rb") as stream:
             return stream.read()
 
@@ -323,7 +323,7 @@ class MedicalEdiReceiverFolder(models.Model):
         """Write ``data`` as ``filename`` in the outbox, whole or not at all (temporary name, then rename)."""
         self.ensure_one()
         with self._files() as files:
-            files.write(filename, data)
+            files.put(filename, data)
 
     def _pick_up(self):
         """Import each inbox file of these folders as its answer kind (271); return {filename: outcome}.
@@ -336,7 +336,7 @@ class MedicalEdiReceiverFolder(models.Model):
             kind = {"270": "271"}[folder.transaction_set]
             with folder._files() as files:
                 for name in files.names():
-                    data = files.read(name)
+                    data = files.fetch(name)
                     try:
                         with self.env.cr.savepoint():
                             counts = Importer.import_file(kind, data, name)

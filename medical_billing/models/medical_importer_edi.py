@@ -125,6 +125,7 @@ class MedicalImporter(models.AbstractModel):
             *super()._import_kinds(),
             ("999", _("999 acknowledgement of an 837P batch")),
             ("277ca", _("277CA claim acknowledgement")),
+            ("271", _("271 eligibility response")),
             ("claim-status-codes", _("Claim status codes and categories (X12 lists, TSV)")),
         ]
 
@@ -249,6 +250,11 @@ class MedicalImporter(models.AbstractModel):
                 ),
             )
         return checksum, key
+
+    # ------------------------------------------------------------------ 271 (medical_importer_eligibility.py)
+
+    def _import_271(self, data, filename, effective):
+        return self.env["medical.eligibility.request"]._import_271(self, data, filename)
 
     # ------------------------------------------------------------------ 999
 

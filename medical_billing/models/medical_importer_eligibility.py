@@ -7,14 +7,11 @@ from .. import edi
 from .medical_eligibility_request import FOLLOW_UP_ACTIONS, NOT_FOUND_REASONS
 
 
-class MedicalImporter(models.AbstractModel):
-    """271 eligibility responses as an import kind: each answer fills the request with its trace number."""
+class MedicalEligibilityRequest(models.Model):
+    """271 eligibility responses, imported as kind ``271`` of ``medical.importer`` (medical_importer_edi.py):
+    each answer fills the request with its trace number."""
 
-    _inherit = "medical.importer"
-
-    @api.model
-    def _import_kinds(self):
-        return [*super()._import_kinds(), ("271", _("271 eligibility response"))]
+    _inherit = "medical.eligibility.request"
 
     @api.model
     def _check_271_rights(self):
@@ -22,7 +19,8 @@ class MedicalImporter(models.AbstractModel):
         if not (self.env.is_superuser() or user.has_group("medical_coding.medical_coding_group_front_desk")):
             raise AccessError(_("Only the front desk and billers import eligibility responses."))
 
-    def _import_271(self, data, filename, effective):
+    @api.model
+    def _import_271(self, importer, data, filename):
         """Apply a 271: all its answers or nothing (an unknown or answered trace refuses the file)."""
         self._check_271_rights()
         if not data:
@@ -30,10 +28,10 @@ class MedicalImporter(models.AbstractModel):
         try:
             parsed = edi.parse_271(data)
         except edi.X12Error as error:
-            raise self._refuse(filename, str(error)) from None
+            raise importer._refuse(filename, str(error)) from None
         segments = edi.x12_common.tokenize(data)
-        checksum, key = self._ack_envelope_checks("271", data, filename, parsed.interchange, segments)
-        Request = self.env["medical.eligibility.request"]
+        checksum, key = importer._ack_envelope_checks("271", data, filename, parsed.interchange, segments)
+        Request = self
         traces = [t for r in parsed.responses for t in r.trace_numbers]
         # The user's own rights and companies decide which requests the file may answer.
         requests = Request.search([("trace_number", "in", traces)]) if traces else Request
@@ -42,14 +40,14 @@ class MedicalImporter(models.AbstractModel):
         seen = set()
         for response in parsed.responses:
             if not response.trace_numbers:
-                raise self._refuse(
+                raise importer._refuse(
                     filename,
                     _("segment %(pos)s (HL): the answer has no trace number (TRN*2).", pos=response.position),
                 )
             request = next((by_trace[t] for t in response.trace_numbers if t in by_trace), None)
             shown = ", ".join(response.trace_numbers)
             if request is None:
-                raise self._refuse(
+                raise importer._refuse(
                     filename,
                     _(
                         "segment %(pos)s (HL): trace number %(trace)s matches no eligibility request "
@@ -59,7 +57,7 @@ class MedicalImporter(models.AbstractModel):
                     ),
                 )
             if request.state != "sent" or request.id in seen:
-                raise self._refuse(
+                raise importer._refuse(
                     filename,
                     _(
                         "segment %(pos)s (HL): eligibility request %(ref)s was already answered.",
@@ -74,7 +72,7 @@ class MedicalImporter(models.AbstractModel):
             file_requests = Request.search([("file_reference", "=", reference), ("state", "=", "sent")])
             file_requests = file_requests.filtered(lambda r: r.id not in seen)
             if not file_requests:
-                raise self._refuse(
+                raise importer._refuse(
                     filename,
                     _(
                         "segment %(pos)s (AAA): the rejection answers no sent 270 file of yours.",
@@ -107,10 +105,6 @@ class MedicalImporter(models.AbstractModel):
             "interchange": key,
             "checksum": checksum,
         }
-
-
-class MedicalEligibilityRequest(models.Model):
-    _inherit = "medical.eligibility.request"
 
     def _apply_rejection(self, rejection):
         """A payer- or provider-level AAA without subscriber level: the request could not be answered."""

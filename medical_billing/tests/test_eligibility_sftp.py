@@ -1,4 +1,5 @@
 import getpass
+import importlib.util
 import shutil
 import socket
 import subprocess
@@ -31,9 +32,7 @@ class TestEligibilitySftp(EligibilityCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        try:
-            import paramiko  # noqa: F401
-        except ImportError:
+        if importlib.util.find_spec("paramiko") is None:
             raise unittest.SkipTest("SFTP tests skipped: the Python package paramiko is not installed")
         if not Path(SSHD).is_file() or not Path(SSH_KEYGEN).is_file():
             raise unittest.SkipTest("SFTP tests skipped: OpenSSH server (sshd) is not installed")
