@@ -756,23 +756,24 @@ class MedicalCoverage(models.Model):
 
     def _latest_eligibility_on(self, pairs):
         """``{(coverage id, day): medical.coverage.eligibility}`` of the latest check answering for a day on
-        or before ``day``, for ``pairs`` of (coverage id, day); one search."""
+        or before ``day``, for ``pairs`` of (coverage id, day); one search. A check recorded before checks had
+        a date of service answers for the day it was made."""
         checks = (
             self.env["medical.coverage.eligibility"]
             .sudo()
-            .search(
-                [("coverage_id", "in", list({c for c, _d in pairs})), ("date_service", "!=", False)],
-                order="date_service desc, date desc, id desc",
-            )
+            .search([("coverage_id", "in", list({c for c, _d in pairs}))], order="date desc, id desc")
         )
         by_coverage = {}
         for check in checks:
-            by_coverage.setdefault(check.coverage_id.id, []).append(check)
+            day = check.date_service or fields.Date.to_date(check.date)
+            by_coverage.setdefault(check.coverage_id.id, []).append((day, check))
+        for entries in by_coverage.values():
+            entries.sort(key=lambda entry: entry[0], reverse=True)  # stable: latest check first on a day
         result = {}
         for coverage_id, day in pairs:
             if not day:
                 continue
-            found = next((c for c in by_coverage.get(coverage_id, []) if c.date_service <= day), None)
+            found = next((c for d, c in by_coverage.get(coverage_id, []) if d <= day), None)
             if found:
                 result[coverage_id, day] = found
         return result
