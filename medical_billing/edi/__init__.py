@@ -1,9 +1,21 @@
-"""X12 EDI for professional billing: 837P out, 999 and 277CA acknowledgements in.
+"""X12 EDI for professional billing: 837P and 270 out, 999, 277CA and 271 in.
 
 Plain Python over dataclasses, with no Odoo import: models map their records onto these
-classes and call :func:`write_837p`, :func:`parse_999`, :func:`parse_277ca` and :func:`validate`.
+classes and call :func:`write_837p`, :func:`write_270`, :func:`parse_999`, :func:`parse_277ca`,
+:func:`parse_271` and :func:`validate`.
 """
 
+from .x12_270 import EligibilityInquiry, EligibilityInterchange, InformationReceiver, Member, write_270
+from .x12_271 import (
+    ACTIVE_CODES,
+    INACTIVE_CODES,
+    Benefit,
+    Eligibility271,
+    EligibilityResponse,
+    Rejection,
+    RelatedEntity,
+    parse_271,
+)
 from .x12_837 import (
     Address,
     Adjustment,
@@ -51,22 +63,31 @@ from .x12_common import (
 
 __all__ = [
     "ACCEPTED_CATEGORIES",
+    "ACTIVE_CODES",
+    "INACTIVE_CODES",
     "REJECTED_CATEGORIES",
     "Ack277CA",
     "Ack999",
     "Address",
     "Adjustment",
+    "Benefit",
     "BillingProvider",
     "Claim",
     "ClaimStatus",
     "ElementError",
+    "Eligibility271",
+    "EligibilityInquiry",
+    "EligibilityInterchange",
+    "EligibilityResponse",
     "ErrorContext",
     "FunctionalGroupAck",
+    "InformationReceiver",
     "Interchange",
     "InterchangeInfo",
     "Line",
     "LineAdjudication",
     "LineStatus",
+    "Member",
     "OtherPayer",
     "Patient",
     "Payer",
@@ -74,6 +95,8 @@ __all__ = [
     "ProviderStatus",
     "Receiver",
     "ReceiverStatus",
+    "Rejection",
+    "RelatedEntity",
     "SegmentError",
     "ServiceFacility",
     "StatusInfo",
@@ -83,9 +106,11 @@ __all__ = [
     "X12DataError",
     "X12Error",
     "npi_is_valid",
+    "parse_271",
     "parse_277ca",
     "parse_999",
     "pyx12_999",
     "validate",
+    "write_270",
     "write_837p",
 ]

@@ -72,6 +72,8 @@ CLAIM_EDITS = {
     "CLM_TIMELY_FILING": ("Timely filing limit passed", "error"),
     "CLM_PAYER_CLAIM_NUMBER": ("Payer claim number missing for a replacement or void", "error"),
     "CLM_NO_CHARGE": ("Line without charge", "error"),
+    "CLM_ELIGIBILITY_MISSING": ("No active eligibility check on or before the date of service", "warning"),
+    "CLM_ELIGIBILITY_INACTIVE": ("The payer answered the coverage is inactive", "error"),
 }
 
 
@@ -1007,6 +1009,9 @@ class MedicalClaim(models.Model):
         auths = self.prior_authorization_id
         # A replacement takes its original's place: the original's units are not counted twice.
         units_used = auths._get_units_used(exclude_claims=self | self.original_claim_id) if auths else {}
+        eligibility = self.coverage_id._latest_eligibility_on(
+            {(c.coverage_id.id, c.date_service) for c in self}
+        )
         for claim in self:
             for edit_code, message in company_problems[claim.company_id]:
                 add(claim, edit_code, message)
@@ -1030,6 +1035,7 @@ class MedicalClaim(models.Model):
                     "CLM_COVERAGE_NOT_IN_FORCE",
                     _("The %(payer)s coverage is not in force on the date of service.", payer=payer.name),
                 )
+            claim._check_eligibility(add, eligibility.get((coverage.id, claim.date_service)))
             if not (payer.payer_code or "").strip():
                 add(claim, "CLM_PAYER_ID_MISSING", _("%(payer)s has no payer id.", payer=payer.name))
             missing = claim.patient_id._medical_missing_address()
@@ -1058,6 +1064,30 @@ class MedicalClaim(models.Model):
                     add(claim, "CLM_NO_CHARGE", _("Line %s has no charge.", line.sequence_number), line)
             claim._check_prior_authorization(add, units_used)
         return findings
+
+    def _check_eligibility(self, add, check):
+        """The latest eligibility check answering for the date of service (or a day before it): none or not
+        active warns (a warning does not block), an inactive answer is an error."""
+        self.ensure_one()
+        payer = self.payer_id.name
+        if check and check.result == "inactive":
+            add(
+                self,
+                "CLM_ELIGIBILITY_INACTIVE",
+                _(
+                    "%(payer)s answered on %(date)s that the coverage is inactive (check %(ref)s).",
+                    payer=payer,
+                    date=check.date_service,
+                    ref=check.reference or check.id,
+                ),
+            )
+        elif not check or check.result != "active":
+            add(
+                self,
+                "CLM_ELIGIBILITY_MISSING",
+                _("The %(payer)s coverage has no active eligibility check on or before the date of service.",
+                  payer=payer),
+            )  # fmt: skip
 
     def _check_prior_authorization(self, add, units_used):
         self.ensure_one()

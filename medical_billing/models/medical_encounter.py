@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .medical_coverage import ELIGIBILITY_RESULTS
+
 
 class MedicalEncounter(models.Model):
     _inherit = "medical.encounter"
@@ -170,6 +172,70 @@ class MedicalEncounter(models.Model):
             "target": "new",
             "context": {"default_encounter_id": self.id},
         }
+
+    # ------------------------------------------------------------------ eligibility (270 / 271)
+
+    eligibility_request_ids = fields.One2many("medical.eligibility.request", "encounter_id")
+
+    copay_to_collect = fields.Monetary(
+        compute="_compute_copay_to_collect",
+        help="The copay of the latest eligibility answer for this visit, else the primary coverage's copay.",
+    )
+    eligibility_result = fields.Selection(
+        ELIGIBILITY_RESULTS, string="Eligibility", compute="_compute_copay_to_collect"
+    )
+
+    def _compute_copay_to_collect(self):
+        coverages = self._get_primary_coverages() if self.ids else {}
+        requests = (
+            self.env["medical.eligibility.request"].search(
+                [("encounter_id", "in", self.ids), ("state", "in", ("answered", "error"))], order="id desc"
+            )
+            if self.ids
+            else self.env["medical.eligibility.request"]
+        )
+        latest = {}
+        for request in requests:
+            latest.setdefault(request.encounter_id.id, request)
+        for encounter in self:
+            request = latest.get(encounter.id)
+            coverage = coverages.get(encounter.id)
+            encounter.eligibility_result = request.result if request else False
+            if request and request.state == "answered":
+                encounter.copay_to_collect = request.copay_amount
+            else:
+                encounter.copay_to_collect = coverage.copay_amount if coverage else 0.0
+
+    def _eligibility_requests_to_send(self):
+        """Draft requests for the primary coverage of these encounters, skipping those already checked."""
+        coverages = self._get_primary_coverages()
+        Request = self.env["medical.eligibility.request"]
+        existing = Request.search([("encounter_id", "in", self.ids), ("state", "in", ("sent", "answered"))])
+        done = set(existing.encounter_id.ids)
+        vals = [
+            Request._prepare_for_coverage(coverages[e.id], e.date_service, e)
+            for e in self
+            if e.id in coverages and e.id not in done
+        ]
+        return Request.create(vals)
+
+    def action_request_eligibility(self):
+        """Front desk: send a 270 for the primary coverage of these visits."""
+        coverages = self._get_primary_coverages()
+        without = self.filtered(lambda e: e.id not in coverages)
+        if without:
+            raise UserError(
+                _(
+                    "No primary coverage for the patient of %(names)s: record the patient's insurance first.",
+                    names=", ".join(without.mapped("name")),
+                )
+            )
+        Request = self.env["medical.eligibility.request"]
+        requests = Request.create(
+            [Request._prepare_for_coverage(coverages[e.id], e.date_service, e) for e in self]
+        )
+        requests.action_send()
+        return requests._action_open()
 
 
 class MedicalEncounterProcedure(models.Model):

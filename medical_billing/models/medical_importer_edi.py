@@ -15,7 +15,7 @@ from .medical_claim_status_code import parse_status_code_tsv
 
 _logger = logging.getLogger(__name__)
 
-ACK_KINDS = ("999", "277ca")
+ACK_KINDS = ("999", "277ca", "271")  # 271: medical_importer_eligibility.py
 
 # 999 code lists (005010X231A1): what the receiver found wrong, in words a biller can act on.
 IK5_STATUS = {
@@ -128,6 +128,7 @@ class MedicalImporter(models.AbstractModel):
             *super()._import_kinds(),
             ("999", _("999 acknowledgement of an 837P batch")),
             ("277ca", _("277CA claim acknowledgement")),
+            ("271", _("271 eligibility response")),
             ("claim-status-codes", _("Claim status codes and categories (X12 lists, TSV)")),
         ]
 
@@ -259,6 +260,11 @@ class MedicalImporter(models.AbstractModel):
                 ),
             )
         return checksum, key
+
+    # ------------------------------------------------------------------ 271 (medical_importer_eligibility.py)
+
+    def _import_271(self, data, filename, effective):
+        return self.env["medical.eligibility.request"]._import_271(self, data, filename)
 
     # ------------------------------------------------------------------ 999
 

@@ -14,3 +14,5 @@ from . import test_workflow
 from . import test_patient_privacy
 from . import test_log_privacy
 from . import test_company_walls
+from . import test_eligibility
+from . import test_eligibility_sftp

@@ -148,8 +148,12 @@ class MedicalBillingCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _make_coverage(cls, patient, payer=None, **values):
+        """A coverage whose eligibility the front desk found active (by phone) from its first day on."""
+        date_start = values.get("date_start") or cls.dos - timedelta(days=365)
+        checks = [Command.create({"result": "active", "date_service": date_start, "reference": "PHONE"})]
         return cls.env["medical.coverage"].create(
             {
+                "eligibility_ids": checks,
                 "patient_id": patient.id,
                 "payer_id": (payer or cls.payer).id,
                 "company_id": patient.company_id.id,
