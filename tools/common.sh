@@ -45,6 +45,24 @@ check_postgres() {
         die "PostgreSQL refuses the role '$me'. Create it: sudo -u postgres createuser --superuser $me"
 }
 
+# System packages a run needs (Debian names), installed when missing and when this user may (root with
+# apt-get); otherwise the tests that need them say they are skipped and why. $@ = "command:package" pairs.
+ensure_system_packages() {
+    local missing=() pair
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || missing+=("${pair#*:}")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing system packages: ${missing[*]}"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            "${missing[@]}"; } >/tmp/medical_apt.log 2>&1 ||
+            echo "WARNING: could not install ${missing[*]} (see /tmp/medical_apt.log): the tests needing them are skipped"
+    else
+        echo "WARNING: ${missing[*]} missing and not installable here: the tests needing them are skipped"
+    fi
+}
+
 # The Odoo modules our addons need, read from the manifests (minus our own).
 dependencies() {
     "$PYTHON" - "$REPO" <<'PY'

@@ -10,6 +10,7 @@ cd "$REPO"
     { tail -20 /tmp/medical_pip.log; die "installing requirements.txt and requirements-test.txt failed"; }
 check_odoo
 check_postgres
+ensure_system_packages sshd:openssh-server   # the receiver's SFTP round trip runs against a local sshd
 ensure_template nodemo
 
 throwaway_db medical_test
