@@ -17,3 +17,4 @@ from . import medical_claim_batch
 from . import medical_claim_status_code
 from . import medical_import_log
 from . import medical_importer_edi
+from . import medical_encounter_necessity

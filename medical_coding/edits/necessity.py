@@ -176,6 +176,7 @@ class Policy:
     payer_class: str = "medicare"
     payer_ids: frozenset = frozenset()
     id: int | None = None
+    company_id: int | None = None
 
     def in_force(self, day):
         return (self.date_start is None or self.date_start <= day) and (
@@ -183,9 +184,12 @@ class Policy:
         )
 
     def applies_to_payer(self, payer):
-        """``payer`` is a :class:`Payer` or None (unknown: every policy applies)."""
+        """``payer`` is a :class:`Payer` (``Payer(None, None)``: no payer, self-pay) or None (unknown: every
+        policy applies)."""
         if payer is None:
             return True
+        if payer.id is None:
+            return False
         if self.payer_ids:
             return payer.id in self.payer_ids
         return self.payer_class == "any" or self.payer_class == payer.payer_class
@@ -257,7 +261,16 @@ def frequency_codes(policies, codes):
     }
 
 
-def check(encounters, policies, patients=None, payers=None, history=(), resolutions=None, prior_auth=None):
+def check(
+    encounters,
+    policies,
+    patients=None,
+    payers=None,
+    history=(),
+    resolutions=None,
+    prior_auth=None,
+    companies=None,
+):
     """The necessity findings of ``encounters`` (those with ``check`` set).
 
     :param policies: list of :class:`Policy`
@@ -266,12 +279,15 @@ def check(encounters, policies, patients=None, payers=None, history=(), resoluti
     :param history: iterable of :class:`Service` of the patients, other encounters than ``encounters``
     :param resolutions: mapping procedure line id -> ``"abn"`` or ``"self_pay"``
     :param prior_auth: set of encounter ids that carry a prior authorization
+    :param companies: mapping encounter id -> company id; a policy with a company applies to that company's
+        encounters only
     :return: list of :class:`engine.Finding`
     """
     patients = patients or {}
     payers = payers or {}
     resolutions = resolutions or {}
     prior_auth = prior_auth or set()
+    companies = companies or {}
     past = defaultdict(list)
     given = {enc.id for enc in encounters}
     for service in history:
@@ -289,7 +305,14 @@ def check(encounters, policies, patients=None, payers=None, history=(), resoluti
         if not enc.check:
             continue
         payer = payers.get(enc.id)
-        in_force = [p for p in policies if p.in_force(enc.date_service) and p.applies_to_payer(payer)]
+        company = companies.get(enc.id)
+        in_force = [
+            p
+            for p in policies
+            if p.in_force(enc.date_service)
+            and p.applies_to_payer(payer)
+            and (p.company_id is None or p.company_id == company)
+        ]
         if not in_force:
             continue
         patient = patients.get(enc.patient) or Patient()

@@ -6,3 +6,4 @@ from . import test_edit_import
 from . import test_code_set_icd10cm
 from . import test_code_set_import
 from . import test_code_set_wizard
+from . import test_coverage_policy

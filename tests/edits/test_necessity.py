@@ -311,3 +311,17 @@ def test_abn_and_self_pay_turn_necessity_errors_into_warnings():
 def test_necessity_titles_are_engine_edits():
     assert set(necessity.EDITS) == {code for code in engine.EDITS if code.startswith("NEC_")}
     assert necessity.RESOLVABLE <= set(necessity.EDITS)
+
+
+def test_company_policy_applies_to_its_company_only():
+    enc = encounter(["R05.9"], [line("94010")])
+    own = Policy("P2", rules=policy(covered="J45*").rules, company_id=3)
+    assert codes(run(enc, [own], companies={enc.id: 3})) == ["NEC_DX_NOT_COVERED"]
+    assert run(enc, [own], companies={enc.id: 4}) == []
+
+
+def test_no_payer_no_policy():
+    enc = encounter(["R05.9"], [line("94010")])
+    anyone = Policy("P3", rules=policy(covered="J45*").rules, payer_class="any")
+    assert codes(run(enc, [anyone], payers={enc.id: Payer(9, "commercial")})) == ["NEC_DX_NOT_COVERED"]
+    assert run(enc, [anyone], payers={enc.id: Payer(None, None)}) == []
