@@ -18,3 +18,5 @@ from . import medical_claim_status_code
 from . import medical_import_log
 from . import medical_importer_edi
 from . import medical_encounter_necessity
+from . import medical_abn
+from . import medical_claim_necessity

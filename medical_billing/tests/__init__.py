@@ -10,3 +10,4 @@ from . import test_837p
 from . import test_acks
 from . import test_cms1500
 from . import test_secondary_claim_ledger
+from . import test_abn

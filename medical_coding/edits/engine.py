@@ -49,6 +49,7 @@ EDITS = {
     "NEC_PRIOR_AUTH": ("Prior authorization required by a coverage policy", ERROR),
     "NEC_DOCUMENTATION": ("Documentation required by a coverage policy", WARNING),
     "NEC_ABN": ("Expected denial: ABN on file", WARNING),
+    "NEC_NO_ABN": ("Expected denial without ABN", WARNING),
     "NEC_SELF_PAY": ("Not billed to the payer: self-pay", WARNING),
 }
 

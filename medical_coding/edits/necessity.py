@@ -328,22 +328,31 @@ def check(
     return findings
 
 
+#: resolution of a line -> (edit code of its warning, what happens to the line)
+RESOLUTIONS = {
+    "abn": ("NEC_ABN", "The patient signed an ABN: the line is billed with modifier GA."),
+    "abn_voluntary": (
+        "NEC_ABN",
+        "Voluntary ABN for a service Medicare never covers: the line is billed with modifier GX.",
+    ),
+    "no_abn": (
+        "NEC_NO_ABN",
+        "Billed without ABN, with modifier GZ: a denial is written off, never billed to the patient.",
+    ),
+    "self_pay": ("NEC_SELF_PAY", "Not billed to the payer: the patient pays it (self-pay, consent on file)."),
+}
+
+
 def _resolve(findings, resolution):
-    """An ABN or the self-pay choice turns the line's necessity errors into one warning each."""
-    if resolution not in ("abn", "self_pay"):
+    """A resolution of the line (ABN, no ABN, self-pay) turns its necessity errors into one warning each."""
+    if resolution not in RESOLUTIONS:
         return findings
+    edit, note = RESOLUTIONS[resolution]
     out = []
     for finding in findings:
         if finding.edit_code not in RESOLVABLE:
             out.append(finding)
             continue
-        if resolution == "abn":
-            edit, note = "NEC_ABN", "The patient signed an ABN: the line is billed with modifier GA."
-        else:
-            edit, note = (
-                "NEC_SELF_PAY",
-                "Not billed to the payer: the patient pays it (self-pay, consent on file).",
-            )
         out.append(
             engine.Finding(
                 finding.encounter_id,

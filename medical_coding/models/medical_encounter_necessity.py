@@ -6,7 +6,9 @@ from odoo.exceptions import ValidationError
 from ..edits import necessity
 
 NECESSITY_RESOLUTIONS = [
-    ("abn", "ABN signed (bill the payer with GA)"),
+    ("abn", "ABN signed, option 1 (bill the payer with GA)"),
+    ("abn_voluntary", "Voluntary ABN, excluded service (bill with GX)"),
+    ("no_abn", "No ABN (bill with GZ, a denial is written off)"),
     ("self_pay", "Not billed to the payer (self-pay)"),
 ]
 

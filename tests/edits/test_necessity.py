@@ -325,3 +325,14 @@ def test_no_payer_no_policy():
     anyone = Policy("P3", rules=policy(covered="J45*").rules, payer_class="any")
     assert codes(run(enc, [anyone], payers={enc.id: Payer(9, "commercial")})) == ["NEC_DX_NOT_COVERED"]
     assert run(enc, [anyone], payers={enc.id: Payer(None, None)}) == []
+
+
+@pytest.mark.parametrize(
+    "resolution, edit, modifier",
+    [("abn", "NEC_ABN", "GA"), ("abn_voluntary", "NEC_ABN", "GX"), ("no_abn", "NEC_NO_ABN", "GZ")],
+)
+def test_abn_resolutions_name_their_modifier(resolution, edit, modifier):
+    enc = encounter(["R05.9"], [line("94010")])
+    (warning,) = run(enc, [policy(covered="J45*")], resolutions={enc.procedures[0].id: resolution})
+    assert warning.edit_code == edit and not warning.is_error
+    assert f"modifier {modifier}" in warning.message
