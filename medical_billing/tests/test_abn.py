@@ -218,3 +218,26 @@ class TestAbn(EdiCommon):
         self.assertTrue(options[0].text_content().strip().startswith("[X] OPTION 1."))
         self.assertIn(self.dos.strftime("%m/%d/%Y"), box("J"))
         self.assertIn("OMB No. 0938-0566", content.decode())
+
+    def test_medicaid_payer_requires_an_ndc_on_drug_lines(self):
+        medicaid = self.env["res.partner"].create(
+            {"name": "State Medicaid", "is_company": True, "is_payer": True, "claim_filing_indicator": "MC"}
+        )
+        self.assertTrue(medicaid.requires_ndc)
+        self.assertFalse(self.payer.requires_ndc)
+        patient = self._make_patient("Medicaid Patient Three")
+        self._make_coverage(patient, payer=medicaid)
+        lines = [("cpt_96372", [], 1, "A"), ("hcpcs_j1100", [], 4, "A")]
+        encounter = self.make_encounter(patient=patient, lines=lines, check=False)
+        encounter.with_user(self.coder).action_check()
+        self.assertEqual(encounter.finding_ids.mapped("edit_code"), ["NDC_MISSING"])
+        self.assertEqual(encounter.finding_ids.procedure_id.code_id.code, "J1100")
+        drug = encounter.procedure_ids.filtered(lambda p: p.code_id.code == "J1100")
+        drug.with_user(self.coder).write({"ndc_code": "0009-0047-35", "ndc_quantity": 1, "ndc_unit": "ML"})
+        self.assertEqual(drug.ndc_code, "00009004735")
+        encounter.with_user(self.coder).action_check()
+        self.assertEqual(encounter.state, "checked")
+        # the same drug line for a commercial payer needs no NDC
+        commercial = self.make_encounter(patient=self.patient, lines=lines, check=False)
+        commercial.with_user(self.coder).action_check()
+        self.assertEqual(commercial.state, "checked")

@@ -51,6 +51,7 @@ EDITS = {
     "NEC_ABN": ("Expected denial: ABN on file", WARNING),
     "NEC_NO_ABN": ("Expected denial without ABN", WARNING),
     "NEC_SELF_PAY": ("Not billed to the payer: self-pay", WARNING),
+    "NDC_MISSING": ("Drug line without NDC (the payer requires it)", ERROR),
 }
 
 MAX_DIAGNOSES = 12

@@ -8,6 +8,8 @@ and is refused; 11 digits with or without dashes (5-4-2) are taken as they are.
 
 import re
 
+from . import engine
+
 #: NDC units of measure (837P CTP05-1): international unit, gram, milligram, milliliter, unit
 UNITS = ("F2", "GR", "ME", "ML", "UN")
 
@@ -67,3 +69,26 @@ def is_drug_code(code):
     """Whether the HCPCS ``code`` is a drug code that needs an NDC where the payer asks for one."""
     code = (code or "").upper()
     return len(code) == 5 and any(low <= code <= high for low, high in _DRUG_RANGES)
+
+
+def check_drug_lines(encounters, requiring):
+    """``NDC_MISSING`` findings: the drug lines without NDC of the encounters (being checked) whose payer
+    requires an NDC on every drug line (``requiring``: a set of encounter ids)."""
+    findings = []
+    for enc in encounters:
+        if not enc.check or enc.id not in requiring:
+            continue
+        for number, line in enumerate(engine.ordered(enc.procedures), start=1):
+            if is_drug_code(line.code.code) and not line.ndc_code:
+                findings.append(
+                    engine.Finding(
+                        enc.id,
+                        "NDC_MISSING",
+                        f"Line {number} ({line.label}): the payer requires the NDC of the drug given, "
+                        "with its quantity and unit (11 digits; 4-4-2, 5-3-2 and 5-4-1 forms are completed).",
+                        procedure_id=line.id,
+                        code=line.code.code,
+                        code_id=line.code.id,
+                    )
+                )
+    return findings
