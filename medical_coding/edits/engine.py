@@ -52,6 +52,8 @@ EDITS = {
     "NEC_NO_ABN": ("Expected denial without ABN", WARNING),
     "NEC_SELF_PAY": ("Not billed to the payer: self-pay", WARNING),
     "NDC_MISSING": ("Drug line without NDC (the payer requires it)", ERROR),
+    "DME_MODIFIER": ("Equipment line without RR, NU or UE", ERROR),
+    "DME_RENTAL_MONTH": ("Capped rental month (KH, KI, KJ)", ERROR),
 }
 
 MAX_DIAGNOSES = 12

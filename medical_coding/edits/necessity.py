@@ -31,7 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from . import engine
+from . import dme, engine
 
 #: the edit codes of this module (their titles and severities are in engine.EDITS, with the others)
 EDITS = {code: engine.EDITS[code] for code in engine.EDITS if code.startswith("NEC_")}
@@ -143,6 +143,7 @@ class Rule:
     frequency_period: str = "days"
     modifiers: tuple = ()
     documents: tuple = ()
+    capped_rental: bool = False
     id: int | None = None
 
     def __post_init__(self):
@@ -216,6 +217,7 @@ class Service:
     date: date
     units: float = 1.0
     encounter_id: int | None = None
+    modifiers: tuple = ()
 
 
 # ---------------------------------------------------------------------------------------- dates
@@ -251,13 +253,14 @@ def relevant_codes(policies):
 
 
 def frequency_codes(policies, codes):
-    """The codes among ``codes`` that some rule of ``policies`` limits in frequency."""
+    """The codes among ``codes`` whose history some rule of ``policies`` needs: limited in frequency, or
+    capped rentals."""
     return {
         code
         for code in codes
         for policy in policies
         for rule in policy.rules
-        if rule.frequency_units and rule.applies_to(code)
+        if (rule.frequency_units or rule.capped_rental) and rule.applies_to(code)
     }
 
 
@@ -298,7 +301,14 @@ def check(
     for enc in encounters:
         for line in enc.procedures:
             past[(enc.patient, normalize_code(line.code.code))].append(
-                Service(enc.patient, line.code.code, enc.date_service, line.units or 0, enc.id)
+                Service(
+                    enc.patient,
+                    line.code.code,
+                    enc.date_service,
+                    line.units or 0,
+                    enc.id,
+                    line.modifier_codes,
+                )
             )
     findings = []
     for enc in encounters:
@@ -448,6 +458,8 @@ def _check_line(enc, number, line, policy, rule, patient, past, has_prior_auth):
             )
     if rule.frequency_units:
         out.extend(_check_frequency(enc, line, policy, rule, past, finding))
+    if rule.capped_rental and "RR" in line.modifier_codes:
+        out.extend(_check_rental_month(enc, line, policy, past, finding))
     present = set(line.modifier_codes)
     missing = [m for m in rule.modifiers if m not in present]
     if missing:
@@ -541,3 +553,33 @@ def _check_frequency(enc, line, policy, rule, past, finding):
     else:
         message += f": {_units(units)} units on this date exceed the limit."
     return [finding("NEC_FREQUENCY", message)]
+
+
+def _check_rental_month(enc, line, policy, past, finding):
+    """The capped-rental month of an RR line: the patient's earlier rentals of the item, plus one."""
+    code = normalize_code(line.code.code)
+    earlier = [
+        s
+        for s in past.get((enc.patient, code), ())
+        if s.encounter_id != enc.id and s.date < enc.date_service and "RR" in s.modifiers
+    ]
+    month = len(earlier) + 1
+    expected = dme.rental_month_modifier(month)
+    present = set(line.modifier_codes) & {"KH", "KI", "KJ"}
+    if expected is None:
+        return [
+            finding(
+                "DME_RENTAL_MONTH",
+                f"{line.code.label} was rented {len(earlier)} months already: a capped rental is paid "
+                f"{dme.CAP_MONTHS} months under {policy.reference}, the patient owns the item.",
+            )
+        ]
+    if present == {expected}:
+        return []
+    return [
+        finding(
+            "DME_RENTAL_MONTH",
+            f"rental month {month} of {line.code.label} under {policy.reference}: bill it with {expected} "
+            "(KH month 1, KI months 2-3, KJ months 4-13).",
+        )
+    ]

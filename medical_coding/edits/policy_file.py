@@ -23,6 +23,7 @@ frequency_window    the window's length
 frequency_period    ``days`` or ``months`` (calendar months, Medicare's counting)
 modifiers           modifiers the line must carry, e.g. ``KX``
 documentation       ``prior_auth`` and/or ``cmn`` (certificate of medical necessity)
+capped_rental       ``1`` (or yes/true) for capped-rental equipment: RR lines need KH, KI or KJ by month
 =================== ======================================================================================
 
 :func:`parse` reads the whole file and raises :class:`PolicyFileError` with the line number at the first
@@ -49,6 +50,7 @@ RULE = (
     "frequency_period",
     "modifiers",
     "documentation",
+    "capped_rental",
 )
 COLUMNS = HEADER + RULE
 KINDS = ("national", "local", "payer")
@@ -143,6 +145,7 @@ def _read_row(values):
         "frequency_period": values.get("frequency_period") or "days",
         "modifiers": " ".join((values.get("modifiers") or "").upper().replace(",", " ").split()),
         "documentation": documentation,
+        "capped_rental": (values.get("capped_rental") or "").lower() in ("1", "yes", "true", "x"),
     }
     to_rule(rule)  # the engine refuses what it cannot evaluate
     return header, rule
@@ -163,6 +166,7 @@ def to_rule(values, rule_id=None):
         frequency_period=values.get("frequency_period") or "days",
         modifiers=tuple((values.get("modifiers") or "").split()),
         documents=tuple(values.get("documentation") or ()),
+        capped_rental=bool(values.get("capped_rental")),
         id=rule_id,
     )
 

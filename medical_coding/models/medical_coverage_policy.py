@@ -172,6 +172,10 @@ class MedicalCoveragePolicyRule(models.Model):
     required_modifiers = fields.Char(help="Modifiers the line must carry, e.g. KX.")
     requires_prior_auth = fields.Boolean(string="Prior Authorization")
     requires_cmn = fields.Boolean(string="Certificate of Medical Necessity")
+    capped_rental = fields.Boolean(
+        help="Capped-rental equipment: a rental line (RR) carries KH the first month, KI the second and "
+        "third, KJ the fourth to the thirteenth."
+    )
 
     @api.constrains(
         "procedure_codes",
@@ -226,6 +230,7 @@ class MedicalCoveragePolicyRule(models.Model):
                 "frequency_period": self.frequency_period,
                 "modifiers": (self.required_modifiers or "").upper().replace(",", " "),
                 "documentation": documents,
+                "capped_rental": self.capped_rental,
             },
             rule_id=self.id,
         )
@@ -247,4 +252,5 @@ class MedicalCoveragePolicyRule(models.Model):
             "required_modifiers": values["modifiers"] or False,
             "requires_prior_auth": "prior_auth" in values["documentation"],
             "requires_cmn": "cmn" in values["documentation"],
+            "capped_rental": values["capped_rental"],
         }

@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..edits import necessity
+from ..edits import dme, necessity
 
 NECESSITY_RESOLUTIONS = [
     ("abn", "ABN signed, option 1 (bill the payer with GA)"),
@@ -46,10 +46,14 @@ class MedicalEncounter(models.Model):
     _inherit = "medical.encounter"
 
     def _necessity_results(self, data):
-        """The necessity findings (coverage policies) of the encounters of ``data`` being checked."""
+        """The necessity findings (coverage policies) of the encounters of ``data`` being checked, and the
+        rental or purchase modifiers of their equipment lines."""
         checked = [d for d in data if d.check]
         if not checked:
             return []
+        return dme.check_lines(data) + self._policy_results(data, checked)
+
+    def _policy_results(self, data, checked):
         day_first = min(d.date_service for d in checked)
         day_last = max(d.date_service for d in checked)
         policies = self.env["medical.coverage.policy"]._necessity_policies(
@@ -97,10 +101,15 @@ class MedicalEncounter(models.Model):
         :class:`necessity.Service` values."""
         self.env.cr.execute(
             """
-            SELECT e.id, e.patient_id, e.date_service, c.code, p.units
+            SELECT e.id, e.patient_id, e.date_service, c.code, p.units,
+                   ARRAY_REMOVE(ARRAY[m1.code, m2.code, m3.code, m4.code], NULL)
               FROM medical_encounter_procedure p
               JOIN medical_encounter e ON e.id = p.encounter_id
               JOIN medical_code c ON c.id = p.code_id
+              LEFT JOIN medical_code m1 ON m1.id = p.modifier1_id
+              LEFT JOIN medical_code m2 ON m2.id = p.modifier2_id
+              LEFT JOIN medical_code m3 ON m3.id = p.modifier3_id
+              LEFT JOIN medical_code m4 ON m4.id = p.modifier4_id
              WHERE e.patient_id = ANY(%(patients)s) AND c.code = ANY(%(codes)s)
                AND e.company_id = ANY(%(companies)s) AND e.state = 'billed'
                AND e.date_service <= %(day)s AND e.id != ALL(%(ids)s)
@@ -115,6 +124,6 @@ class MedicalEncounter(models.Model):
             },
         )
         return [
-            necessity.Service(patient_id, code, day, units or 0.0, encounter_id)
-            for encounter_id, patient_id, day, code, units in self.env.cr.fetchall()
+            necessity.Service(patient_id, code, day, units or 0.0, encounter_id, tuple(modifiers))
+            for encounter_id, patient_id, day, code, units, modifiers in self.env.cr.fetchall()
         ]

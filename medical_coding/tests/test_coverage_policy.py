@@ -208,3 +208,32 @@ class TestCoveragePolicy(MedicalCodingCase):
         self.assertEqual(self.check(encounter), [])
         policy.active = True
         self.assertEqual(self.check(encounter), ["NEC_DX_NOT_COVERED"])
+
+    def test_equipment_rental_modifiers_and_capped_rental_month(self):
+        Code = self.env["medical.code"]
+        for key, system, code in (
+            ("hcpcs_e0601", "hcpcs", "E0601"),
+            ("mod_rr", "modifier", "RR"),
+            ("mod_kh", "modifier", "KH"),
+            ("mod_ki", "modifier", "KI"),
+        ):
+            self.codes[key] = Code.search([("system", "=", system), ("code", "=", code)]) or Code.create(
+                {"system": system, "code": code, "name": code}
+            )
+        self.import_policies(b"reference,title,procedures,capped_rental\nCPAP,CPAP device,E0601,1\n")
+        bought = self.make_encounter(["dx_diabetes"], [("hcpcs_e0601", [], 1, "A")])
+        self.assertEqual(self.check(bought), ["DME_MODIFIER"])
+        first = self.make_encounter(
+            ["dx_diabetes"], [("hcpcs_e0601", ["mod_rr", "mod_kh"], 1, "A")], date_service=date(2026, 2, 10)
+        )
+        self.assertEqual(self.check(first), [])
+        first.action_mark_billed()
+        second = self.make_encounter(["dx_diabetes"], [("hcpcs_e0601", ["mod_rr", "mod_kh"], 1, "A")])
+        self.assertEqual(self.check(second), ["DME_RENTAL_MONTH"])
+        self.assertEqual(
+            second.finding_ids.message,
+            "Line 1 (E0601-RR-KH): rental month 2 of E0601 under CPAP: bill it with KI "
+            "(KH month 1, KI months 2-3, KJ months 4-13).",
+        )
+        second.procedure_ids.with_user(self.user_coder).modifier2_id = self.codes["mod_ki"]
+        self.assertEqual(self.check(second), [])

@@ -336,3 +336,45 @@ def test_abn_resolutions_name_their_modifier(resolution, edit, modifier):
     (warning,) = run(enc, [policy(covered="J45*")], resolutions={enc.procedures[0].id: resolution})
     assert warning.edit_code == edit and not warning.is_error
     assert f"modifier {modifier}" in warning.message
+
+
+# -------------------------------------------------------------------- equipment
+
+
+def test_dme_lines_need_rental_or_purchase_modifier():
+    from medical_edits import dme
+
+    enc = encounter(["G47.33"], [line("E0601"), line("E0562", modifiers=("NU",)), line("99213")])
+    (finding,) = dme.check_lines([enc])
+    assert finding.edit_code == "DME_MODIFIER" and finding.procedure_id == enc.procedures[0].id
+    assert finding.message.startswith("Line 1 (E0601): equipment is billed as a rental (RR)")
+
+
+@pytest.mark.parametrize(
+    "months, modifier, expected",
+    [
+        (0, "KH", None),
+        (0, "KI", "bill it with KH"),
+        (1, "KI", None),
+        (2, "KI", None),
+        (3, "KI", "rental month 4 of E0601 under CPAP: bill it with KJ"),
+        (3, "KJ", None),
+        (12, "KJ", None),
+        (13, "KJ", "rented 13 months already"),
+    ],
+)
+def test_capped_rental_month_modifiers_from_rental_history(months, modifier, expected):
+    pol = Policy("CPAP", rules=(Rule(parse_codes("E0601"), capped_rental=True),))
+    history = [
+        Service(1, "E0601", necessity.add_months(date(2025, 1, 15), n), 1, modifiers=("RR", "KX"))
+        for n in range(months)
+    ]
+    # a purchase of the same item is no rental month
+    history.append(Service(1, "E0601", date(2024, 1, 2), 1, modifiers=("NU",)))
+    enc = encounter(["G47.33"], [line("E0601", modifiers=("RR", modifier))], day=date(2026, 3, 10))
+    findings = run(enc, [pol], history=history)
+    if expected is None:
+        assert findings == []
+    else:
+        (finding,) = findings
+        assert finding.edit_code == "DME_RENTAL_MONTH" and expected in finding.message
