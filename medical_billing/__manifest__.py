@@ -33,7 +33,7 @@
         "report/medical_abn_report.xml",
         "views/medical_billing_menus.xml",
     ],
-    "demo": ["demo/medical_billing_demo.xml", "demo/medical_edi_demo.xml"],
+    "demo": ["demo/medical_billing_demo.xml", "demo/medical_edi_demo.xml", "demo/medical_abn_demo.xml"],
     "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,

@@ -29,7 +29,7 @@
     "assets": {
         "web.assets_backend": ["medical_coding/static/src/js/import_progress_field.js"],
     },
-    "demo": ["demo/medical_coding_demo.xml"],
+    "demo": ["demo/medical_coding_demo.xml", "demo/medical_coverage_policy_demo.xml"],
     "application": True,
     "installable": True,
 }

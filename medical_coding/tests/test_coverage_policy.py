@@ -11,7 +11,7 @@ HEADER = (
 )
 POLICY_CSV = (
     HEADER
-    + b"""NCD 210.3,Colorectal cancer screening,national,medicare,2020-01-01,G0121,,,,45,,,1,120,months,,
+    + b"""NCD 999.1,Colorectal cancer screening,national,medicare,2020-01-01,G0121,,,,45,,,1,120,months,,
 L99999,Venipuncture for diabetes,local,medicare,,36415,E11*,I10+E11.9,Z00.00-Z00.01,,,,,,,,
 L99999,Venipuncture for diabetes,local,medicare,,96372,E11.9,,,,,,,,,KX,cmn
 """
@@ -49,7 +49,7 @@ class TestCoveragePolicy(MedicalCodingCase):
         self.assertEqual((rule.covered_diagnoses, rule.covered_pairs), ("E11*", "I10+E11.9"))
         self.assertEqual(rule.non_covered_diagnoses, "Z00.00-Z00.01")
         self.assertEqual((kx_rule.required_modifiers, kx_rule.requires_cmn), ("KX", True))
-        colonoscopy = self.env["medical.coverage.policy"].search([("reference", "=", "NCD 210.3")])
+        colonoscopy = self.env["medical.coverage.policy"].search([("reference", "=", "NCD 999.1")])
         self.assertRecordValues(
             colonoscopy.rule_ids,
             [{"age_min": 45, "frequency_units": 1, "frequency_window": 120, "frequency_period": "months"}],
@@ -74,7 +74,7 @@ class TestCoveragePolicy(MedicalCodingCase):
             "Line 3: I10 is not a pair of diagnoses written A+B",
         )
         self.assertFalse(
-            self.env["medical.coverage.policy"].search([("reference", "in", ("NCD 210.3", "L99999"))])
+            self.env["medical.coverage.policy"].search([("reference", "in", ("NCD 999.1", "L99999"))])
         )
         with self.assertRaises(UserError) as caught:
             self.import_policies(POLICY_CSV.replace(b"national,medicare,2020", b"nationwide,medicare,2020"))
