@@ -69,9 +69,16 @@ class MedicalAbn(models.Model):
         for abn in self:
             abn.amount_total = sum(abn.line_ids.mapped("estimated_cost"))
 
+    def _check_workflow_vals(self, vals):
+        if "state" in vals and not self.env.context.get("medical_abn_workflow"):
+            raise UserError(
+                _("A notice changes state through its buttons: Record Signature, Cancel, Reset to Draft.")
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_workflow_vals(vals)
             if vals.get("name", _("New")) == _("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("medical.abn") or _(
@@ -80,6 +87,7 @@ class MedicalAbn(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_workflow_vals(vals)
         if {"option", "date_signed", "line_ids", "patient_id", "voluntary"} & set(vals) and any(
             abn.state == "signed" for abn in self
         ):
@@ -104,7 +112,7 @@ class MedicalAbn(models.Model):
             # the lines are the coder's; the notice's company rules them (check_company)
             if abn.line_ids.procedure_id.sudo().encounter_id.patient_id - abn.patient_id:
                 raise UserError(_("Notice %(abn)s lists a service of another patient.", abn=abn.name))
-        self.write({"state": "signed"})
+        self.with_context(medical_abn_workflow=True).write({"state": "signed"})
         for abn in self:
             procedures = abn.line_ids.procedure_id
             if not procedures or abn.option == "3":
@@ -124,13 +132,13 @@ class MedicalAbn(models.Model):
                 lambda p: p.necessity_resolution in ("abn", "abn_voluntary", "self_pay")
             )
             procedures.write({"necessity_resolution": False, "self_pay_consent_date": False})
-        self.write({"state": "cancel"})
+        self.with_context(medical_abn_workflow=True).write({"state": "cancel"})
         return True
 
     def action_draft(self):
         if any(abn.state != "cancel" for abn in self):
             raise UserError(_("Only a cancelled notice goes back to draft."))
-        self.write({"state": "draft"})
+        self.with_context(medical_abn_workflow=True).write({"state": "draft"})
         return True
 
 

@@ -241,3 +241,41 @@ class TestAbn(EdiCommon):
         commercial = self.make_encounter(patient=self.patient, lines=lines, check=False)
         commercial.with_user(self.coder).action_check()
         self.assertEqual(commercial.state, "checked")
+
+    def test_state_changes_only_through_the_actions(self):
+        encounter = self.uncovered_encounter()
+        abn = (
+            self.env["medical.abn"]
+            .with_user(self.front_desk)
+            .create({"patient_id": encounter.patient_id.id, "reason": "Frequency"})
+        )
+        message = "A notice changes state through its buttons: Record Signature, Cancel, Reset to Draft."
+        with self.assertRaises(UserError) as caught:
+            abn.write({"state": "signed"})
+        self.assertEqual(caught.exception.args[0], message)
+        with self.assertRaises(UserError) as caught:
+            abn.create({"patient_id": encounter.patient_id.id, "reason": "x", "state": "signed"})
+        self.assertEqual(caught.exception.args[0], message)
+        self.assertEqual(abn.state, "draft")
+
+    def test_notice_cannot_resolve_another_patients_line(self):
+        encounter = self.uncovered_encounter()
+        injection = encounter.procedure_ids.filtered(lambda p: p.code_id.code == "20610")
+        abn = (
+            self.env["medical.abn"]
+            .with_user(self.front_desk)
+            .create(
+                {
+                    "patient_id": self.patient.id,
+                    "reason": "Frequency",
+                    "option": "1",
+                    "date_signed": self.dos,
+                    "line_ids": [Command.create({"procedure_id": injection.id})],
+                }
+            )
+        )
+        with self.assertRaises(UserError) as caught:
+            abn.action_sign()
+        self.assertEqual(caught.exception.args[0], f"Notice {abn.name} lists a service of another patient.")
+        self.assertFalse(injection.necessity_resolution)
+        self.assertEqual(abn.state, "draft")
