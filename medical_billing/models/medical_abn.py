@@ -94,6 +94,10 @@ class MedicalAbn(models.Model):
             raise UserError(_("A signed notice does not change: cancel it and give a new one."))
         return super().write(vals)
 
+    def _check_draft(self):
+        if any(abn.state == "signed" for abn in self):
+            raise UserError(_("A signed notice does not change: cancel it and give a new one."))
+
     def action_sign(self):
         """Record the patient's signature and apply the chosen option to the encounter's lines."""
         self.check_access("write")
@@ -176,6 +180,21 @@ class MedicalAbnLine(models.Model):
     estimated_cost = fields.Monetary(
         compute="_compute_estimated_cost", store=True, readonly=False, precompute=True
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["medical.abn"].browse({vals.get("abn_id") for vals in vals_list} - {None})._check_draft()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.abn_id._check_draft()
+        if "abn_id" in vals:
+            self.env["medical.abn"].browse(vals["abn_id"])._check_draft()
+        return super().write(vals)
+
+    def unlink(self):
+        self.abn_id._check_draft()
+        return super().unlink()
 
     @api.depends("procedure_id")
     def _compute_code_id(self):

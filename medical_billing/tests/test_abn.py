@@ -149,9 +149,15 @@ class TestAbn(EdiCommon):
         abn, injection = self.give_abn(encounter)
         with self.assertRaises(UserError) as caught:
             abn.write({"option": "3"})
-        self.assertEqual(
-            caught.exception.args[0], "A signed notice does not change: cancel it and give a new one."
-        )
+        frozen = "A signed notice does not change: cancel it and give a new one."
+        self.assertEqual(caught.exception.args[0], frozen)
+        # nor through its lines
+        with self.assertRaises(UserError) as caught:
+            abn.line_ids.with_user(self.front_desk).estimated_cost = 1.0
+        self.assertEqual(caught.exception.args[0], frozen)
+        with self.assertRaises(UserError) as caught:
+            abn.line_ids.with_user(self.front_desk).unlink()
+        self.assertEqual(caught.exception.args[0], frozen)
         abn.with_user(self.front_desk).action_cancel()
         self.assertFalse(injection.necessity_resolution)
         self.assertEqual(abn.state, "cancel")
