@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from lxml import html
 
 from odoo import Command
@@ -285,3 +287,34 @@ class TestAbn(EdiCommon):
         self.assertEqual(caught.exception.args[0], f"Notice {abn.name} lists a service of another patient.")
         self.assertFalse(injection.necessity_resolution)
         self.assertEqual(abn.state, "draft")
+
+    def test_frequency_counts_claims_submitted_or_paid(self):
+        self.env["medical.coverage.policy"].create(
+            {
+                "reference": "AWV-TEST",
+                "title": "Once a year",
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "procedure_codes": "99213",
+                            "frequency_units": 1,
+                            "frequency_window": 12,
+                            "frequency_period": "months",
+                        }
+                    )
+                ],
+            }
+        )
+        lines = [("cpt_99213", [], 1, "A")]
+        earlier = self.make_encounter(
+            patient=self.beneficiary, lines=lines, date_service=self.dos - timedelta(days=40)
+        )
+        claim = self.claim_of(earlier)
+        encounter = self.make_encounter(patient=self.beneficiary, lines=lines, check=False)
+        # a claim not yet at the payer is no history
+        encounter.with_user(self.coder).action_check()
+        self.assertEqual(encounter.state, "checked")
+        claim.action_submit()
+        encounter.with_user(self.coder).action_check()
+        self.assertEqual(encounter.finding_ids.mapped("edit_code"), ["NEC_FREQUENCY"])
+        self.assertIn(f"on {earlier.date_service.isoformat()} ", encounter.finding_ids.message)
