@@ -20,3 +20,4 @@ from . import medical_importer_edi
 from . import medical_encounter_necessity
 from . import medical_abn
 from . import medical_claim_necessity
+from . import medical_encounter_self_pay

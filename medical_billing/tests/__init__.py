@@ -11,3 +11,4 @@ from . import test_acks
 from . import test_cms1500
 from . import test_secondary_claim_ledger
 from . import test_abn
+from . import test_self_pay
