@@ -25,11 +25,12 @@
         "views/medical_encounter_views.xml",
         "views/medical_edit_finding_views.xml",
         "views/medical_edit_table_views.xml",
+        "views/medical_coverage_policy_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["medical_coding/static/src/js/import_progress_field.js"],
     },
-    "demo": ["demo/medical_coding_demo.xml"],
+    "demo": ["demo/medical_coding_demo.xml", "demo/medical_coverage_policy_demo.xml"],
     "application": True,
     "installable": True,
 }

@@ -20,3 +20,7 @@ from . import medical_importer_edi
 from . import medical_eligibility_request
 from . import medical_edi_receiver_folder
 from . import medical_importer_eligibility
+from . import medical_encounter_necessity
+from . import medical_abn
+from . import medical_claim_necessity
+from . import medical_encounter_self_pay

@@ -9,7 +9,9 @@ class MedicalEncounter(models.Model):
 
     claim_ids = fields.One2many("medical.claim", "encounter_id", string="Claims")
     claim_count = fields.Integer(compute="_compute_claim_count")
-    copay_move_ids = fields.One2many("account.move", "medical_encounter_id", string="Copay Entries")
+    copay_move_ids = fields.One2many(
+        "account.move", "medical_encounter_id", string="Copay Entries", domain=[("move_type", "=", "entry")]
+    )
     copay_amount_paid = fields.Monetary(
         string="Copay Collected", compute="_compute_copay_amount_paid", groups="account.group_account_invoice"
     )

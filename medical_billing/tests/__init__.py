@@ -16,3 +16,5 @@ from . import test_log_privacy
 from . import test_company_walls
 from . import test_eligibility
 from . import test_eligibility_sftp
+from . import test_abn
+from . import test_self_pay

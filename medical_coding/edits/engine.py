@@ -40,6 +40,20 @@ EDITS = {
     "PROVIDER_MISSING": ("No rendering provider", ERROR),
     "POS_MISSING": ("No place of service", ERROR),
     "PATIENT_INCOMPLETE": ("Patient data incomplete for billing", ERROR),
+    # medical necessity and frequency (coverage policies), see necessity.py
+    "NEC_DX_NOT_COVERED": ("Diagnosis not covered for the service (medical necessity)", ERROR),
+    "NEC_AGE": ("Outside the policy's age limits", ERROR),
+    "NEC_SEX": ("Outside the policy's sex limit", ERROR),
+    "NEC_FREQUENCY": ("Frequency limit reached", ERROR),
+    "NEC_MODIFIER": ("Modifier required by a coverage policy", ERROR),
+    "NEC_PRIOR_AUTH": ("Prior authorization required by a coverage policy", ERROR),
+    "NEC_DOCUMENTATION": ("Documentation required by a coverage policy", WARNING),
+    "NEC_ABN": ("Expected denial: ABN on file", WARNING),
+    "NEC_NO_ABN": ("Expected denial without ABN", WARNING),
+    "NEC_SELF_PAY": ("Not billed to the payer: self-pay", WARNING),
+    "NDC_MISSING": ("Drug line without NDC (the payer requires it)", ERROR),
+    "DME_MODIFIER": ("Equipment line without RR, NU or UE", ERROR),
+    "DME_RENTAL_MONTH": ("Capped rental month (KH, KI, KJ)", ERROR),
 }
 
 MAX_DIAGNOSES = 12

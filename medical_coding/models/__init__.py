@@ -12,3 +12,6 @@ from . import medical_edit_finding
 from . import medical_ncci_edit
 from . import medical_mue
 from . import medical_edit_importer
+from . import medical_coverage_policy
+from . import medical_importer_policy
+from . import medical_encounter_necessity

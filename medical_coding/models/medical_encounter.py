@@ -238,6 +238,7 @@ class MedicalEncounter(models.Model):
         codes = {line.code.code for d in data for line in d.procedures}
         mue = self.env["medical.mue"]._mue_lookup(codes, day_last)
         results = engine.check(data, ptp, mue)
+        results += self._necessity_results(data)
         self._store_findings(results)
         return True
 

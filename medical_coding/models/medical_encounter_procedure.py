@@ -3,7 +3,7 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..edits import engine
+from ..edits import engine, ndc
 
 NDC_UNITS = [
     ("F2", "F2 - International Unit"),
@@ -18,13 +18,12 @@ NOT_CODING_FIELDS = {"charge_amount"}
 
 
 def normalize_ndc(value):
-    """An NDC as 11 digits (5-4-2). Dashed 10-digit forms (4-4-2, 5-3-2, 5-4-1) get their leading zero."""
-    value = (value or "").strip()
-    match = NDC_DASHED_RE.match(value)
-    if match:
-        labeler, product, package = match.groups()
-        return labeler.zfill(5) + product.zfill(4) + package.zfill(2)
-    return value.replace(" ", "")
+    """An NDC as 11 digits (5-4-2). Dashed 10-digit forms (4-4-2, 5-3-2, 5-4-1) get their leading zero
+    (:func:`..edits.ndc.normalize`); a value it cannot read is kept for the constraint to refuse."""
+    try:
+        return ndc.normalize(value)
+    except ndc.NdcError:
+        return (value or "").strip().replace(" ", "")
 
 
 def normalize_pointers(value):

@@ -140,3 +140,31 @@ def test_acknowledgement_is_kept_in_the_practice_given(throwaway, tmp_path):
     assert query(
         throwaway, "SELECT state, company_id FROM medical_import_log WHERE filename = 'practice.999'"
     ) == [("refused", company_id)]
+
+
+def test_coverage_policies_import_and_refusal(throwaway, tmp_path):
+    csv = tmp_path / "policies.csv"
+    csv.write_bytes(
+        b"reference,title,procedures,covered,frequency_units,frequency_window,frequency_period\n"
+        b"NCD 999.9,Invented lab policy,83036,E11* R73.01-R73.09,1,90,days\n"
+        b"NCD 999.9,Invented lab policy,82947,E11*,,,\n"
+    )
+    result = medical_import(throwaway, "--kind", "policy", "--file", str(csv))
+    assert result.returncode == 0, result.stderr
+    assert "imported policy: total 1, created 1, updated 0, rules 2" in result.stdout
+    rows = query(
+        throwaway,
+        """SELECT r.procedure_codes, r.covered_diagnoses, r.frequency_window
+             FROM medical_coverage_policy_rule r JOIN medical_coverage_policy p ON p.id = r.policy_id
+            WHERE p.reference = 'NCD 999.9' ORDER BY r.id""",
+    )
+    assert rows == [("83036", "E11* R73.01-R73.09", 90), ("82947", "E11*", 0)]
+    bad = tmp_path / "policies-bad.csv"
+    bad.write_bytes(b"reference,procedures,sex\nNCD 999.8,83036,\nNCD 999.8,82947,other\n")
+    result = medical_import(throwaway, "--kind", "policy", "--file", str(bad))
+    assert result.returncode == 1
+    assert "policies-bad.csv was not imported, nothing was changed." in result.stderr
+    assert "Line 3: the sex limit is male or female, not other" in result.stderr
+    assert query(throwaway, "SELECT count(*) FROM medical_coverage_policy WHERE reference = 'NCD 999.8'") == [
+        (0,)
+    ]

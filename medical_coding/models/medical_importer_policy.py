@@ -1,0 +1,31 @@
+# Code sets, edit tables and policies are separate concerns, each in its own file.
+# pylint: disable=consider-merging-classes-inherited
+from odoo import _, api, models
+from odoo.exceptions import AccessError, UserError
+
+from ..edits import policy_file
+
+
+class MedicalImporter(models.AbstractModel):
+    """Coverage policies as the import kind ``policy`` (CSV layout: :mod:`..edits.policy_file`)."""
+
+    _inherit = "medical.importer"
+
+    @api.model
+    def _import_kinds(self):
+        return [*super()._import_kinds(), ("policy", _("Coverage policies (CSV, one row per rule line)"))]
+
+    @api.model
+    def _import_policy(self, data, filename, effective):
+        """Create or replace the shared policies of the file, by reference; all or nothing."""
+        if not (
+            self.env.is_superuser() or self.env.user.has_group("medical_coding.medical_coding_group_manager")
+        ):
+            raise AccessError(_("Only a Medical Manager may import coverage policies."))
+        if not data:
+            raise UserError(_("Give the CSV file of coverage policies."))
+        try:
+            policies = policy_file.parse(data)
+        except policy_file.PolicyFileError as error:
+            raise UserError(self._code_file_error_message(filename, error)) from error
+        return self.env["medical.coverage.policy"]._import_rows(policies)
