@@ -72,6 +72,16 @@ class MedicalClaimLine(models.Model):
     adjustment_ids = fields.One2many("medical.claim.adjustment", "line_id", string="Adjustments")
     amount_adjusted = fields.Monetary(string="Adjusted", compute="_compute_adjustments", store=True)
     amount_patient = fields.Monetary(string="Patient Share", compute="_compute_adjustments", store=True)
+    primary_line_id = fields.Many2one(
+        "medical.claim.line",
+        string="Previous Payer's Line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        help="On a secondary claim: the line of the previous payer's claim it bills again.",
+    )
 
     _sql_constraints = [
         (
