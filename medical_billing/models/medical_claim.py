@@ -62,25 +62,6 @@ LOCKED_FIELDS = {
 # Changed only by the actions (see medical_coding's models/workflow.py).
 WORKFLOW_FIELDS = ("state", "invoice_id", "date_submitted")
 
-# Payer edits run by action_validate: code -> (title, severity). Messages carry no patient data.
-CLAIM_EDITS = {
-    "CLM_SUBSCRIBER_MISSING": ("Subscriber missing", "error"),
-    "CLM_MEMBER_ID_MISSING": ("Member id missing", "error"),
-    "CLM_COVERAGE_NOT_IN_FORCE": ("Coverage not in force on the date of service", "error"),
-    "CLM_PAYER_ID_MISSING": ("Payer has no electronic payer id", "error"),
-    "CLM_AUTH_MISSING": ("Prior authorization required but missing", "error"),
-    "CLM_AUTH_EXPIRED": ("Prior authorization not valid on the date of service", "error"),
-    "CLM_AUTH_EXHAUSTED": ("Prior authorization units used up", "error"),
-    "CLM_BILLING_NPI": ("Billing provider NPI missing", "error"),
-    "CLM_TAX_ID": ("Billing provider tax id missing", "error"),
-    "CLM_BILLING_ADDRESS": ("Billing provider address incomplete", "error"),
-    "CLM_PATIENT_ADDRESS": ("Patient address incomplete", "error"),
-    "CLM_RENDERING_NPI": ("Rendering provider NPI missing", "error"),
-    "CLM_TIMELY_FILING": ("Timely filing limit passed", "error"),
-    "CLM_PAYER_CLAIM_NUMBER": ("Payer claim number missing for a replacement or void", "error"),
-    "CLM_NO_CHARGE": ("Line without charge", "error"),
-}
-
 
 class MedicalClaim(models.Model):
     """A professional claim (837P / CMS-1500) billing one encounter to one payer.

@@ -1,7 +1,7 @@
 from odoo import fields, models
 
-from .medical_claim import CLAIM_EDITS
 from .medical_claim_edi import ACK_EDITS
+from .medical_claim_payer_edits import CLAIM_EDITS
 
 # The findings billing adds to the coding edits': payer edits (action_validate) and acknowledgements.
 BILLING_EDITS = {**CLAIM_EDITS, **ACK_EDITS}
