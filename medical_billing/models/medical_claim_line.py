@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.medical_coding.edits import engine
+
 # Line fields the biller may still change once the claim left draft: the adjudication.
 ADJUDICATION_FIELDS = {"amount_paid", "adjustment_ids"}
 ADJUSTMENT_GROUPS = [
@@ -195,11 +197,10 @@ class MedicalClaimDiagnosis(models.Model):
 
     @api.depends("claim_id.diagnosis_ids.sequence")
     def _compute_letter(self):
-        letters = "ABCDEFGHIJKL"
         for claim in self.claim_id:
             ordered = claim.diagnosis_ids.sorted(lambda d: (d.sequence, d.id))
             for index, diagnosis in enumerate(ordered):
-                diagnosis.letter = letters[index] if index < len(letters) else ""
+                diagnosis.letter = engine.letter_of(index)
         for diagnosis in self.filtered(lambda d: not d.claim_id):
             diagnosis.letter = ""
 
