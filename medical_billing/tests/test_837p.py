@@ -206,7 +206,7 @@ class Test837P(EdiCommon):
         self.assertEqual(secondary.payer_responsibility, "secondary")
         self.assertEqual(secondary.line_ids.mapped("amount_paid"), [0.0, 0.0])
         self.assertEqual(secondary.line_ids.primary_line_id, primary.line_ids)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "already has its next payer's claim"):
             primary.action_create_secondary_claim()  # one next-payer claim per claim
         secondary.action_validate()
         self.assertEqual(secondary.state, "ready", secondary.finding_ids.mapped("message"))
@@ -469,9 +469,9 @@ class Test837P(EdiCommon):
         self.assertTrue(batch.date_sent)
         with self.assertRaisesRegex(UserError, "not generated again"):
             batch.action_generate()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "The claims of a generated batch are those of its file"):
             batch.write({"claim_ids": [Command.clear()]})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only draft batches can be deleted"):
             batch.unlink()
 
     def test_reset_generated_batch_gives_claims_back(self):

@@ -247,7 +247,7 @@ class TestClaimFlow(MedicalBillingCommon):
             claim.date_service = self.dos - timedelta(days=1)
         with self.assertRaisesRegex(UserError, "cannot change"):
             claim.line_ids[0].units = 2
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only draft or cancelled claims can be deleted"):
             claim.unlink()
 
     def test_workflow_and_adjudication(self):
@@ -322,9 +322,9 @@ class TestClaimFlow(MedicalBillingCommon):
 
     def test_patient_control_number_rules(self):
         claim = self.make_claim()
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, r"BAD\*NUMBER is not usable in an electronic claim"):
             claim.patient_control_number = "BAD*NUMBER"
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "at most 20 letters, digits or dashes"):
             claim.patient_control_number = "X" * 21
         self.assertTrue(re.match(r"^CLM\d{8}$", claim.patient_control_number))
 
@@ -332,7 +332,7 @@ class TestClaimFlow(MedicalBillingCommon):
         claim = self.make_claim()
         other = self._make_patient("Other Patient")
         other_coverage = self._make_coverage(other)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "A claim bills a coverage of its own patient"):
             claim.coverage_id = other_coverage
 
 

@@ -76,7 +76,7 @@ class TestClaimCorrection(MedicalBillingCommon):
         self.assertEqual(self.balance(self.income, self.payer), 0.0)
         # The encounter can be billed again (e.g. to the right payer) or cancelled.
         self.assertEqual(claim.encounter_id.state, "checked")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "has not been received by the payer"):
             void.action_void()
 
     def test_void_after_partial_payment(self):

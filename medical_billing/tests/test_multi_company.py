@@ -89,9 +89,9 @@ class TestMultiCompany(MedicalBillingCommon):
 
     def test_claim_cannot_mix_companies(self):
         claim_b = self.make_claim(patient=self.patient_b)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Coverage belongs to another practice"):
             claim_b.coverage_id = self.coverage
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Patient belongs to another practice"):
             self.env["medical.claim"].create(
                 {
                     "company_id": self.practice.id,
@@ -102,7 +102,7 @@ class TestMultiCompany(MedicalBillingCommon):
             )
 
     def test_coverage_follows_patient_company(self):
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Patient belongs to another practice"):
             self._make_coverage(self.patient_b, company_id=self.practice.id)
 
     def test_record_rules(self):
