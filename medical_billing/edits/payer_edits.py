@@ -160,20 +160,23 @@ def _positive(amount, rounding):
 # ------------------------------------------------------------------ checks
 
 
+def _address_finding(claim, address, edit_code, template):
+    """The finding naming the parts ``address`` lacks (``%(missing)s`` of ``template``), or None."""
+    missing = address.missing()
+    return Finding(claim.id, edit_code, template, {"missing": missing}) if missing else None
+
+
 def check_billing_provider(claim, state):
     provider = claim.billing_provider
     if not provider.npi:
         yield Finding(claim.id, "CLM_BILLING_NPI", _lt("The practice has no billing NPI (company settings)."))
     if not provider.tax_id:
         yield Finding(claim.id, "CLM_TAX_ID", _lt("The practice has no tax id (EIN) (company settings)."))
-    missing = provider.address.missing()
-    if missing:
-        yield Finding(
-            claim.id,
-            "CLM_BILLING_ADDRESS",
-            _lt("The practice's address lacks: %(missing)s."),
-            {"missing": missing},
-        )
+    incomplete = _address_finding(
+        claim, provider.address, "CLM_BILLING_ADDRESS", _lt("The practice's address lacks: %(missing)s.")
+    )
+    if incomplete:
+        yield incomplete
     elif provider.po_box:
         yield Finding(
             claim.id,
@@ -210,14 +213,11 @@ def check_coverage(claim, state):
 
 
 def check_patient(claim, state):
-    missing = claim.patient_address.missing()
-    if missing:
-        yield Finding(
-            claim.id,
-            "CLM_PATIENT_ADDRESS",
-            _lt("The patient's address lacks: %(missing)s."),
-            {"missing": missing},
-        )
+    incomplete = _address_finding(
+        claim, claim.patient_address, "CLM_PATIENT_ADDRESS", _lt("The patient's address lacks: %(missing)s.")
+    )
+    if incomplete:
+        yield incomplete
 
 
 def check_rendering_provider(claim, state):
@@ -260,25 +260,18 @@ def check_prior_authorization(claim, state):
         return
     auth = claim.authorization
     if auth is None:
-        for line in needing:
-            yield Finding(
-                claim.id,
-                "CLM_AUTH_MISSING",
-                _lt("%(payer)s requires a prior authorization for %(code)s."),
-                {"payer": claim.payer_name, "code": line.code},
-                line.id,
-            )
+        template = _lt("%(payer)s requires a prior authorization for %(code)s.")
+        params = {"payer": claim.payer_name}
+        uncovered = needing
+    else:
+        template = _lt("Authorization %(auth)s does not cover %(code)s.")
+        params = {"auth": auth.name}
+        uncovered = [line for line in needing if line.code_id not in auth.code_ids]
+    for line in uncovered:
+        yield Finding(claim.id, "CLM_AUTH_MISSING", template, {**params, "code": line.code}, line.id)
+    if auth is None:
         return
     covered = [line for line in needing if line.code_id in auth.code_ids]
-    for line in needing:
-        if line not in covered:
-            yield Finding(
-                claim.id,
-                "CLM_AUTH_MISSING",
-                _lt("Authorization %(auth)s does not cover %(code)s."),
-                {"auth": auth.name, "code": line.code},
-                line.id,
-            )
     if auth.payer_id != claim.payer_id or auth.patient_id != claim.patient_id:
         yield Finding(
             claim.id,
