@@ -12,7 +12,8 @@ from odoo.tools import SQL
 
 
 class MedicalClaim(models.Model):
-    _inherit = "medical.claim"
+    # One file per concern of the claim (see medical_claim.py), merged by Odoo into one model.
+    _inherit = "medical.claim"  # pylint: disable=consider-merging-classes-inherited
 
     transfer_move_id = fields.Many2one(
         "account.move",

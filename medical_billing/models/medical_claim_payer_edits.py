@@ -12,7 +12,8 @@ CLAIM_EDITS = payer_edits.EDITS
 
 
 class MedicalClaim(models.Model):
-    _inherit = "medical.claim"
+    # One file per concern of the claim (see medical_claim.py), merged by Odoo into one model.
+    _inherit = "medical.claim"  # pylint: disable=consider-merging-classes-inherited
 
     def _run_payer_edits(self):
         """The payer edits of the claims as finding values (dicts), computed over the batch."""
