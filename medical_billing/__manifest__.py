@@ -29,7 +29,6 @@
         "wizard/medical_copay_register_views.xml",
         "views/medical_edi_receiver_views.xml",
         "views/medical_claim_batch_views.xml",
-        "views/medical_claim_edi_views.xml",
         "views/medical_eligibility_request_views.xml",
         "report/medical_claim_cms1500.xml",
         "data/medical_abn_data.xml",

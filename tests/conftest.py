@@ -20,6 +20,7 @@ PLAIN_PACKAGES = {
     "medical_codesets": REPO / "medical_coding" / "codesets",
     "medical_edits": REPO / "medical_coding" / "edits",
     "medical_billing_edi": REPO / "medical_billing" / "edi",
+    "medical_billing_edits": REPO / "medical_billing" / "edits",
 }
 
 

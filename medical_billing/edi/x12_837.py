@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from .address import is_po_box
 from .x12_common import X12DataError, npi_is_valid
 
 __all__ = [
@@ -301,7 +302,6 @@ _MODIFIER = re.compile(r"[A-Z0-9]{2}\Z")
 _POS = re.compile(r"[0-9]{2}\Z")
 _STATE = re.compile(r"[A-Z]{2}\Z")
 _TAXONOMY = re.compile(r"[0-9]{3}[0-9A-Z]{6}X\Z")
-_PO_BOX = re.compile(r"\bP\.?\s*O\.?\s*BOX\b|\bPOST\s+OFFICE\s+BOX\b|\bLOCK\s*BOX\b", re.I)
 _REASON = re.compile(r"[A-Z0-9]{1,5}\Z")
 _INSURANCE_TYPE = re.compile(r"[A-Z0-9]{1,3}\Z")
 _NDC_DASHED = re.compile(r"(\d{4,5})-(\d{3,4})-(\d{1,2})\Z")
@@ -574,7 +574,7 @@ def _check_billing_provider(bp: BillingProvider) -> list[str]:
     p.address(bp.address, "billing provider", zip9=True)
     if isinstance(bp.address, Address):
         p.need(
-            not _PO_BOX.search(f"{bp.address.line1} {bp.address.line2}"),
+            not is_po_box(bp.address.line1, bp.address.line2),
             "billing provider address must be a street address, not a PO box",
         )
     if bp.taxonomy:

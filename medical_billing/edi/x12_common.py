@@ -6,6 +6,7 @@ so protected health information never reaches a server log through this module.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import logging
@@ -70,19 +71,29 @@ class X12DataError(ValueError):
         super().__init__(shown)
 
 
+def _coding_npi_module():
+    """The NPI rule of the coding addon (``medical_coding/edits/npi.py``): one check-digit function for both
+    addons. The coding addon cannot import billing (it does not depend on it), so billing imports it.
+
+    Found by module name, without importing Odoo here: inside Odoo it is
+    ``odoo.addons.medical_coding.edits.npi`` (medical_billing depends on medical_coding, which Odoo loaded
+    first); the repository tests load ``medical_coding/edits`` as ``medical_edits`` (tests/conftest.py).
+    """
+    for name in ("medical_edits.npi", "odoo.addons.medical_coding.edits.npi"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise ImportError("medical_billing/edi needs medical_coding/edits/npi.py (the NPI check digit)")
+
+
+_NPI = _coding_npi_module()
+
+
 def npi_is_valid(npi: str) -> bool:
-    """Check a 10-digit NPI with the Luhn digit computed over ``80840`` + its first 9 digits."""
-    if not isinstance(npi, str) or len(npi) != 10 or not _DIGITS.match(npi) or npi[0] not in "12":
-        return False
-    total = 24  # the constant contribution of the 80840 prefix
-    for index, char in enumerate(reversed(npi[:9])):
-        digit = int(char)
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return (10 - total % 10) % 10 == int(npi[9])
+    """Check a 10-digit NPI (starting with 1 or 2) with the Luhn digit computed over ``80840`` + its first
+    9 digits."""
+    return isinstance(npi, str) and _NPI.is_valid_npi(npi)
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,10 @@ from . import medical_coverage
 from . import medical_prior_authorization
 from . import medical_fee_schedule
 from . import medical_claim
+from . import medical_claim_accounting
+from . import medical_claim_correction
+from . import medical_claim_next_payer
+from . import medical_claim_payer_edits
 from . import medical_claim_line
 from . import medical_edit_finding
 from . import medical_encounter

@@ -255,13 +255,7 @@ class MedicalClaimBatch(models.Model):
 
     def _action_open(self):
         if len(self) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": self._name,
-                "res_id": self.id,
-                "view_mode": "form",
-                "views": [(False, "form")],
-            }
+            return self.get_formview_action()
         action = self.env["ir.actions.act_window"]._for_xml_id("medical_billing.medical_claim_batch_action")
         action["domain"] = [("id", "in", self.ids)]
         return action

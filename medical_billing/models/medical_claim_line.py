@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.medical_coding.edits import engine
+
 # Line fields the biller may still change once the claim left draft: the adjudication.
 ADJUDICATION_FIELDS = {"amount_paid", "adjustment_ids"}
 ADJUSTMENT_GROUPS = [
@@ -72,6 +74,16 @@ class MedicalClaimLine(models.Model):
     adjustment_ids = fields.One2many("medical.claim.adjustment", "line_id", string="Adjustments")
     amount_adjusted = fields.Monetary(string="Adjusted", compute="_compute_adjustments", store=True)
     amount_patient = fields.Monetary(string="Patient Share", compute="_compute_adjustments", store=True)
+    primary_line_id = fields.Many2one(
+        "medical.claim.line",
+        string="Previous Payer's Line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        help="On a secondary claim: the line of the previous payer's claim it bills again.",
+    )
 
     _sql_constraints = [
         (
@@ -185,11 +197,10 @@ class MedicalClaimDiagnosis(models.Model):
 
     @api.depends("claim_id.diagnosis_ids.sequence")
     def _compute_letter(self):
-        letters = "ABCDEFGHIJKL"
         for claim in self.claim_id:
             ordered = claim.diagnosis_ids.sorted(lambda d: (d.sequence, d.id))
             for index, diagnosis in enumerate(ordered):
-                diagnosis.letter = letters[index] if index < len(letters) else ""
+                diagnosis.letter = engine.letter_of(index)
         for diagnosis in self.filtered(lambda d: not d.claim_id):
             diagnosis.letter = ""
 

@@ -1,16 +1,21 @@
 from odoo import fields, models
 
-from .medical_claim import CLAIM_EDITS
+from .medical_claim_edi import ACK_EDITS
+from .medical_claim_payer_edits import CLAIM_EDITS
+
+# The findings billing adds to the coding edits': payer edits (action_validate) and acknowledgements.
+BILLING_EDITS = {**CLAIM_EDITS, **ACK_EDITS}
 
 
 class MedicalEditFinding(models.Model):
-    """Payer edits of claims share the coding edits' findings: the claim's encounter is set too."""
+    """Payer edits of claims and acknowledgement rejections share the coding edits' findings: the claim's
+    encounter is set too."""
 
     _inherit = "medical.edit.finding"
 
     edit_code = fields.Selection(
-        selection_add=[(code, title) for code, (title, _severity) in CLAIM_EDITS.items()],
-        ondelete=dict.fromkeys(CLAIM_EDITS, "cascade"),
+        selection_add=[(code, title) for code, (title, _severity) in BILLING_EDITS.items()],
+        ondelete=dict.fromkeys(BILLING_EDITS, "cascade"),
     )
     claim_id = fields.Many2one(
         "medical.claim", index="btree_not_null", ondelete="cascade", check_company=True

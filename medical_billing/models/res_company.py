@@ -1,5 +1,3 @@
-import re
-
 from odoo import Command, _, fields, models
 from odoo.exceptions import UserError
 
@@ -58,8 +56,6 @@ MEDICAL_ACCOUNTS = {
 }
 # Settings that are the default receivable of the payers and the patients.
 RECEIVABLE_SETTINGS = {"medical_insurance_receivable_account_id", "medical_patient_receivable_account_id"}
-# A billing provider address must be a street address (837P loop 2010AA N3).
-PO_BOX_RE = re.compile(r"\b(P\.?\s*O\.?\s*BOX|POST\s+OFFICE\s+BOX)\b", re.IGNORECASE)
 MEDICAL_JOURNALS = {
     "medical_claim_journal_id": {"name": "Insurance Claims", "code": "MCLM", "type": "sale"},
     "medical_patient_journal_id": {"name": "Patient Billing", "code": "MPAT", "type": "sale"},
@@ -328,29 +324,3 @@ class ResCompany(models.Model):
             [*Journal._check_company_domain(self), ("type", "=", "general")], order="sequence, id", limit=1
         )
         return journal or self.medical_claim_journal_id
-
-    def _medical_claim_problems(self):
-        """[(edit code, message)] of what this practice lacks as billing provider on a claim."""
-        self.ensure_one()
-        problems = []
-        if not self.medical_billing_npi:
-            problems.append(("CLM_BILLING_NPI", _("The practice has no billing NPI (company settings).")))
-        if not self.medical_tax_id:
-            problems.append(("CLM_TAX_ID", _("The practice has no tax id (EIN) (company settings).")))
-        partner = self.partner_id
-        missing = partner._medical_missing_address()
-        if missing:
-            problems.append(
-                (
-                    "CLM_BILLING_ADDRESS",
-                    _("The practice's address lacks: %(missing)s.", missing=", ".join(missing)),
-                )
-            )
-        elif PO_BOX_RE.search(" ".join(filter(None, [partner.street, partner.street2]))):
-            problems.append(
-                (
-                    "CLM_BILLING_ADDRESS",
-                    _("The billing provider address must be a street address, not a post office box."),
-                )
-            )
-        return problems

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 # Partner fields that decide which medical receivable is a partner's default receivable.
 RECEIVABLE_TRIGGERS = {"is_payer", "is_patient", "guarantor_id", "company_id", "payer_receivable_account_id"}
@@ -163,18 +163,3 @@ class ResPartner(models.Model):
             self.with_company(company).payer_receivable_account_id
             or company.medical_insurance_receivable_account_id
         )
-
-    def _medical_missing_address(self):
-        """Labels of the address parts a claim needs and this partner lacks (no personal value in them)."""
-        self.ensure_one()
-        partner = self.sudo()
-        labels = []
-        for fname, label in (
-            ("street", _("street")),
-            ("city", _("city")),
-            ("state_id", _("state")),
-            ("zip", _("ZIP code")),
-        ):
-            if not partner[fname]:
-                labels.append(label)
-        return labels

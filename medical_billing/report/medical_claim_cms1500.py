@@ -1,6 +1,8 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from odoo.addons.medical_coding.edits.engine import LETTERS
+
 from ..models.medical_claim_batch import split_person_name
 
 # Box 1 of the CMS-1500 from the payer's claim filing indicator (SBR09).
@@ -18,7 +20,6 @@ INSURANCE_TYPES = {
 }
 RELATIONSHIPS = {"18": "self", "01": "spouse", "19": "child"}
 LINES_PER_FORM = 6
-LETTERS = "ABCDEFGHIJKL"
 
 
 def _mmddyyyy(day, short=False):

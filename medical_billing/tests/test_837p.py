@@ -206,8 +206,9 @@ class Test837P(EdiCommon):
         self.assertEqual(secondary.payer_responsibility, "secondary")
         self.assertEqual(secondary.line_ids.mapped("amount_paid"), [0.0, 0.0])
         self.assertEqual(secondary.line_ids.primary_line_id, primary.line_ids)
-        with self.assertRaises(UserError):
+        with self.assertRaises(UserError) as caught:
             primary.action_create_secondary_claim()  # one next-payer claim per claim
+        self.assertIn("already has its next payer's claim", str(caught.exception))
         secondary.action_validate()
         self.assertEqual(secondary.state, "ready", secondary.finding_ids.mapped("message"))
 
@@ -469,10 +470,12 @@ class Test837P(EdiCommon):
         self.assertTrue(batch.date_sent)
         with self.assertRaisesRegex(UserError, "not generated again"):
             batch.action_generate()
-        with self.assertRaises(UserError):
+        with self.assertRaises(UserError) as caught:
             batch.write({"claim_ids": [Command.clear()]})
-        with self.assertRaises(UserError):
+        self.assertIn("The claims of a generated batch are those of its file", str(caught.exception))
+        with self.assertRaises(UserError) as caught:
             batch.unlink()
+        self.assertIn("Only draft batches can be deleted", str(caught.exception))
 
     def test_reset_generated_batch_gives_claims_back(self):
         claim = self.ready_claims()

@@ -247,8 +247,9 @@ class TestClaimFlow(MedicalBillingCommon):
             claim.date_service = self.dos - timedelta(days=1)
         with self.assertRaisesRegex(UserError, "cannot change"):
             claim.line_ids[0].units = 2
-        with self.assertRaises(UserError):
+        with self.assertRaises(UserError) as caught:
             claim.unlink()
+        self.assertIn("Only draft or cancelled claims can be deleted", str(caught.exception))
 
     def test_workflow_and_adjudication(self):
         claim = self.make_claim()
@@ -322,18 +323,21 @@ class TestClaimFlow(MedicalBillingCommon):
 
     def test_patient_control_number_rules(self):
         claim = self.make_claim()
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as caught:
             claim.patient_control_number = "BAD*NUMBER"
-        with self.assertRaises(ValidationError):
+        self.assertIn("BAD*NUMBER is not usable in an electronic claim", str(caught.exception))
+        with self.assertRaises(ValidationError) as caught:
             claim.patient_control_number = "X" * 21
+        self.assertIn("at most 20 letters, digits or dashes", str(caught.exception))
         self.assertTrue(re.match(r"^CLM\d{8}$", claim.patient_control_number))
 
     def test_coverage_of_another_patient_refused(self):
         claim = self.make_claim()
         other = self._make_patient("Other Patient")
         other_coverage = self._make_coverage(other)
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as caught:
             claim.coverage_id = other_coverage
+        self.assertIn("A claim bills a coverage of its own patient", str(caught.exception))
 
 
 @tagged("post_install", "-at_install")

@@ -76,8 +76,9 @@ class TestClaimCorrection(MedicalBillingCommon):
         self.assertEqual(self.balance(self.income, self.payer), 0.0)
         # The encounter can be billed again (e.g. to the right payer) or cancelled.
         self.assertEqual(claim.encounter_id.state, "checked")
-        with self.assertRaises(UserError):
+        with self.assertRaises(UserError) as caught:
             void.action_void()
+        self.assertIn("has not been received by the payer", str(caught.exception))
 
     def test_void_after_partial_payment(self):
         claim = self.sent_claim()

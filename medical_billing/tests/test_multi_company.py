@@ -89,9 +89,15 @@ class TestMultiCompany(MedicalBillingCommon):
 
     def test_claim_cannot_mix_companies(self):
         claim_b = self.make_claim(patient=self.patient_b)
-        with self.assertRaises(UserError):
+        # The coverage of practice A with its own patient: the patient constraint holds, the wall refuses.
+        with self.assertRaises(UserError) as caught:
+            claim_b.write({"patient_id": self.patient.id, "coverage_id": self.coverage.id})
+        self.assertIn("Coverage belongs to another practice", str(caught.exception))
+        # Alone, the coverage of another patient is refused first by the patient rule.
+        with self.assertRaises(UserError) as caught:
             claim_b.coverage_id = self.coverage
-        with self.assertRaises(UserError):
+        self.assertIn("A claim bills a coverage of its own patient", str(caught.exception))
+        with self.assertRaises(UserError) as caught:
             self.env["medical.claim"].create(
                 {
                     "company_id": self.practice.id,
@@ -100,10 +106,12 @@ class TestMultiCompany(MedicalBillingCommon):
                     "date_service": self.dos,
                 }
             )
+        self.assertIn("Patient belongs to another practice", str(caught.exception))
 
     def test_coverage_follows_patient_company(self):
-        with self.assertRaises(UserError):
+        with self.assertRaises(UserError) as caught:
             self._make_coverage(self.patient_b, company_id=self.practice.id)
+        self.assertIn("Patient belongs to another practice", str(caught.exception))
 
     def test_record_rules(self):
         claim_a = self.make_claim()

@@ -181,6 +181,19 @@ class TestPayerEdits(MedicalBillingCommon):
         self.practice.street = "123 Boxwood Avenue"
         self.assertClean(claim)
 
+    def test_billing_address_lock_box(self):
+        """The payer edit applies the 837P writer's rule (edi/address.py): a lock box is refused at
+        validation, not only when the batch is written."""
+        claim = self.make_claim()
+        self.practice.street = "Lock Box 4567"
+        self.assertFires(claim, "CLM_BILLING_ADDRESS")
+        self.assertEqual(
+            claim.finding_ids.message,
+            "The billing provider address must be a street address, not a post office box.",
+        )
+        self.practice.street = "45 Lockwood Street"
+        self.assertClean(claim)
+
     def test_patient_address_incomplete(self):
         claim = self.make_claim()
         self.patient.city = False

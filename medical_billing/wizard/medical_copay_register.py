@@ -108,13 +108,7 @@ class MedicalCopayRegister(models.TransientModel):
         self.encounter_id.message_post(
             body=_("Copay of %(amount)s collected (%(invoice)s).", amount=self.amount, invoice=invoice.name)
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": invoice.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
+        return invoice.get_formview_action()
 
     def _create_copay_entry(self):
         company = self.company_id

@@ -1,0 +1,5 @@
+"""Billing edits over plain values: no Odoo import here.
+
+``payer_edits``: the edits a claim passes before it goes to the payer (``medical.claim.action_validate``).
+Models call these modules; these modules never call models.
+"""
