@@ -1,8 +1,8 @@
-"""The one error every code-set parser raises."""
+"""The one error every file reader (code sets, NCCI PTP, MUE) raises."""
 
 
 class CodeFileError(ValueError):
-    """A code-set file that cannot be imported.
+    """A code-set or edit file that cannot be imported.
 
     ``line`` is the 1-based line of the file where the problem is (0 or None when it concerns the whole
     file), ``message`` says what is wrong in words an administrator understands.
