@@ -1,7 +1,6 @@
 from . import medical_company_check
 from . import medical_code
 from . import medical_importer
-from . import medical_importer_code_sets
 from . import medical_import_log
 from . import res_partner
 from . import res_company
@@ -11,4 +10,3 @@ from . import medical_encounter_diagnosis
 from . import medical_edit_finding
 from . import medical_ncci_edit
 from . import medical_mue
-from . import medical_edit_importer
