@@ -216,9 +216,15 @@ def _date_of_service_groups(encounters):
 
 
 def _check_encounter(enc):
+    """The edits of one encounter alone: its header, its diagnoses, its procedure lines."""
+    diagnoses = ordered(enc.diagnoses)
+    return [*_check_header(enc), *_check_diagnoses(enc, diagnoses), *_check_lines(enc, diagnoses)]
+
+
+def _check_header(enc):
+    """Provider, place of service and the patient data a claim needs."""
     out = []
     add = out.append
-    dos = enc.date_service
     if not enc.has_provider:
         add(Finding(enc.id, "PROVIDER_MISSING", "The encounter has no rendering provider."))
     if not enc.has_place_of_service:
@@ -231,8 +237,14 @@ def _check_encounter(enc):
                 "The patient record lacks data needed on a claim: %s." % ", ".join(enc.patient_missing),
             )
         )
+    return out
 
-    diagnoses = ordered(enc.diagnoses)
+
+def _check_diagnoses(enc, diagnoses):
+    """At least one and at most twelve diagnoses, each listed once, current, billable and in force."""
+    out = []
+    add = out.append
+    dos = enc.date_service
     if not diagnoses:
         add(Finding(enc.id, "DX_MISSING", "Code at least one diagnosis (the first one is the principal)."))
     if len(diagnoses) > MAX_DIAGNOSES:
@@ -297,120 +309,21 @@ def _check_encounter(enc):
                 )
             )
 
+    return out
+
+
+def _check_lines(enc, diagnoses):
+    """Each procedure line (see :func:`_check_line`) and lines repeating an earlier one."""
+    out = []
+    add = out.append
     procedures = ordered(enc.procedures)
     if not procedures:
         add(Finding(enc.id, "PROC_MISSING", "Code at least one procedure line."))
     line_keys = {}
     for number, line in enumerate(procedures, start=1):
+        out.extend(_check_line(enc, number, line, diagnoses))
         code = line.code
         where = f"Line {number} ({line.label})"
-        if code.system not in PROCEDURE_SYSTEMS or not code.active:
-            add(
-                Finding(
-                    enc.id,
-                    "PROC_UNKNOWN",
-                    f"{where}: {code.label} is not a current CPT or HCPCS code.",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        elif not code.in_force(dos):
-            add(
-                Finding(
-                    enc.id,
-                    "PROC_NOT_EFFECTIVE",
-                    f"{where}: {code.label} is not effective on the date of service {dos.isoformat()}"
-                    f"{_validity(code)}.",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        seen_modifiers = set()
-        for modifier in line.modifiers:
-            if modifier.code in seen_modifiers:
-                add(
-                    Finding(
-                        enc.id,
-                        "MOD_DUPLICATE",
-                        f"{where}: modifier {modifier.code} is entered twice.",
-                        procedure_id=line.id,
-                        code=modifier.code,
-                        code_id=modifier.id,
-                    )
-                )
-            seen_modifiers.add(modifier.code)
-            if modifier.system != "modifier" or not modifier.active:
-                add(
-                    Finding(
-                        enc.id,
-                        "MOD_UNKNOWN",
-                        f"{where}: {modifier.code} is not a current modifier.",
-                        procedure_id=line.id,
-                        code=modifier.code,
-                        code_id=modifier.id,
-                    )
-                )
-            elif not modifier.in_force(dos):
-                add(
-                    Finding(
-                        enc.id,
-                        "MOD_NOT_EFFECTIVE",
-                        f"{where}: modifier {modifier.code} is not effective on the date of service "
-                        f"{dos.isoformat()}{_validity(modifier)}.",
-                        procedure_id=line.id,
-                        code=modifier.code,
-                        code_id=modifier.id,
-                    )
-                )
-        if not line.units or line.units <= 0:
-            add(
-                Finding(
-                    enc.id,
-                    "UNITS_INVALID",
-                    f"{where}: units must be more than zero.",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        pointers = line.pointers or ""
-        if not pointers:
-            add(
-                Finding(
-                    enc.id,
-                    "PTR_MISSING",
-                    f"{where} points to no diagnosis: give one to four letters (A is the principal).",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        missing = [p for p in pointers if LETTERS.find(p) < 0 or LETTERS.find(p) >= min(len(diagnoses), 12)]
-        if missing:
-            add(
-                Finding(
-                    enc.id,
-                    "PTR_INVALID",
-                    f"{where} points to diagnosis {', '.join(missing)}, which is not coded"
-                    f" (the encounter has {_letter_range(len(diagnoses))}).",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        if line.ndc_code and (not line.ndc_quantity or line.ndc_quantity <= 0 or not line.ndc_unit):
-            add(
-                Finding(
-                    enc.id,
-                    "NDC_INCOMPLETE",
-                    f"{where}: the NDC {line.ndc_code} needs a quantity and a unit (F2, GR, ME, ML or UN).",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
         key = (code.code, frozenset(line.modifier_codes))
         if key in line_keys:
             add(
@@ -426,6 +339,132 @@ def _check_encounter(enc):
             )
         else:
             line_keys[key] = number
+    return out
+
+
+def _check_line(enc, number, line, diagnoses):
+    """One procedure line: its code, modifiers, units, diagnosis pointers and NDC."""
+    out = []
+    add = out.append
+    dos = enc.date_service
+    code = line.code
+    where = f"Line {number} ({line.label})"
+    if code.system not in PROCEDURE_SYSTEMS or not code.active:
+        add(
+            Finding(
+                enc.id,
+                "PROC_UNKNOWN",
+                f"{where}: {code.label} is not a current CPT or HCPCS code.",
+                procedure_id=line.id,
+                code=code.code,
+                code_id=code.id,
+            )
+        )
+    elif not code.in_force(dos):
+        add(
+            Finding(
+                enc.id,
+                "PROC_NOT_EFFECTIVE",
+                f"{where}: {code.label} is not effective on the date of service {dos.isoformat()}"
+                f"{_validity(code)}.",
+                procedure_id=line.id,
+                code=code.code,
+                code_id=code.id,
+            )
+        )
+    out.extend(_check_modifiers(enc, line, where))
+    if not line.units or line.units <= 0:
+        add(
+            Finding(
+                enc.id,
+                "UNITS_INVALID",
+                f"{where}: units must be more than zero.",
+                procedure_id=line.id,
+                code=code.code,
+                code_id=code.id,
+            )
+        )
+    pointers = line.pointers or ""
+    if not pointers:
+        add(
+            Finding(
+                enc.id,
+                "PTR_MISSING",
+                f"{where} points to no diagnosis: give one to four letters (A is the principal).",
+                procedure_id=line.id,
+                code=code.code,
+                code_id=code.id,
+            )
+        )
+    missing = [p for p in pointers if LETTERS.find(p) < 0 or LETTERS.find(p) >= min(len(diagnoses), 12)]
+    if missing:
+        add(
+            Finding(
+                enc.id,
+                "PTR_INVALID",
+                f"{where} points to diagnosis {', '.join(missing)}, which is not coded"
+                f" (the encounter has {_letter_range(len(diagnoses))}).",
+                procedure_id=line.id,
+                code=code.code,
+                code_id=code.id,
+            )
+        )
+    if line.ndc_code and (not line.ndc_quantity or line.ndc_quantity <= 0 or not line.ndc_unit):
+        add(
+            Finding(
+                enc.id,
+                "NDC_INCOMPLETE",
+                f"{where}: the NDC {line.ndc_code} needs a quantity and a unit (F2, GR, ME, ML or UN).",
+                procedure_id=line.id,
+                code=code.code,
+                code_id=code.id,
+            )
+        )
+    return out
+
+
+def _check_modifiers(enc, line, where):
+    """The modifiers of one line: each entered once, current and in force."""
+    out = []
+    add = out.append
+    dos = enc.date_service
+    seen_modifiers = set()
+    for modifier in line.modifiers:
+        if modifier.code in seen_modifiers:
+            add(
+                Finding(
+                    enc.id,
+                    "MOD_DUPLICATE",
+                    f"{where}: modifier {modifier.code} is entered twice.",
+                    procedure_id=line.id,
+                    code=modifier.code,
+                    code_id=modifier.id,
+                )
+            )
+        seen_modifiers.add(modifier.code)
+        if modifier.system != "modifier" or not modifier.active:
+            add(
+                Finding(
+                    enc.id,
+                    "MOD_UNKNOWN",
+                    f"{where}: {modifier.code} is not a current modifier.",
+                    procedure_id=line.id,
+                    code=modifier.code,
+                    code_id=modifier.id,
+                )
+            )
+        elif not modifier.in_force(dos):
+            add(
+                Finding(
+                    enc.id,
+                    "MOD_NOT_EFFECTIVE",
+                    f"{where}: modifier {modifier.code} is not effective on the date of service "
+                    f"{dos.isoformat()}{_validity(modifier)}.",
+                    procedure_id=line.id,
+                    code=modifier.code,
+                    code_id=modifier.id,
+                )
+            )
     return out
 
 
