@@ -1,7 +1,10 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import medical_company_check
 from . import medical_code
 from . import medical_importer
 from . import medical_import_log
+from . import medical_import_progress
 from . import res_partner
 from . import res_company
 from . import medical_encounter
