@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The NCCI PTP and MUE parsers on the real CMS excerpts and on files written in the same layouts."""
 
 import io

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Every file reader, fed mutated real files, returns data or raises its own error, within a time bound.
 
 Seeds are the real files of ``../shared`` (X12 samples and what pyx12 acknowledges of them, CMS files)
