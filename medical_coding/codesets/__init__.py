@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Readers of the official code-set and edit files, in plain Python (no Odoo import).
 
 Each code-set parser (``icd10cm``, ``hcpcs``, ``cpt``, ``pos``) takes the file's bytes and returns a

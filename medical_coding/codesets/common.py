@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Shared pieces of the code-set parsers: the row they produce and small file helpers."""
 
 import io

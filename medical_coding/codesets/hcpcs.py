@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """HCPCS Level II procedures and modifiers from the CMS fixed-width contractor file.
 
 The file (``HCPC<year>_CONTR_ANWEB.txt``, also inside the CMS zip) holds 320-character records, ISO-8859-1,

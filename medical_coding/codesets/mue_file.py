@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Streaming parser of the CMS practitioner MUE table (``MCR_MUE_PractitionerServices_Eff_MM-DD-YYYY.csv``).
 
 Layout: Latin-1 CSV, CRLF. First a quoted multi-line AMA notice (one record), then a header record whose

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Streaming parser of the CMS NCCI PTP practitioner file (``ccipra-v<release>-f<part>.txt``).
 
 Layout: tab-separated, CRLF, a few header lines (copyright notice, "Column1/Column2 Edits", column titles

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The coding edit engine: plain values in, findings out. No Odoo import.
 
 The caller (``medical.encounter.action_check``) reads every line of a batch of encounters at once,

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The claims-out command lines, run as an operator would, against the test database of ``make test``.
 
 ``odoo-bin medical_837`` writes the pending 837P files (none on a fresh database, but the command must be

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Code sets: the full ICD-10-CM import, its re-import, and code search on the full table.
 
 Baseline of the imports: a raw PostgreSQL COPY of the same rows into a plain table (no index, no upsert),
