@@ -265,49 +265,49 @@ def _check_diagnoses(enc, diagnoses):
         where = f"Diagnosis {letter_of(index) or index + 1} ({code.label})"
         if code.code in seen:
             add(
-                Finding(
-                    enc.id,
+                _finding(
+                    enc,
+                    "diagnosis_id",
+                    dx.id,
+                    code,
                     "DX_DUPLICATE",
                     f"{where} is already listed as diagnosis {seen[code.code]}.",
-                    diagnosis_id=dx.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
         else:
             seen[code.code] = letter_of(index) or index + 1
         if code.system != "icd10cm" or not code.active:
             add(
-                Finding(
-                    enc.id,
+                _finding(
+                    enc,
+                    "diagnosis_id",
+                    dx.id,
+                    code,
                     "DX_NOT_ICD10CM",
                     f"{where} is not a current ICD-10-CM code.",
-                    diagnosis_id=dx.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
             continue
         if not code.billable:
             add(
-                Finding(
-                    enc.id,
+                _finding(
+                    enc,
+                    "diagnosis_id",
+                    dx.id,
+                    code,
                     "DX_NOT_BILLABLE",
                     f"{where} is a header code, not billable: choose a more specific code below it.",
-                    diagnosis_id=dx.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
         if not code.in_force(dos):
             add(
-                Finding(
-                    enc.id,
+                _finding(
+                    enc,
+                    "diagnosis_id",
+                    dx.id,
+                    code,
                     "DX_NOT_EFFECTIVE",
                     f"{where} is not valid on the date of service {dos.isoformat()}{_validity(code)}.",
-                    diagnosis_id=dx.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
 
@@ -329,14 +329,14 @@ def _check_lines(enc, diagnoses):
         key = (code.code, frozenset(line.modifier_codes))
         if key in line_keys:
             add(
-                Finding(
-                    enc.id,
+                _finding(
+                    enc,
+                    "procedure_id",
+                    line.id,
+                    code,
                     "LINE_DUPLICATE",
                     f"{where} repeats line {line_keys[key]}: add the units to one line, or add the modifier "
                     "that tells the two services apart.",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
         else:
@@ -353,73 +353,73 @@ def _check_line(enc, number, line, diagnoses):
     where = f"Line {number} ({line.label})"
     if code.system not in PROCEDURE_SYSTEMS or not code.active:
         add(
-            Finding(
-                enc.id,
+            _finding(
+                enc,
+                "procedure_id",
+                line.id,
+                code,
                 "PROC_UNKNOWN",
                 f"{where}: {code.label} is not a current CPT or HCPCS code.",
-                procedure_id=line.id,
-                code=code.code,
-                code_id=code.id,
             )
         )
     elif not code.in_force(dos):
         add(
-            Finding(
-                enc.id,
+            _finding(
+                enc,
+                "procedure_id",
+                line.id,
+                code,
                 "PROC_NOT_EFFECTIVE",
                 f"{where}: {code.label} is not effective on the date of service {dos.isoformat()}"
                 f"{_validity(code)}.",
-                procedure_id=line.id,
-                code=code.code,
-                code_id=code.id,
             )
         )
     out.extend(_check_modifiers(enc, line, where))
     if not line.units or line.units <= 0:
         add(
-            Finding(
-                enc.id,
+            _finding(
+                enc,
+                "procedure_id",
+                line.id,
+                code,
                 "UNITS_INVALID",
                 f"{where}: units must be more than zero.",
-                procedure_id=line.id,
-                code=code.code,
-                code_id=code.id,
             )
         )
     pointers = line.pointers or ""
     if not pointers:
         add(
-            Finding(
-                enc.id,
+            _finding(
+                enc,
+                "procedure_id",
+                line.id,
+                code,
                 "PTR_MISSING",
                 f"{where} points to no diagnosis: give one to four letters (A is the principal).",
-                procedure_id=line.id,
-                code=code.code,
-                code_id=code.id,
             )
         )
     missing = [p for p in pointers if LETTERS.find(p) < 0 or LETTERS.find(p) >= min(len(diagnoses), 12)]
     if missing:
         add(
-            Finding(
-                enc.id,
+            _finding(
+                enc,
+                "procedure_id",
+                line.id,
+                code,
                 "PTR_INVALID",
                 f"{where} points to diagnosis {', '.join(missing)}, which is not coded"
                 f" (the encounter has {_letter_range(len(diagnoses))}).",
-                procedure_id=line.id,
-                code=code.code,
-                code_id=code.id,
             )
         )
     if line.ndc_code and (not line.ndc_quantity or line.ndc_quantity <= 0 or not line.ndc_unit):
         add(
-            Finding(
-                enc.id,
+            _finding(
+                enc,
+                "procedure_id",
+                line.id,
+                code,
                 "NDC_INCOMPLETE",
                 f"{where}: the NDC {line.ndc_code} needs a quantity and a unit (F2, GR, ME, ML or UN).",
-                procedure_id=line.id,
-                code=code.code,
-                code_id=code.id,
             )
         )
     return out
@@ -434,40 +434,46 @@ def _check_modifiers(enc, line, where):
     for modifier in line.modifiers:
         if modifier.code in seen_modifiers:
             add(
-                Finding(
-                    enc.id,
+                _finding(
+                    enc,
+                    "procedure_id",
+                    line.id,
+                    modifier,
                     "MOD_DUPLICATE",
                     f"{where}: modifier {modifier.code} is entered twice.",
-                    procedure_id=line.id,
-                    code=modifier.code,
-                    code_id=modifier.id,
                 )
             )
         seen_modifiers.add(modifier.code)
         if modifier.system != "modifier" or not modifier.active:
             add(
-                Finding(
-                    enc.id,
+                _finding(
+                    enc,
+                    "procedure_id",
+                    line.id,
+                    modifier,
                     "MOD_UNKNOWN",
                     f"{where}: {modifier.code} is not a current modifier.",
-                    procedure_id=line.id,
-                    code=modifier.code,
-                    code_id=modifier.id,
                 )
             )
         elif not modifier.in_force(dos):
             add(
-                Finding(
-                    enc.id,
+                _finding(
+                    enc,
+                    "procedure_id",
+                    line.id,
+                    modifier,
                     "MOD_NOT_EFFECTIVE",
                     f"{where}: modifier {modifier.code} is not effective on the date of service "
                     f"{dos.isoformat()}{_validity(modifier)}.",
-                    procedure_id=line.id,
-                    code=modifier.code,
-                    code_id=modifier.id,
                 )
             )
     return out
+
+
+def _finding(enc, link, record_id, code, edit_code, message):
+    """A finding of ``enc`` on one of its diagnoses or lines (``link``: ``diagnosis_id`` or
+    ``procedure_id``) about ``code``."""
+    return Finding(enc.id, edit_code, message, code=code.code, code_id=code.id, **{link: record_id})
 
 
 def _validity(code):
