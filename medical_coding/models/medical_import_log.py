@@ -61,7 +61,7 @@ class MedicalImportLog(models.Model):
         help="No Change: the file matched what the database already held. Waiting, Importing, Failed: a "
         "large file imported in the background.",
     )
-    progress_ids = fields.One2many("medical.import.progress", "log_id")
+    progress_ids = fields.One2many("medical.import.progress", "log_id", string="Progress Rows")
     progress = fields.Float(compute="_compute_progress", help="Percentage of a background import done.")
     progress_message = fields.Char(compute="_compute_progress")
     error = fields.Text(readonly=True, help="Why a background import failed (nothing was imported).")
@@ -192,6 +192,8 @@ class MedicalImportLog(models.Model):
         jobs = self.sudo().search([("state", "=", "queued")], order="id")
         if jobs:
             jobs[0]._run_queued()
+            # the import wrote with SQL and through other users' environments: read everything afresh
+            self.env.invalidate_all()
         self.env["ir.cron"]._notify_progress(done=1 if jobs else 0, remaining=max(len(jobs) - 1, 0))
 
     def _run_queued(self):
