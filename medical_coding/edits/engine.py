@@ -8,6 +8,10 @@ same patient and date of service that are not being checked are passed with ``ch
 the date-of-service edits (NCCI PTP, MUE per day) but receive no finding.
 
 Messages are written for the coder and name the codes concerned; they must never be logged.
+
+Over 500 lines on purpose: the plain values, the edit titles and every rule of the one engine read together
+(the rules are small functions: header, diagnoses, lines, modifiers, NCCI PTP, MUE); the other checks
+(e.g. payer edits, medical necessity) come as their own modules beside it, called by their models.
 """
 
 from collections import defaultdict
@@ -265,11 +269,9 @@ def _check_diagnoses(enc, diagnoses):
         where = f"Diagnosis {letter_of(index) or index + 1} ({code.label})"
         if code.code in seen:
             add(
-                _finding(
+                _dx_finding(
                     enc,
-                    "diagnosis_id",
-                    dx.id,
-                    code,
+                    dx,
                     "DX_DUPLICATE",
                     f"{where} is already listed as diagnosis {seen[code.code]}.",
                 )
@@ -278,11 +280,9 @@ def _check_diagnoses(enc, diagnoses):
             seen[code.code] = letter_of(index) or index + 1
         if code.system != "icd10cm" or not code.active:
             add(
-                _finding(
+                _dx_finding(
                     enc,
-                    "diagnosis_id",
-                    dx.id,
-                    code,
+                    dx,
                     "DX_NOT_ICD10CM",
                     f"{where} is not a current ICD-10-CM code.",
                 )
@@ -290,22 +290,18 @@ def _check_diagnoses(enc, diagnoses):
             continue
         if not code.billable:
             add(
-                _finding(
+                _dx_finding(
                     enc,
-                    "diagnosis_id",
-                    dx.id,
-                    code,
+                    dx,
                     "DX_NOT_BILLABLE",
                     f"{where} is a header code, not billable: choose a more specific code below it.",
                 )
             )
         if not code.in_force(dos):
             add(
-                _finding(
+                _dx_finding(
                     enc,
-                    "diagnosis_id",
-                    dx.id,
-                    code,
+                    dx,
                     "DX_NOT_EFFECTIVE",
                     f"{where} is not valid on the date of service {dos.isoformat()}{_validity(code)}.",
                 )
@@ -329,10 +325,9 @@ def _check_lines(enc, diagnoses):
         key = (code.code, frozenset(line.modifier_codes))
         if key in line_keys:
             add(
-                _finding(
+                _line_finding(
                     enc,
-                    "procedure_id",
-                    line.id,
+                    line,
                     code,
                     "LINE_DUPLICATE",
                     f"{where} repeats line {line_keys[key]}: add the units to one line, or add the modifier "
@@ -353,10 +348,9 @@ def _check_line(enc, number, line, diagnoses):
     where = f"Line {number} ({line.label})"
     if code.system not in PROCEDURE_SYSTEMS or not code.active:
         add(
-            _finding(
+            _line_finding(
                 enc,
-                "procedure_id",
-                line.id,
+                line,
                 code,
                 "PROC_UNKNOWN",
                 f"{where}: {code.label} is not a current CPT or HCPCS code.",
@@ -364,10 +358,9 @@ def _check_line(enc, number, line, diagnoses):
         )
     elif not code.in_force(dos):
         add(
-            _finding(
+            _line_finding(
                 enc,
-                "procedure_id",
-                line.id,
+                line,
                 code,
                 "PROC_NOT_EFFECTIVE",
                 f"{where}: {code.label} is not effective on the date of service {dos.isoformat()}"
@@ -377,10 +370,9 @@ def _check_line(enc, number, line, diagnoses):
     out.extend(_check_modifiers(enc, line, where))
     if not line.units or line.units <= 0:
         add(
-            _finding(
+            _line_finding(
                 enc,
-                "procedure_id",
-                line.id,
+                line,
                 code,
                 "UNITS_INVALID",
                 f"{where}: units must be more than zero.",
@@ -389,10 +381,9 @@ def _check_line(enc, number, line, diagnoses):
     pointers = line.pointers or ""
     if not pointers:
         add(
-            _finding(
+            _line_finding(
                 enc,
-                "procedure_id",
-                line.id,
+                line,
                 code,
                 "PTR_MISSING",
                 f"{where} points to no diagnosis: give one to four letters (A is the principal).",
@@ -401,10 +392,9 @@ def _check_line(enc, number, line, diagnoses):
     missing = [p for p in pointers if LETTERS.find(p) < 0 or LETTERS.find(p) >= min(len(diagnoses), 12)]
     if missing:
         add(
-            _finding(
+            _line_finding(
                 enc,
-                "procedure_id",
-                line.id,
+                line,
                 code,
                 "PTR_INVALID",
                 f"{where} points to diagnosis {', '.join(missing)}, which is not coded"
@@ -413,10 +403,9 @@ def _check_line(enc, number, line, diagnoses):
         )
     if line.ndc_code and (not line.ndc_quantity or line.ndc_quantity <= 0 or not line.ndc_unit):
         add(
-            _finding(
+            _line_finding(
                 enc,
-                "procedure_id",
-                line.id,
+                line,
                 code,
                 "NDC_INCOMPLETE",
                 f"{where}: the NDC {line.ndc_code} needs a quantity and a unit (F2, GR, ME, ML or UN).",
@@ -434,10 +423,9 @@ def _check_modifiers(enc, line, where):
     for modifier in line.modifiers:
         if modifier.code in seen_modifiers:
             add(
-                _finding(
+                _line_finding(
                     enc,
-                    "procedure_id",
-                    line.id,
+                    line,
                     modifier,
                     "MOD_DUPLICATE",
                     f"{where}: modifier {modifier.code} is entered twice.",
@@ -446,10 +434,9 @@ def _check_modifiers(enc, line, where):
         seen_modifiers.add(modifier.code)
         if modifier.system != "modifier" or not modifier.active:
             add(
-                _finding(
+                _line_finding(
                     enc,
-                    "procedure_id",
-                    line.id,
+                    line,
                     modifier,
                     "MOD_UNKNOWN",
                     f"{where}: {modifier.code} is not a current modifier.",
@@ -457,10 +444,9 @@ def _check_modifiers(enc, line, where):
             )
         elif not modifier.in_force(dos):
             add(
-                _finding(
+                _line_finding(
                     enc,
-                    "procedure_id",
-                    line.id,
+                    line,
                     modifier,
                     "MOD_NOT_EFFECTIVE",
                     f"{where}: modifier {modifier.code} is not effective on the date of service "
@@ -470,10 +456,14 @@ def _check_modifiers(enc, line, where):
     return out
 
 
-def _finding(enc, link, record_id, code, edit_code, message):
-    """A finding of ``enc`` on one of its diagnoses or lines (``link``: ``diagnosis_id`` or
-    ``procedure_id``) about ``code``."""
-    return Finding(enc.id, edit_code, message, code=code.code, code_id=code.id, **{link: record_id})
+def _dx_finding(enc, dx, edit_code, message):
+    """A finding of ``enc`` on its diagnosis ``dx``."""
+    return Finding(enc.id, edit_code, message, diagnosis_id=dx.id, code=dx.code.code, code_id=dx.code.id)
+
+
+def _line_finding(enc, line, code, edit_code, message):
+    """A finding of ``enc`` on its procedure ``line``, about ``code`` (the line's or a modifier)."""
+    return Finding(enc.id, edit_code, message, procedure_id=line.id, code=code.code, code_id=code.id)
 
 
 def _validity(code):
