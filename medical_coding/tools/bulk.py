@@ -10,6 +10,7 @@ values did not change is not touched. The caller's transaction makes each load a
 import io
 
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 COPY_CHUNK = 50000
 NULL = "\\N"
@@ -52,8 +53,8 @@ def copy_lines(cr, table, lines):
 
 def stage(cr, table, columns):
     """(Re)create the temporary staging table ``table`` with the ``columns`` DDL (dropped at commit)."""
-    cr.execute(f"DROP TABLE IF EXISTS {table}")
-    cr.execute(f"CREATE TEMPORARY TABLE {table} ({columns}) ON COMMIT DROP")
+    cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+    cr.execute(SQL("CREATE TEMPORARY TABLE %s (%s) ON COMMIT DROP", SQL.identifier(table), SQL(columns)))
 
 
 def upsert(cr, target, source, keys, values, insert=None, update=None, changed=None, params=None):
