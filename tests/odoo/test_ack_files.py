@@ -4,12 +4,16 @@
 of ``make test``. Moved from medical_billing/tests/test_acks.py: addon tests never read ../shared.
 """
 
-from conftest import SHARED
+import os
+from pathlib import Path
 
 from odoo.exceptions import UserError
 
 from odoo.addons.medical_billing.tests import test_acks as acks
 from odoo.addons.medical_billing.tests.edi_common import EdiCommon
+
+#: the real CMS and X12 files beside the repository, as tests/conftest.py finds them
+SHARED = Path(os.environ.get("MEDICAL_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
 
 
 def shared_file(*parts):

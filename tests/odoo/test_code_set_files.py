@@ -5,15 +5,19 @@
 Moved from medical_coding/tests/test_code_set_import.py: addon tests never read ../shared.
 """
 
+import os
 from datetime import date
-
-from conftest import SHARED
+from pathlib import Path
 
 from odoo.exceptions import UserError
 
 from odoo.addons.medical_coding.tests.code_set_common import CodeSetCase, cpt_csv
 
 HCPCS_FILE = "HCPC2019_CONTR_ANWEB.txt"
+
+
+#: the real CMS and X12 files beside the repository, as tests/conftest.py finds them
+SHARED = Path(os.environ.get("MEDICAL_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
 
 
 def shared_file(*parts):
