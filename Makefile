@@ -1,5 +1,5 @@
 # Medical coding and billing for Odoo 18: the project's commands.
-.PHONY: demo test fuzz bench lint
+.PHONY: demo test fuzz bench lint pot
 
 demo:  ## create or update the medical_demo database and serve Odoo on http://localhost:8069
 	bash tools/demo.sh
@@ -15,3 +15,6 @@ bench:  ## measure imports, edits, claims and 837P generation against same-run b
 
 lint:  ## ruff (.ruff.toml) and pylint-odoo's mandatory checks (setup.cfg)
 	ruff check . && ruff format --check . && pylint --rcfile=setup.cfg medical_coding medical_billing
+
+pot:  ## regenerate medical_*/i18n/<addon>.pot (Odoo's --i18n-export on a throwaway database)
+	bash tools/pot.sh

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Medical Coding",
     "summary": "ICD-10-CM, HCPCS, CPT code sets, patients, providers, encounters and coding edits",

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Repository-level test configuration.
 
 Tests that read the real CMS and X12 files find ``../shared`` beside the repository root

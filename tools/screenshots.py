@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Take the README's screenshots of the main screens from a running demo (make demo).
 
     python3 tools/screenshots.py [--url http://localhost:8069] [--out docs/screenshots]

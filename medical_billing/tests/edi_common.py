@@ -2,7 +2,6 @@
 default receiver (clearinghouse), helpers making ready claims, generating batches, reading files back."""
 
 import io
-from pathlib import Path
 
 from pyx12.x12file import X12Reader
 
@@ -11,16 +10,6 @@ from odoo import Command
 from odoo.addons.medical_billing import edi
 
 from .common import MedicalBillingCommon
-
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-
-
-def shared_file(*parts):
-    """A file of the shared test vectors; its absence fails the test (never a skip)."""
-    path = SHARED.joinpath(*parts)
-    if not path.is_file():
-        raise AssertionError(f"The shared test vectors are missing: expected {path}")
-    return path
 
 
 class EdiCommon(MedicalBillingCommon):

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """``odoo-bin medical_import``: import a code set (or any kind of ``medical.importer``) from the shell.
 
     odoo-bin --addons-path=... medical_import -d DB --kind icd10cm [--file PATH] [--effective YYYY-MM-DD]

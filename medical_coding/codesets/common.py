@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Shared pieces of the code-set parsers: the row they produce and small file helpers."""
 
 import io
@@ -82,55 +84,128 @@ def xml_problem(exc):
     return re.sub(r"\S{41,}", lambda match: match.group()[:40] + "…", str(exc.msg or exc))[:300]
 
 
+def _damaged(exc):
+    return CodeFileError(0, f"the zip archive cannot be read: it is damaged ({type(exc).__name__})")
+
+
+class _CappedMember(io.RawIOBase):
+    """A zip member read in chunks: a damaged member, or one past ``limit`` bytes, raises CodeFileError."""
+
+    def __init__(self, member, name, limit, what):
+        super().__init__()
+        self._member = member
+        self._name = name
+        self._limit = limit
+        self._what = what
+        self._count = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        try:
+            data = self._member.read(len(buffer))
+        except ZIP_ERRORS as exc:
+            raise _damaged(exc) from None
+        self._count += len(data)
+        if self._count > self._limit:
+            raise _too_big(self._name, self._limit, self._what)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _too_big(name, limit, what):
+    return CodeFileError(
+        0,
+        f"the ZIP member {shown(name, 60)} expands to more than {limit // (1024 * 1024)} MB: "
+        f"this is not a {what} file",
+    )
+
+
+def is_zip(stream):
+    """True when the binary ``stream`` (rewound after the peek) starts like a zip archive."""
+    head = stream.read(4)
+    stream.seek(0)
+    return head == b"PK\x03\x04"
+
+
+def zip_members(stream, select, limit, what):
+    """The members of the zip archive ``stream`` whose base name ``select`` accepts, in name order.
+
+    Yields ``(name, binary stream)``; each stream is read in chunks and refused once it passes ``limit``
+    bytes, so a small zip that expands to gigabytes never reaches memory. A damaged or encrypted archive
+    is refused with :class:`CodeFileError`; ``what`` names the expected file in messages.
+    The one zip reader of every file reader (code sets, NCCI PTP, MUE).
+    """
+    try:
+        archive = zipfile.ZipFile(stream)
+        infos = sorted(
+            (
+                info
+                for info in archive.infolist()
+                if not info.is_dir() and select(info.filename.rsplit("/", 1)[-1])
+            ),
+            key=lambda info: info.filename,
+        )
+    except ZIP_ERRORS as exc:
+        raise _damaged(exc) from None
+    with archive:
+        for info in infos:
+            name = info.filename
+            if info.flag_bits & 0x1:
+                raise CodeFileError(0, f"the ZIP member {shown(name, 60)} is encrypted: unzip it first")
+            if info.file_size > limit:
+                raise _too_big(name, limit, what)
+            try:
+                member = archive.open(info)
+            except ZIP_ERRORS as exc:
+                raise _damaged(exc) from None
+            with member:
+                yield name, io.BufferedReader(_CappedMember(member, name, limit, what), _CHUNK)
+
+
+def zip_member_names(stream, select):
+    """The base names of the members ``select`` accepts, and the first 20 names of the archive."""
+    try:
+        archive = zipfile.ZipFile(stream)
+        names = archive.namelist()
+    except ZIP_ERRORS as exc:
+        raise _damaged(exc) from None
+    finally:
+        stream.seek(0)
+    return [name for name in names if not name.endswith("/") and select(name.rsplit("/", 1)[-1])], names[:20]
+
+
 def unzip(data, member_pattern, what, limit=None):
     """Return the bytes of the member matching ``member_pattern`` when ``data`` is a zip, else ``data``.
 
     The CDC and CMS publish their files zipped; accepting the zip saves the administrator a step. The
-    member is read in chunks and refused once it passes ``limit`` bytes (``MAX_EXPANDED_SIZE``): a small
-    zip that expands to gigabytes never reaches memory. A damaged or encrypted archive is refused.
+    member is read through :func:`zip_members`, capped at ``limit`` bytes (``MAX_EXPANDED_SIZE``).
     """
     if not data.startswith(b"PK\x03\x04"):
         return data
     limit = MAX_EXPANDED_SIZE if limit is None else limit
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [
-            info
-            for info in archive.infolist()
-            if not info.is_dir() and re.search(member_pattern, info.filename.rsplit("/", 1)[-1], re.I)
-        ]
-        if len(members) != 1:
-            listed = ", ".join(shown(name, 60) for name in archive.namelist()[:20])
-            raise CodeFileError(
-                0,
-                f"the zip archive holds {len(members)} {what} files (expected exactly one); "
-                f"its members are: {listed}",
-            )
-        member = members[0]
-        if member.flag_bits & 0x1:
-            raise CodeFileError(
-                0, f"the zip member {shown(member.filename, 60)} is encrypted: unzip it first"
-            )
-        too_big = CodeFileError(
-            0,
-            f"the zip member {shown(member.filename, 60)} expands to more than {limit // (1024 * 1024)} MB: "
-            "this is not a code set release",
-        )
-        if member.file_size > limit:
-            raise too_big
-        out = bytearray()
-        with archive.open(member) as stream:
-            while chunk := stream.read(_CHUNK):
-                out += chunk
-                if len(out) > limit:
-                    raise too_big
-        return bytes(out)
-    except CodeFileError:
-        raise
-    except ZIP_ERRORS as exc:
+
+    def select(name):
+        return re.search(member_pattern, name, re.I)
+
+    stream = io.BytesIO(data)
+    found, names = zip_member_names(stream, select)
+    if len(found) != 1:
+        listed = ", ".join(shown(name, 60) for name in names)
         raise CodeFileError(
-            0, f"the file looks like a zip archive but cannot be read: it is damaged ({type(exc).__name__})"
-        ) from None
+            0,
+            f"the zip archive holds {len(found)} {what} files (expected exactly one); "
+            f"its members are: {listed}",
+        )
+    try:
+        for _name, member in zip_members(stream, select, limit, what):
+            return member.read()
+    except ZIP_ERRORS as exc:
+        if isinstance(exc, CodeFileError):
+            raise
+        raise _damaged(exc) from None
+    raise _damaged(zipfile.BadZipFile())
 
 
 def decode(data, encodings):

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """CPT codes from the practice's licensed file: CSV (or tab-separated) rows of code, short, long descriptor.
 
 CPT descriptors belong to the AMA: nothing of them ships with the suite; the practice imports the file

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """HCPCS Level II procedures and modifiers from the CMS fixed-width contractor file.
 
 The file (``HCPC<year>_CONTR_ANWEB.txt``, also inside the CMS zip) holds 320-character records, ISO-8859-1,
@@ -74,39 +76,7 @@ def parse(data, filename=None, progress=no_progress):
             continue
         if index % 2000 == 0:
             progress(index / total, f"{len(rows)} codes read")
-        if len(line) < 91 or (len(line) < MIN_LENGTH and line[10:11] in (PROCEDURE, MODIFIER)):
-            raise CodeFileError(
-                number,
-                f"record is {len(line)} characters long, a HCPCS contractor record has {RECORD_LENGTH} "
-                "(is the file truncated?)",
-            )
-        if unterminated and number == total and len(line) < RECORD_LENGTH:
-            raise CodeFileError(
-                number,
-                f"the last record is {len(line)} characters long, without line break: the file is truncated",
-            )
-        if len(line) > RECORD_LENGTH:
-            raise CodeFileError(number, f"record is {len(line)} characters long, expected {RECORD_LENGTH}")
-        record_id = line[10]
-        if record_id not in RECORD_IDS or not line[5:10].isdigit():
-            raise CodeFileError(
-                number,
-                f"unknown record id {record_id!r} in column 11 (expected 3, 4, 7 or 8) "
-                "or no sequence number in columns 6-10",
-            )
-        is_modifier = record_id in (MODIFIER, MODIFIER_MORE)
-        if is_modifier:
-            code = line[3:5]
-            if line[:3].strip() or not MODIFIER_RE.fullmatch(code):
-                raise CodeFileError(
-                    number, f"modifier {line[:5]!r} is not two letters or digits in columns 4-5"
-                )
-        else:
-            code = line[:5]
-            if not CODE_RE.fullmatch(code):
-                raise CodeFileError(
-                    number, f"code {code!r} is not a HCPCS Level II code (a letter and 4 digits)"
-                )
+        record_id, code, is_modifier = _record_code(line, number, unterminated and number == total)
         long_part = line[11:91].strip()
         if record_id in (PROCEDURE_MORE, MODIFIER_MORE):
             if not current or current[0].code != code or current[2] != record_id:
@@ -120,22 +90,7 @@ def parse(data, filename=None, progress=no_progress):
         if (system, code) in seen:
             raise CodeFileError(number, f"{code} appears twice (first on line {seen[system, code]})")
         seen[system, code] = number
-        short = line[91:119].strip()
-        added = parse_yyyymmdd(line[268:276], number, "code added date (columns 269-276)")
-        action_date = parse_yyyymmdd(line[276:284], number, "action effective date (columns 277-284)")
-        terminated = parse_yyyymmdd(line[284:292], number, "termination date (columns 285-292)")
-        action = line[292:293].strip()
-        if action_date:
-            action_dates.append(action_date)
-        if action and action not in ACTION_CODES:
-            raise CodeFileError(number, f"action code {action!r} in column 293 is not one CMS defines")
-        if not (short or long_part):
-            raise CodeFileError(number, f"{code} has neither a long nor a short description")
-        # In force from the day it was added; a reactivated code from its reactivation.
-        start = (
-            action_date if action == "R" and action_date else added or (action == "A" and action_date) or None
-        )
-        row = CodeRow(system, code, short or long_part[:28], date_start=start, date_end=terminated)
+        row = _code_row(line, number, system, code, long_part, action_dates)
         rows.append(row)
         current = [row, number, PROCEDURE_MORE if record_id == PROCEDURE else MODIFIER_MORE, [long_part]]
     close()
@@ -149,3 +104,56 @@ def parse(data, filename=None, progress=no_progress):
         label="HCPCS Level II" + (f" {years[0]}" if years else ""),
         dates_from_file=True,
     )
+
+
+def _record_code(line, number, last_unterminated):
+    """Check the length, record id and code of one record; return ``(record id, code, is modifier)``."""
+    if len(line) < 91 or (len(line) < MIN_LENGTH and line[10:11] in (PROCEDURE, MODIFIER)):
+        raise CodeFileError(
+            number,
+            f"record is {len(line)} characters long, a HCPCS contractor record has {RECORD_LENGTH} "
+            "(is the file truncated?)",
+        )
+    if last_unterminated and len(line) < RECORD_LENGTH:
+        raise CodeFileError(
+            number,
+            f"the last record is {len(line)} characters long, without line break: the file is truncated",
+        )
+    if len(line) > RECORD_LENGTH:
+        raise CodeFileError(number, f"record is {len(line)} characters long, expected {RECORD_LENGTH}")
+    record_id = line[10]
+    if record_id not in RECORD_IDS or not line[5:10].isdigit():
+        raise CodeFileError(
+            number,
+            f"unknown record id {record_id!r} in column 11 (expected 3, 4, 7 or 8) "
+            "or no sequence number in columns 6-10",
+        )
+    is_modifier = record_id in (MODIFIER, MODIFIER_MORE)
+    if is_modifier:
+        code = line[3:5]
+        if line[:3].strip() or not MODIFIER_RE.fullmatch(code):
+            raise CodeFileError(number, f"modifier {line[:5]!r} is not two letters or digits in columns 4-5")
+    else:
+        code = line[:5]
+        if not CODE_RE.fullmatch(code):
+            raise CodeFileError(number, f"code {code!r} is not a HCPCS Level II code (a letter and 4 digits)")
+    return record_id, code, is_modifier
+
+
+def _code_row(line, number, system, code, long_part, action_dates):
+    """The :class:`CodeRow` of a record's first line; its action date is added to ``action_dates``."""
+    short = line[91:119].strip()
+    added = parse_yyyymmdd(line[268:276], number, "code added date (columns 269-276)")
+    action_date = parse_yyyymmdd(line[276:284], number, "action effective date (columns 277-284)")
+    terminated = parse_yyyymmdd(line[284:292], number, "termination date (columns 285-292)")
+    action = line[292:293].strip()
+    if action_date:
+        action_dates.append(action_date)
+    if action and action not in ACTION_CODES:
+        raise CodeFileError(number, f"action code {action!r} in column 293 is not one CMS defines")
+    if not (short or long_part):
+        raise CodeFileError(number, f"{code} has neither a long nor a short description")
+    # In force from the day it was added; a reactivated code from its reactivation.
+    start = action_date if action == "R" and action_date else added or (action == "A" and action_date) or None
+    row = CodeRow(system, code, short or long_part[:28], date_start=start, date_end=terminated)
+    return row

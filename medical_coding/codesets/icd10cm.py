@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """ICD-10-CM from the CDC tabular XML (``icd10cm-tabular-<year>.xml``, ``<ICD10CM.tabular>`` root).
 
 The tree is chapter → section (block) → diag (category, 3 characters) → diag (subcategories and codes).

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """CMS place-of-service codes, from the HL7 FHIR CodeSystem XML or a tab-separated list.
 
 FHIR: ``<CodeSystem xmlns="http://hl7.org/fhir">`` with ``<concept><code value="11"/><display value="Office"/>

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The coding edit engine: plain values in, findings out. No Odoo import.
 
 The caller (``medical.encounter.action_check``) reads every line of a batch of encounters at once,
@@ -6,6 +8,10 @@ same patient and date of service that are not being checked are passed with ``ch
 the date-of-service edits (NCCI PTP, MUE per day) but receive no finding.
 
 Messages are written for the coder and name the codes concerned; they must never be logged.
+
+Over 500 lines on purpose: the plain values, the edit titles and every rule of the one engine read together
+(the rules are small functions: header, diagnoses, lines, modifiers, NCCI PTP, MUE); the other checks
+(e.g. payer edits, medical necessity) come as their own modules beside it, called by their models.
 """
 
 from collections import defaultdict
@@ -230,9 +236,15 @@ def _date_of_service_groups(encounters):
 
 
 def _check_encounter(enc):
+    """The edits of one encounter alone: its header, its diagnoses, its procedure lines."""
+    diagnoses = ordered(enc.diagnoses)
+    return [*_check_header(enc), *_check_diagnoses(enc, diagnoses), *_check_lines(enc, diagnoses)]
+
+
+def _check_header(enc):
+    """Provider, place of service and the patient data a claim needs."""
     out = []
     add = out.append
-    dos = enc.date_service
     if not enc.has_provider:
         add(Finding(enc.id, "PROVIDER_MISSING", "The encounter has no rendering provider."))
     if not enc.has_place_of_service:
@@ -245,8 +257,14 @@ def _check_encounter(enc):
                 "The patient record lacks data needed on a claim: %s." % ", ".join(enc.patient_missing),
             )
         )
+    return out
 
-    diagnoses = ordered(enc.diagnoses)
+
+def _check_diagnoses(enc, diagnoses):
+    """At least one and at most twelve diagnoses, each listed once, current, billable and in force."""
+    out = []
+    add = out.append
+    dos = enc.date_service
     if not diagnoses:
         add(Finding(enc.id, "DX_MISSING", "Code at least one diagnosis (the first one is the principal)."))
     if len(diagnoses) > MAX_DIAGNOSES:
@@ -265,182 +283,201 @@ def _check_encounter(enc):
         where = f"Diagnosis {letter_of(index) or index + 1} ({code.label})"
         if code.code in seen:
             add(
-                Finding(
-                    enc.id,
+                _dx_finding(
+                    enc,
+                    dx,
                     "DX_DUPLICATE",
                     f"{where} is already listed as diagnosis {seen[code.code]}.",
-                    diagnosis_id=dx.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
         else:
             seen[code.code] = letter_of(index) or index + 1
         if code.system != "icd10cm" or not code.active:
             add(
-                Finding(
-                    enc.id,
+                _dx_finding(
+                    enc,
+                    dx,
                     "DX_NOT_ICD10CM",
                     f"{where} is not a current ICD-10-CM code.",
-                    diagnosis_id=dx.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
             continue
         if not code.billable:
             add(
-                Finding(
-                    enc.id,
+                _dx_finding(
+                    enc,
+                    dx,
                     "DX_NOT_BILLABLE",
                     f"{where} is a header code, not billable: choose a more specific code below it.",
-                    diagnosis_id=dx.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
         if not code.in_force(dos):
             add(
-                Finding(
-                    enc.id,
+                _dx_finding(
+                    enc,
+                    dx,
                     "DX_NOT_EFFECTIVE",
                     f"{where} is not valid on the date of service {dos.isoformat()}{_validity(code)}.",
-                    diagnosis_id=dx.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
 
+    return out
+
+
+def _check_lines(enc, diagnoses):
+    """Each procedure line (see :func:`_check_line`) and lines repeating an earlier one."""
+    out = []
+    add = out.append
     procedures = ordered(enc.procedures)
     if not procedures:
         add(Finding(enc.id, "PROC_MISSING", "Code at least one procedure line."))
     line_keys = {}
     for number, line in enumerate(procedures, start=1):
+        out.extend(_check_line(enc, number, line, diagnoses))
         code = line.code
         where = f"Line {number} ({line.label})"
-        if code.system not in PROCEDURE_SYSTEMS or not code.active:
-            add(
-                Finding(
-                    enc.id,
-                    "PROC_UNKNOWN",
-                    f"{where}: {code.label} is not a current CPT or HCPCS code.",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        elif not code.in_force(dos):
-            add(
-                Finding(
-                    enc.id,
-                    "PROC_NOT_EFFECTIVE",
-                    f"{where}: {code.label} is not effective on the date of service {dos.isoformat()}"
-                    f"{_validity(code)}.",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        seen_modifiers = set()
-        for modifier in line.modifiers:
-            if modifier.code in seen_modifiers:
-                add(
-                    Finding(
-                        enc.id,
-                        "MOD_DUPLICATE",
-                        f"{where}: modifier {modifier.code} is entered twice.",
-                        procedure_id=line.id,
-                        code=modifier.code,
-                        code_id=modifier.id,
-                    )
-                )
-            seen_modifiers.add(modifier.code)
-            if modifier.system != "modifier" or not modifier.active:
-                add(
-                    Finding(
-                        enc.id,
-                        "MOD_UNKNOWN",
-                        f"{where}: {modifier.code} is not a current modifier.",
-                        procedure_id=line.id,
-                        code=modifier.code,
-                        code_id=modifier.id,
-                    )
-                )
-            elif not modifier.in_force(dos):
-                add(
-                    Finding(
-                        enc.id,
-                        "MOD_NOT_EFFECTIVE",
-                        f"{where}: modifier {modifier.code} is not effective on the date of service "
-                        f"{dos.isoformat()}{_validity(modifier)}.",
-                        procedure_id=line.id,
-                        code=modifier.code,
-                        code_id=modifier.id,
-                    )
-                )
-        if not line.units or line.units <= 0:
-            add(
-                Finding(
-                    enc.id,
-                    "UNITS_INVALID",
-                    f"{where}: units must be more than zero.",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        pointers = line.pointers or ""
-        if not pointers:
-            add(
-                Finding(
-                    enc.id,
-                    "PTR_MISSING",
-                    f"{where} points to no diagnosis: give one to four letters (A is the principal).",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        missing = [p for p in pointers if LETTERS.find(p) < 0 or LETTERS.find(p) >= min(len(diagnoses), 12)]
-        if missing:
-            add(
-                Finding(
-                    enc.id,
-                    "PTR_INVALID",
-                    f"{where} points to diagnosis {', '.join(missing)}, which is not coded"
-                    f" (the encounter has {_letter_range(len(diagnoses))}).",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
-        if line.ndc_code and (not line.ndc_quantity or line.ndc_quantity <= 0 or not line.ndc_unit):
-            add(
-                Finding(
-                    enc.id,
-                    "NDC_INCOMPLETE",
-                    f"{where}: the NDC {line.ndc_code} needs a quantity and a unit (F2, GR, ME, ML or UN).",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
-                )
-            )
         key = (code.code, frozenset(line.modifier_codes))
         if key in line_keys:
             add(
-                Finding(
-                    enc.id,
+                _line_finding(
+                    enc,
+                    line,
+                    code,
                     "LINE_DUPLICATE",
                     f"{where} repeats line {line_keys[key]}: add the units to one line, or add the modifier "
                     "that tells the two services apart.",
-                    procedure_id=line.id,
-                    code=code.code,
-                    code_id=code.id,
                 )
             )
         else:
             line_keys[key] = number
     return out
+
+
+def _check_line(enc, number, line, diagnoses):
+    """One procedure line: its code, modifiers, units, diagnosis pointers and NDC."""
+    out = []
+    add = out.append
+    dos = enc.date_service
+    code = line.code
+    where = f"Line {number} ({line.label})"
+    if code.system not in PROCEDURE_SYSTEMS or not code.active:
+        add(
+            _line_finding(
+                enc,
+                line,
+                code,
+                "PROC_UNKNOWN",
+                f"{where}: {code.label} is not a current CPT or HCPCS code.",
+            )
+        )
+    elif not code.in_force(dos):
+        add(
+            _line_finding(
+                enc,
+                line,
+                code,
+                "PROC_NOT_EFFECTIVE",
+                f"{where}: {code.label} is not effective on the date of service {dos.isoformat()}"
+                f"{_validity(code)}.",
+            )
+        )
+    out.extend(_check_modifiers(enc, line, where))
+    if not line.units or line.units <= 0:
+        add(
+            _line_finding(
+                enc,
+                line,
+                code,
+                "UNITS_INVALID",
+                f"{where}: units must be more than zero.",
+            )
+        )
+    pointers = line.pointers or ""
+    if not pointers:
+        add(
+            _line_finding(
+                enc,
+                line,
+                code,
+                "PTR_MISSING",
+                f"{where} points to no diagnosis: give one to four letters (A is the principal).",
+            )
+        )
+    missing = [p for p in pointers if LETTERS.find(p) < 0 or LETTERS.find(p) >= min(len(diagnoses), 12)]
+    if missing:
+        add(
+            _line_finding(
+                enc,
+                line,
+                code,
+                "PTR_INVALID",
+                f"{where} points to diagnosis {', '.join(missing)}, which is not coded"
+                f" (the encounter has {_letter_range(len(diagnoses))}).",
+            )
+        )
+    if line.ndc_code and (not line.ndc_quantity or line.ndc_quantity <= 0 or not line.ndc_unit):
+        add(
+            _line_finding(
+                enc,
+                line,
+                code,
+                "NDC_INCOMPLETE",
+                f"{where}: the NDC {line.ndc_code} needs a quantity and a unit (F2, GR, ME, ML or UN).",
+            )
+        )
+    return out
+
+
+def _check_modifiers(enc, line, where):
+    """The modifiers of one line: each entered once, current and in force."""
+    out = []
+    add = out.append
+    dos = enc.date_service
+    seen_modifiers = set()
+    for modifier in line.modifiers:
+        if modifier.code in seen_modifiers:
+            add(
+                _line_finding(
+                    enc,
+                    line,
+                    modifier,
+                    "MOD_DUPLICATE",
+                    f"{where}: modifier {modifier.code} is entered twice.",
+                )
+            )
+        seen_modifiers.add(modifier.code)
+        if modifier.system != "modifier" or not modifier.active:
+            add(
+                _line_finding(
+                    enc,
+                    line,
+                    modifier,
+                    "MOD_UNKNOWN",
+                    f"{where}: {modifier.code} is not a current modifier.",
+                )
+            )
+        elif not modifier.in_force(dos):
+            add(
+                _line_finding(
+                    enc,
+                    line,
+                    modifier,
+                    "MOD_NOT_EFFECTIVE",
+                    f"{where}: modifier {modifier.code} is not effective on the date of service "
+                    f"{dos.isoformat()}{_validity(modifier)}.",
+                )
+            )
+    return out
+
+
+def _dx_finding(enc, dx, edit_code, message):
+    """A finding of ``enc`` on its diagnosis ``dx``."""
+    return Finding(enc.id, edit_code, message, diagnosis_id=dx.id, code=dx.code.code, code_id=dx.code.id)
+
+
+def _line_finding(enc, line, code, edit_code, message):
+    """A finding of ``enc`` on its procedure ``line``, about ``code`` (the line's or a modifier)."""
+    return Finding(enc.id, edit_code, message, procedure_id=line.id, code=code.code, code_id=code.id)
 
 
 def _validity(code):

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """National Provider Identifier (NPI) check.
 
 An NPI has 10 digits; the last one is a Luhn check digit computed over the card-issuer prefix

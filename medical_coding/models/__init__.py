@@ -1,8 +1,10 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import medical_company_check
 from . import medical_code
 from . import medical_importer
-from . import medical_importer_code_sets
 from . import medical_import_log
+from . import medical_import_progress
 from . import res_partner
 from . import res_company
 from . import medical_encounter
@@ -11,7 +13,6 @@ from . import medical_encounter_diagnosis
 from . import medical_edit_finding
 from . import medical_ncci_edit
 from . import medical_mue
-from . import medical_edit_importer
 from . import medical_coverage_policy
 from . import medical_importer_policy
 from . import medical_encounter_necessity

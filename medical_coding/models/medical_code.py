@@ -1,4 +1,5 @@
-import io
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 import re
 from datetime import timedelta
@@ -8,6 +9,8 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.modules.db import has_trigram
 from odoo.osv import expression
+
+from ..tools.bulk import copy_lines, copy_text, stage, upsert
 
 _logger = logging.getLogger(__name__)
 
@@ -138,9 +141,9 @@ class MedicalCode(models.Model):
         system that already had codes of this origin start on ``effective`` (unless the file dates them);
         on a first load their start is left open, the release saying nothing about earlier years.
 
-        COPY into a temporary table, INSERT … ON CONFLICT … WHERE something changed, one UPDATE for the
-        parent links, one for the end dates: no query per code. The caller's transaction makes it
-        all-or-nothing.
+        COPY into a staging table, the shared upsert (:func:`..tools.bulk.upsert`: an UPDATE where
+        something changed, an INSERT of the new codes), one UPDATE for the end dates: no query per code.
+        The caller's transaction makes it all-or-nothing.
         """
         progress = progress or (lambda fraction, message="": None)
         cr = self.env.cr
@@ -150,20 +153,18 @@ class MedicalCode(models.Model):
         end = effective - timedelta(days=1)
         systems = list(systems)
 
-        cr.execute("DROP TABLE IF EXISTS medical_code_load")
-        cr.execute(
-            """
-            CREATE TEMPORARY TABLE medical_code_load (
-                system varchar NOT NULL, code varchar NOT NULL, display_code varchar, name varchar NOT NULL,
-                description text, billable boolean NOT NULL, level varchar, parent_code varchar,
-                date_start date, date_end date, id integer, parent_id integer
-            ) ON COMMIT DROP
-            """
+        stage(
+            cr,
+            "medical_code_load",
+            "system varchar NOT NULL, code varchar NOT NULL, display_code varchar, name varchar NOT NULL, "
+            "description text, billable boolean NOT NULL, level varchar, parent_code varchar, "
+            "date_start date, date_end date, id integer, parent_id integer",
         )
-        cr.copy_expert(
-            "COPY medical_code_load (system, code, display_code, name, description, billable, level, "
-            "parent_code, date_start, date_end) FROM STDIN",
-            _copy_buffer(rows),
+        copy_lines(
+            cr,
+            "medical_code_load (system, code, display_code, name, description, billable, level, "
+            "parent_code, date_start, date_end)",
+            _copy_lines(rows),
         )
         # statistics matter: without them the joins below are planned as nested loops (minutes, not seconds)
         cr.execute("ANALYZE medical_code_load")
@@ -201,43 +202,42 @@ class MedicalCode(models.Model):
             [systems, origin],
         )
         populated = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            """
-            WITH upserted AS (
-                INSERT INTO medical_code AS c (
-                    id, system, code, display_code, name, description, billable, level, parent_id,
-                    date_start, date_end, origin, active, create_uid, create_date, write_uid, write_date
-                )
-                SELECT t.id, t.system, t.code, t.display_code, t.name, t.description, t.billable, t.level,
-                       t.parent_id,
-                       COALESCE(t.date_start, CASE WHEN t.system = ANY(%(populated)s) THEN %(effective)s END),
-                       t.date_end, %(origin)s, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM medical_code_load t
-                    ON CONFLICT (system, code) DO UPDATE
-                   SET display_code = EXCLUDED.display_code,
-                       name = EXCLUDED.name,
-                       description = EXCLUDED.description,
-                       billable = EXCLUDED.billable,
-                       level = EXCLUDED.level,
-                       parent_id = EXCLUDED.parent_id,
-                       date_start = CASE WHEN %(dates_from_file)s THEN EXCLUDED.date_start
-                                         ELSE c.date_start END,
-                       date_end = EXCLUDED.date_end,
-                       origin = EXCLUDED.origin,
-                       write_uid = EXCLUDED.write_uid,
-                       write_date = EXCLUDED.write_date
-                 WHERE (c.display_code, c.name, c.description, c.billable, c.level, c.parent_id, c.date_end,
-                        c.origin)
-                       IS DISTINCT FROM (
-                           EXCLUDED.display_code, EXCLUDED.name, EXCLUDED.description, EXCLUDED.billable,
-                           EXCLUDED.level, EXCLUDED.parent_id, EXCLUDED.date_end, EXCLUDED.origin
-                       )
-                    OR (%(dates_from_file)s AND c.date_start IS DISTINCT FROM EXCLUDED.date_start)
-                RETURNING (c.xmax = 0) AS created
+        values = {
+            column: f"s.{column}"
+            for column in (
+                "display_code",
+                "name",
+                "description",
+                "billable",
+                "level",
+                "parent_id",
+                "date_end",
             )
-            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM upserted
-            """,
-            {
+        }
+        values["origin"] = "%(origin)s"
+        created, updated = upsert(
+            cr,
+            "medical_code",
+            "medical_code_load",
+            ("system", "code"),
+            values,
+            insert={
+                "id": "s.id",
+                "date_start": "COALESCE(s.date_start, "
+                "CASE WHEN s.system = ANY(%(populated)s) THEN %(effective)s::date END)",
+                "active": "TRUE",
+                "create_uid": "%(uid)s",
+                "create_date": "%(now)s",
+                "write_uid": "%(uid)s",
+                "write_date": "%(now)s",
+            },
+            update={
+                "date_start": "CASE WHEN %(dates_from_file)s THEN s.date_start ELSE t.date_start END",
+                "write_uid": "%(uid)s",
+                "write_date": "%(now)s",
+            },
+            changed="(%(dates_from_file)s AND t.date_start IS DISTINCT FROM s.date_start)",
+            params={
                 "populated": populated,
                 "effective": effective,
                 "origin": origin,
@@ -246,7 +246,6 @@ class MedicalCode(models.Model):
                 "dates_from_file": bool(dates_from_file),
             },
         )
-        created, updated = cr.fetchone()
         if created > 1000:
             cr.execute("ANALYZE medical_code")
         progress(0.9, "written")
@@ -284,38 +283,24 @@ def format_code(system, code):
     return code
 
 
-def _copy_value(value):
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    text = value if isinstance(value, str) else value.isoformat()
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
-def _copy_buffer(rows):
+def _copy_lines(rows):
     """The rows in PostgreSQL's COPY text format (tab-separated, backslash escapes, \\N for NULL)."""
-    lines = [
-        "\t".join(
-            _copy_value(value)
-            for value in (
-                row.system,
-                row.code,
-                format_code(row.system, row.code),
-                row.name,
-                row.description,
-                bool(row.billable),
-                row.level,
-                row.parent_code,
-                row.date_start,
-                row.date_end,
+    for row in rows:
+        yield (
+            "\t".join(
+                copy_text(value)
+                for value in (
+                    row.system,
+                    row.code,
+                    format_code(row.system, row.code),
+                    row.name,
+                    row.description,
+                    bool(row.billable),
+                    row.level,
+                    row.parent_code,
+                    row.date_start,
+                    row.date_end,
+                )
             )
+            + "\n"
         )
-        for row in rows
-    ]
-    lines.append("")
-    return io.StringIO("\n".join(lines))

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -454,8 +456,11 @@ class MedicalEncounter(models.Model):
     def _log_notes(self, bodies):
         """Post ``bodies`` ({encounter id: plain text}) as internal notes, like ``_message_log_batch`` but
         with one INSERT: the ORM create of mail.message (defaults, HTML sanitising) costs more than the
-        whole coding check of a large batch. The texts are ours (counts and a status, never patient data)
-        and are escaped here."""
+        whole coding check of a large batch. Measured by ``make bench`` (``edits_notes``, 10,000
+        encounters, tools/bench/bench_edits.py): ``_message_log_batch`` posts 201 notes/s, this INSERT
+        5,567 notes/s (28 times faster), while the whole check runs at 213 encounters/s; core's method
+        would double the check's time. The texts are ours (counts and a status, never patient data) and
+        are escaped here."""
         if not bodies:
             return
         author_id, email_from = self._message_compute_author(None, None, raise_on_email=False)

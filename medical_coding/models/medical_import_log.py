@@ -1,5 +1,12 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import time
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
 
 COUNT_KEYS = ("total", "created", "updated", "ended", "unchanged")
 
@@ -42,11 +49,33 @@ class MedicalImportLog(models.Model):
     count_unchanged = fields.Integer(string="Unchanged", readonly=True)
     summary = fields.Text(readonly=True, help="Every count the import returned.")
     state = fields.Selection(
-        [("done", "Imported"), ("unchanged", "No Change")],
+        [
+            ("queued", "Waiting"),
+            ("running", "Importing"),
+            ("failed", "Failed"),
+            ("done", "Imported"),
+            ("unchanged", "No Change"),
+        ],
         readonly=True,
         default="done",
-        help="No Change: the file matched what the database already held.",
+        help="No Change: the file matched what the database already held. Waiting, Importing, Failed: a "
+        "large file imported in the background.",
     )
+    progress_ids = fields.One2many("medical.import.progress", "log_id", string="Progress Rows")
+    progress = fields.Float(compute="_compute_progress", help="Percentage of a background import done.")
+    progress_message = fields.Char(compute="_compute_progress")
+    error = fields.Text(readonly=True, help="Why a background import failed (nothing was imported).")
+
+    @api.depends("state", "progress_ids.progress", "progress_ids.message")
+    def _compute_progress(self):
+        for log in self:
+            if log.state in ("queued", "running"):
+                progress = log.sudo().progress_ids[:1]
+                log.progress = progress.progress
+                log.progress_message = progress.message
+            else:
+                log.progress = 0 if log.state == "failed" else 100
+                log.progress_message = False
 
     @api.model
     def _selection_kind(self):
@@ -69,9 +98,26 @@ class MedicalImportLog(models.Model):
 
     @api.model
     def _record(self, kind, data, filename, effective, counts, duration):
-        """Create the history record of an import and keep ``data`` as its attachment."""
+        """Create the history record of an import and keep ``data`` as its attachment; the queued
+        import being run (context ``medical_import_job_id``) becomes that record."""
         values = {f"count_{key}": counts[key] for key in COUNT_KEYS if isinstance(counts.get(key), int)}
         changed = [counts.get(key) for key in ("created", "updated", "ended") if key in counts]
+        job = self.browse(self.env.context.get("medical_import_job_id")).exists()
+        if job:
+            job.write(
+                {
+                    **values,
+                    "effective": fields.Date.to_date(effective) or False,
+                    "label": counts.get("label") or False,
+                    "duration": duration,
+                    "summary": self._summary(counts),
+                    "state": "unchanged" if changed and not any(changed) else "done",
+                    "company_id": job.company_id.id
+                    if kind in self.env["medical.importer"]._practice_kinds()
+                    else False,
+                }
+            )
+            return job
         log = self.create(
             {
                 **values,
@@ -80,11 +126,7 @@ class MedicalImportLog(models.Model):
                 "label": counts.get("label") or False,
                 "effective": fields.Date.to_date(effective) or False,
                 "duration": duration,
-                "summary": "\n".join(
-                    f"{key}: {value}"
-                    for key, value in counts.items()
-                    if isinstance(value, (int, float, str)) and not isinstance(value, bool)
-                ),
+                "summary": self._summary(counts),
                 "state": "unchanged" if changed and not any(changed) else "done",
             }
         )
@@ -98,3 +140,111 @@ class MedicalImportLog(models.Model):
                 }
             )
         return log
+
+    @api.model
+    def _summary(self, counts):
+        return "\n".join(
+            f"{key}: {value}"
+            for key, value in counts.items()
+            if isinstance(value, (int, float, str)) and not isinstance(value, bool)
+        )
+
+    # ------------------------------------------------------------------
+    # Queued (background) imports
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _queue(self, kind, data, filename, effective):
+        """Queue the import of ``data`` for the cron, as the current user in the current company.
+
+        The caller checked the user may start it; the import itself runs as that user (their rights
+        apply then). Returns the queued record."""
+        job = self.sudo().create(
+            {
+                "kind": kind,
+                "filename": filename,
+                "effective": effective or False,
+                "user_id": self.env.uid,
+                "company_id": self.env.company.id,
+                "state": "queued",
+                "progress_ids": [Command.create({"message": _("Waiting for the import job to start")})],
+            }
+        )
+        if data:
+            job.attachment_id = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": filename or f"{kind}-import",
+                        "raw": data,
+                        "res_model": self._name,
+                        "res_id": job.id,
+                    }
+                )
+            )
+        self.env.ref("medical_coding.ir_cron_medical_code_import")._trigger()
+        return job
+
+    @api.model
+    def _cron_run_queued_imports(self):
+        """Run the oldest queued import; the cron commits after each and runs again while some wait."""
+        jobs = self.sudo().search([("state", "=", "queued")], order="id")
+        if jobs:
+            jobs[0]._run_queued()
+            # the import wrote with SQL and through other users' environments: read everything afresh
+            self.env.invalidate_all()
+        self.env["ir.cron"]._notify_progress(done=1 if jobs else 0, remaining=max(len(jobs) - 1, 0))
+
+    def _run_queued(self):
+        """Import the queued file in a savepoint: success turns this record into the import's history,
+        a refusal marks it failed with the reason (nothing imported)."""
+        self.ensure_one()
+        report = self._progress_reporter()
+        report(0, _("Reading the file"))
+        # as the user who asked, in the practice they worked in
+        importer = (
+            self.env["medical.importer"]
+            .with_user(self.user_id)
+            .with_company(self.company_id)
+            .with_context(medical_import_progress=report, medical_import_job_id=self.id)
+        )
+        data = self.attachment_id.raw or None
+        try:
+            with self.env.cr.savepoint():
+                importer.import_file(self.kind, data, self.filename, self.effective)
+        except (UserError, ValidationError) as exc:
+            self.invalidate_recordset()
+            self.write({"state": "failed", "error": exc.args[0]})
+        except Exception as exc:  # the job must end failed, never stay queued
+            # only the kind of error: its text may quote the file (patient data in an acknowledgement);
+            # the importing user reads it on the record
+            _logger.error("Background import %s (id %s) failed: %s", self.kind, self.id, type(exc).__name__)
+            self.invalidate_recordset()
+            self.write(
+                {"state": "failed", "error": _("Unexpected error: %s", exc), "progress_message": False}
+            )
+
+    def _progress_reporter(self):
+        """A ``(fraction, message)`` callback storing the progress at most twice a second.
+
+        It writes through its own cursor, committed at once, so the user sees it while the import's
+        transaction is still open. It writes the job's :class:`medical.import.progress` row, never the job
+        itself: the import's transaction writes the job at its end, and two transactions writing one row
+        would fail (repeatable read). Before the job is committed (in a test) it finds no row, harmlessly.
+        """
+        progress_id = self.sudo().progress_ids[:1].id
+        last = [0.0]
+
+        def report(fraction, message=""):
+            now = time.monotonic()
+            if now - last[0] < 0.5 and 0 < fraction < 1:
+                return
+            last[0] = now
+            with self.env.registry.cursor() as cr:
+                cr.execute(
+                    "UPDATE medical_import_progress SET progress = %s, message = %s WHERE id = %s",
+                    [round(100 * fraction, 1), message or None, progress_id],
+                )
+
+        return report

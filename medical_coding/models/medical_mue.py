@@ -1,12 +1,15 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 from datetime import date
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..edits import engine, mue_file
-from ..edits.ncci_file import FileFormatError
-from .medical_ncci_edit import copy_lines, copy_text, file_error, open_sources
+from ..codesets import mue_file, ncci_file
+from ..codesets.errors import CodeFileError
+from ..edits import engine
+from ..tools.bulk import copy_lines, copy_text, file_error, stage, upsert
 
 
 class MedicalMue(models.Model):
@@ -69,19 +72,17 @@ class MedicalMue(models.Model):
         self.check_access("write")
         date_start = self._effective_date(effective, filename)
         cr = self.env.cr
-        cr.execute("DROP TABLE IF EXISTS medical_mue_import")
-        cr.execute(
-            """
-            CREATE TEMP TABLE medical_mue_import (
-                line integer, part integer, code varchar, mue_value integer, adjudication_indicator varchar,
-                rationale varchar)
-            """
+        stage(
+            cr,
+            "medical_mue_import",
+            "line integer, part integer, code varchar, mue_value integer, adjudication_indicator varchar, "
+            "rationale varchar",
         )
         try:
             rows = 0
             member = None
             try:
-                for part, (member, stream) in enumerate(open_sources(self.env, data, suffixes=(".csv",))):
+                for part, (member, stream) in enumerate(ncci_file.open_sources(data, suffixes=(".csv",))):
                     date_start = date_start or mue_file.effective_from_filename(member)
                     if not date_start:
                         raise UserError(
@@ -98,38 +99,39 @@ class MedicalMue(models.Model):
                             for number, *values in mue_file.parse(stream)
                         ),
                     )
-            except FileFormatError as error:
+            except CodeFileError as error:
                 raise file_error(self.env, filename, member, error) from None
+            # the last occurrence of a code wins (a later part or line corrects an earlier one)
             cr.execute(
                 """
-                WITH src AS (
-                    SELECT DISTINCT ON (code) * FROM medical_mue_import ORDER BY code, part DESC, line DESC
-                ), upserted AS (
-                    INSERT INTO medical_mue AS m
-                        (code, mue_value, adjudication_indicator, rationale, date_start,
-                         create_uid, create_date, write_uid, write_date)
-                    SELECT code, mue_value, adjudication_indicator, rationale, %(date)s,
-                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-                      FROM src
-                    ON CONFLICT (code, date_start) DO UPDATE
-                       SET mue_value = EXCLUDED.mue_value,
-                           adjudication_indicator = EXCLUDED.adjudication_indicator,
-                           rationale = EXCLUDED.rationale, write_uid = EXCLUDED.write_uid,
-                           write_date = EXCLUDED.write_date
-                     WHERE (m.mue_value, m.adjudication_indicator, m.rationale)
-                           IS DISTINCT FROM
-                           (EXCLUDED.mue_value, EXCLUDED.adjudication_indicator, EXCLUDED.rationale)
-                    RETURNING (xmax = 0) AS inserted
-                )
-                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
-                       (SELECT count(*) FROM src)
-                  FROM upserted
+                CREATE TEMP TABLE medical_mue_import_src AS
+                SELECT DISTINCT ON (code) code, %s::date AS date_start, mue_value, adjudication_indicator,
+                       rationale
+                  FROM medical_mue_import
+                 ORDER BY code, part DESC, line DESC
                 """,
-                {"date": date_start, "uid": self.env.uid},
+                [date_start],
             )
-            created, updated, distinct = cr.fetchone()
+            distinct = cr.rowcount
+            now = "now() AT TIME ZONE 'UTC'"
+            created, updated = upsert(
+                cr,
+                "medical_mue",
+                "medical_mue_import_src",
+                ("code", "date_start"),
+                {column: f"s.{column}" for column in ("mue_value", "adjudication_indicator", "rationale")},
+                insert={
+                    "create_uid": "%(uid)s",
+                    "create_date": now,
+                    "write_uid": "%(uid)s",
+                    "write_date": now,
+                },
+                update={"write_uid": "%(uid)s", "write_date": now},
+                params={"uid": self.env.uid},
+            )
         finally:
             cr.execute("DROP TABLE IF EXISTS medical_mue_import")
+            cr.execute("DROP TABLE IF EXISTS medical_mue_import_src")
         self.invalidate_model()
         return {
             "rows": rows,

@@ -1,70 +1,13 @@
-import io
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from ..edits import engine, ncci_file
-
-COPY_CHUNK = 50000
-
-
-def open_sources(env, data, suffixes=(".txt", ".csv")):
-    """The binary streams of an import (:func:`ncci_file.open_sources`): ``data`` is the file's bytes or a
-    binary file object, never a path. A ZIP gives each member ending in ``suffixes``, capped in size.
-    Yields (member name or None, binary stream); a damaged ZIP raises :class:`ncci_file.FileFormatError`."""
-    yield from ncci_file.open_sources(data, suffixes)
-
-
-NULL = "\\N"
-
-
-def copy_text(value):
-    """A value as COPY text format writes it."""
-    if value is None:
-        return NULL
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return str(value)
-
-
-def copy_lines(cr, table, lines):
-    """COPY ``lines`` (an iterator of COPY text lines, newline included) into ``table`` in chunks of
-    COPY_CHUNK lines: memory stays flat whatever the file size. Returns the number of lines."""
-    count = 0
-    chunk = []
-    sql = f"COPY {table} FROM STDIN"
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == COPY_CHUNK:
-            cr.copy_expert(sql, io.StringIO("".join(chunk)))
-            count += len(chunk)
-            chunk = []
-    if chunk:
-        cr.copy_expert(sql, io.StringIO("".join(chunk)))
-        count += len(chunk)
-    return count
-
-
-def file_error(env, filename, member, error):
-    """UserError for a bad line: names the file (and ZIP member) and the line; nothing is written."""
-    where = member or filename or env._("the file")
-    if not error.line:
-        return UserError(
-            env._("%(file)s: %(reason)s. Nothing was imported.", file=where, reason=error.reason)
-        )
-    return UserError(
-        env._(
-            "Line %(line)s of %(file)s: %(reason)s. Nothing was imported.",
-            line=error.line,
-            file=where,
-            reason=error.reason,
-        )
-    )
+from ..codesets import ncci_file
+from ..codesets.errors import CodeFileError
+from ..edits import engine
+from ..tools.bulk import NULL, copy_lines, copy_text, file_error, stage, upsert
 
 
 class MedicalNcciEdit(models.Model):
@@ -144,24 +87,22 @@ class MedicalNcciEdit(models.Model):
         self.check_access("write")
         release = ncci_file.release_from_filename(filename)
         cr = self.env.cr
-        cr.execute("DROP TABLE IF EXISTS medical_ncci_import")
-        cr.execute(
-            """
-            CREATE TEMP TABLE medical_ncci_import (
-                line integer, part integer, column1_code varchar, column2_code varchar, prior_1996 boolean,
-                date_start date, date_end date, modifier_indicator varchar, rationale varchar)
-            """
+        stage(
+            cr,
+            "medical_ncci_import",
+            "line integer, part integer, column1_code varchar, column2_code varchar, prior_1996 boolean, "
+            "date_start date, date_end date, modifier_indicator varchar, rationale varchar",
         )
         try:
             rows = 0
             member = None
             try:
-                for part, (member, stream) in enumerate(open_sources(self.env, data)):
+                for part, (member, stream) in enumerate(ncci_file.open_sources(data)):
                     rows += copy_lines(
                         cr, "medical_ncci_import", _ncci_copy_lines(part, ncci_file.parse(stream))
                     )
                     release = release or ncci_file.release_from_filename(member)
-            except ncci_file.FileFormatError as error:
+            except CodeFileError as error:
                 raise file_error(self.env, filename, member, error) from None
             # the last occurrence of a key wins (a later part or line corrects an earlier one)
             cr.execute(
@@ -176,42 +117,22 @@ class MedicalNcciEdit(models.Model):
             )
             distinct = cr.rowcount
             cr.execute("ANALYZE medical_ncci_import_src")
-            params = {"release": release, "uid": self.env.uid}
-            cr.execute(
-                """
-                UPDATE medical_ncci_edit e
-                   SET prior_1996 = s.prior_1996, date_end = s.date_end,
-                       modifier_indicator = s.modifier_indicator, rationale = s.rationale,
-                       release = %(release)s, write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
-                  FROM medical_ncci_import_src s
-                 WHERE e.column1_code = s.column1_code AND e.column2_code = s.column2_code
-                   AND e.date_start = s.date_start
-                   AND (e.prior_1996, e.date_end, e.modifier_indicator, e.rationale)
-                       IS DISTINCT FROM (s.prior_1996, s.date_end, s.modifier_indicator, s.rationale)
-                """,
-                params,
-            )
-            updated = cr.rowcount
             # New rows leave create_uid / write_uid empty: their foreign-key checks would cost more than the
             # insert itself on millions of rows; who imported which release is in the import history.
-            cr.execute(
-                """
-                INSERT INTO medical_ncci_edit
-                    (column1_code, column2_code, prior_1996, date_start, date_end, modifier_indicator,
-                     rationale, release, create_date, write_date)
-                SELECT s.column1_code, s.column2_code, s.prior_1996, s.date_start, s.date_end,
-                       s.modifier_indicator, s.rationale, %(release)s, now() AT TIME ZONE 'UTC',
-                       now() AT TIME ZONE 'UTC'
-                  FROM medical_ncci_import_src s
-                 WHERE NOT EXISTS (
-                       SELECT 1 FROM medical_ncci_edit e
-                        WHERE e.column1_code = s.column1_code AND e.column2_code = s.column2_code
-                          AND e.date_start = s.date_start)
-                 ORDER BY s.column1_code, s.column2_code, s.date_start
-                """,
-                params,
+            now = "now() AT TIME ZONE 'UTC'"
+            created, updated = upsert(
+                cr,
+                "medical_ncci_edit",
+                "medical_ncci_import_src",
+                ("column1_code", "column2_code", "date_start"),
+                {
+                    column: f"s.{column}"
+                    for column in ("prior_1996", "date_end", "modifier_indicator", "rationale")
+                },
+                insert={"release": "%(release)s", "create_date": now, "write_date": now},
+                update={"release": "%(release)s", "write_uid": "%(uid)s", "write_date": now},
+                params={"release": release, "uid": self.env.uid},
             )
-            created = cr.rowcount
         finally:
             cr.execute("DROP TABLE IF EXISTS medical_ncci_import")
             cr.execute("DROP TABLE IF EXISTS medical_ncci_import_src")

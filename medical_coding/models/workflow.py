@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Workflow fields (state, who checked, when submitted...) change only through their actions.
 
 Why not a context key: over XML-RPC / JSON-RPC the caller chooses the whole context, so any key an action

@@ -1,21 +1,11 @@
-"""Fixtures of the code-set tests: the shared CMS files, users per role, small files and counters."""
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Fixtures of the code-set tests: users per role, small files and counters."""
 
 import warnings
-from pathlib import Path
 
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
-
-#: the real CMS / X12 files, beside the repository (never copied into it)
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-
-
-def shared_file(*parts):
-    """Bytes of a shared CMS file; its absence is a failure, never a skip."""
-    path = SHARED.joinpath(*parts)
-    if not path.is_file():
-        raise AssertionError(f"The shared test file {path} is missing")
-    return path.read_bytes()
 
 
 def simple_icd_10_cm():

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Shared fixtures of the medical_coding tests: a few codes of each system, a practice with a patient,
 a provider and a facility, one user per role, and helpers to build encounters."""
 

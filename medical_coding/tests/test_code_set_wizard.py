@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 from datetime import date
 
@@ -51,7 +53,7 @@ class TestCodeSetWizard(CodeSetCase):
         self.assertIn("created: 1", wizard.result)
         self.assertEqual(self.code("cpt", "99213").name, "Visit")
         self.assertEqual(wizard.action_open_log()["res_id"], wizard.log_id.id)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "This import has already been started"):
             wizard.action_import()
 
     def test_bad_file_shows_the_line_and_imports_nothing(self):
@@ -66,7 +68,7 @@ class TestCodeSetWizard(CodeSetCase):
         wizard.action_import()
         self.assertEqual(wizard.state, "queued")
         self.assertFalse(self.code("icd10cm", "J209"), "nothing imported before the job runs")
-        self.env["medical.code.import"]._cron_run_queued_imports()
+        self.env["medical.import.log"]._cron_run_queued_imports()
         self.assertEqual(wizard.state, "done")
         self.assertEqual(wizard.progress, 100)
         self.assertEqual(wizard.log_id.user_id, self.manager, "the job imports as the user who asked")
@@ -76,7 +78,7 @@ class TestCodeSetWizard(CodeSetCase):
             "icd10cm", SMALL_ICD.replace(b"<name>J20.9</name>", b"<name>K20.9</name>"), "bad.xml"
         )
         failing.action_import()
-        self.env["medical.code.import"]._cron_run_queued_imports()
+        self.env["medical.import.log"]._cron_run_queued_imports()
         self.assertEqual(failing.state, "failed")
         self.assertIn("Line 12: code K20.9 is filed under J20", failing.error)
         self.assertFalse(failing.log_id)

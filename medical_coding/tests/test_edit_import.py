@@ -1,5 +1,9 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import io
+import os
+import tempfile
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -9,9 +13,44 @@ from odoo.tests import tagged
 
 from .common import MedicalCodingCase
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "cms"
 NCCI_NAME = "ccipra-v322r0-f1.excerpt.txt"
 MUE_NAME = "MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
+
+
+def ncci_file():
+    """An NCCI PTP practitioner file in the CMS layout, written here: six header lines, then 154 edits
+    (the pairs the tests look at, and generated ones), CRLF."""
+    header = [
+        "NCCI PTP practitioner edits: a file written for these tests\t\t\t\t\t\t",
+        "Column1/Column2 Edits\t\t\t\t\t\t",
+        "Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale",
+        "\t\tprior to 1996\tDate\tDate\t0=not allowed\t",
+        "\t\t\t\t*=no data\t1=allowed\t",
+        "\t\t\t\t\t9=not applicable\t",
+    ]
+    edits = ["0001A\t36591\t\t20220101\t20231231\t0\tCPT Manual or CMS manual coding instruction"]
+    edits += [
+        f"2{number:04d}\t3{number:04d}\t\t2021{1 + number % 12:02d}01\t*\t{number % 2}\tStandards of care"
+        for number in range(152)
+    ]
+    edits.append("0001U\t81166\t\t20190101\t*\t1\tMisuse of Column Two code with Column One code")
+    return "".join(line + "\r\n" for line in header + edits).encode()
+
+
+def mue_file():
+    """A practitioner MUE table in the CMS layout, written here: the quoted notice, the two-line header,
+    then 44 rows."""
+    notice = '"A table written for these tests.\n\nIt has the layout of the CMS practitioner MUE table.",,,'
+    header = '"HCPCS/\nCPT Code",Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale'
+    policy, clinical = "2 Date of Service Edit: Policy", "3 Date of Service Edit: Clinical"
+    rows = [
+        f"0001U,1,{policy},Code Descriptor / CPT Instruction",
+        f"0002M,1,{clinical},Nature of Analyte",
+        f"0009U,2,{clinical},Nature of Analyte",
+        f"0019M,1,{policy},Code Descriptor / CPT Instruction",
+    ]
+    rows += [f"8{number:04d},{1 + number % 4},1 Line Edit,Anatomic Consideration" for number in range(40)]
+    return "".join(line + "\r\n" for line in [notice, header, *rows]).encode("latin-1")
 
 
 @tagged("post_install", "-at_install")
@@ -19,8 +58,8 @@ class TestEditTableImport(MedicalCodingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.ncci_bytes = (SHARED / "ncci" / NCCI_NAME).read_bytes()
-        cls.mue_bytes = (SHARED / "mue" / MUE_NAME).read_bytes()
+        cls.ncci_bytes = ncci_file()
+        cls.mue_bytes = mue_file()
         cls.importer = cls.env["medical.importer"]
 
     def counts(self, *args, **kwargs):
@@ -92,9 +131,12 @@ class TestEditTableImport(MedicalCodingCase):
 
     def test_ncci_from_path_and_base64_is_not_assumed(self):
         # a server path is read only by the command line's private entry point (never over RPC)
-        counts = self.importer._import_path("ncci-ptp", str(SHARED / "ncci" / NCCI_NAME))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / NCCI_NAME
+            path.write_bytes(self.ncci_bytes)
+            counts = self.importer._import_path("ncci-ptp", os.fspath(path))
         self.assertEqual(counts["created"], 154)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "the file holds no NCCI PTP edit"):
             self.importer.import_file("ncci-ptp", base64.b64encode(b"junk\r\n" * 30), "x.txt")
 
     def test_imported_edits_are_used_by_the_check(self):
@@ -156,5 +198,5 @@ class TestEditTableImport(MedicalCodingCase):
         with self.assertRaises(UserError) as error:
             self.importer.import_file("mue", self.mue_bytes, "mue.csv")
         self.assertIn("effective date", str(error.exception))
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Give the CMS practitioner MUE table"):
             self.importer.import_file("mue", None, None)

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
 from odoo.exceptions import UserError
@@ -276,26 +278,28 @@ class TestEncounterEdits(MedicalCodingCase):
         self.check(encounter)
         encounter.action_mark_billed()
         self.assertEqual(encounter.state, "billed")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "The coding of a billed or cancelled encounter cannot change"):
             encounter.procedure_ids.units = 3
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "The coding of a billed or cancelled encounter cannot change"):
             encounter.diagnosis_ids.unlink()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "A billed encounter keeps its patient, dates, providers"):
             encounter.date_service = DOS
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Billed and cancelled encounters are not checked again"):
             encounter.action_check()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "A billed encounter is cancelled by voiding its claim"):
             encounter.action_cancel()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "A billed encounter cannot be deleted"):
             encounter.unlink()
 
     def test_mark_billed_needs_checked(self):
         encounter = self.make_encounter(["dx_bronchitis_header"], [("cpt_99213", [], 1, "A")])
         self.check(encounter)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, r"Only checked encounters \(no blocking finding\) can be billed"
+        ):
             encounter.action_mark_billed()
         empty = self.make_encounter()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Code at least one diagnosis and one procedure line first"):
             empty.action_mark_coded()
 
     def test_finding_made_elsewhere_takes_the_encounter_data(self):

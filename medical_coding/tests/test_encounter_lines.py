@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -28,9 +30,9 @@ class TestEncounterLines(MedicalCodingCase):
         self.assertFalse(line.modifier4_id)
         self.assertEqual(line.modifier_codes, "XS,LT,25")
         five = [mods[k].id for k in ("mod_xs", "mod_lt", "mod_25", "mod_59", "mod_rt")]
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "A procedure line carries at most 4 modifiers"):
             line.modifier_ids = [(6, 0, five)]
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "Fill the modifiers from the first position on"):
             line.write({"modifier1_id": False, "modifier2_id": mods["mod_59"].id})
 
     def test_pointers_are_normalised_and_checked(self):
@@ -42,7 +44,12 @@ class TestEncounterLines(MedicalCodingCase):
         line.diagnosis_pointers = "2:1"
         self.assertEqual(line.diagnosis_pointers, "BA")
         for bad in ("AA", "ABCDE", "AZ", "13"):
-            with self.subTest(pointers=bad), self.assertRaises(ValidationError):
+            with (
+                self.subTest(pointers=bad),
+                self.assertRaisesRegex(
+                    ValidationError, "Diagnosis pointers are one to four different letters"
+                ),
+            ):
                 line.diagnosis_pointers = bad
 
     def test_ndc_forms(self):
@@ -56,7 +63,7 @@ class TestEncounterLines(MedicalCodingCase):
         ):
             line.ndc_code = given
             self.assertEqual(line.ndc_code, stored)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "An NDC has 11 digits in the 5-4-2 form"):
             line.ndc_code = "1234-5678"
 
     def test_place_of_service_from_facility(self):

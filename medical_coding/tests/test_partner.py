@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
@@ -15,20 +17,20 @@ class TestPartner(MedicalCodingCase):
             with self.subTest(npi=bad), self.assertRaises(ValidationError) as error:
                 Partner.create({"name": "Dr Wrong", "is_provider": True, "npi": bad})
             self.assertIn("NPI", str(error.exception))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "1234567890 is not a valid NPI: its check digit"):
             self.facility.npi = "1234567890"
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "Billing NPI of .*: 1234567890 is not a valid NPI"):
             self.company.medical_billing_npi = "1234567890"
         provider = Partner.create({"name": "Dr Right", "is_provider": True, "npi": " 1245319599 "})
         self.assertEqual(provider.npi, "1245319599")
         self.company.medical_billing_npi = "1245319599"
 
     def test_taxonomy_and_tax_id(self):
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "207Q0000 is not a provider taxonomy code"):
             self.provider.taxonomy_code = "207Q0000"
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "ABCDEFGHIJ is not a provider taxonomy code"):
             self.company.medical_taxonomy_code = "ABCDEFGHIJ"
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "12-345678 is not an employer identification number"):
             self.company.medical_tax_id = "12-345678"
         self.company.medical_tax_id = "987654321"
         self.provider.taxonomy_code = "261QM1300X"
@@ -64,5 +66,5 @@ class TestPartner(MedicalCodingCase):
             Partner.create({"name": "P3", "is_patient": True, "medical_record_number": "A100"})
 
     def test_patient_needs_a_company(self):
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "A patient belongs to one practice"):
             self.patient.company_id = False

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
 from odoo.exceptions import AccessError
@@ -125,8 +127,11 @@ class TestRoles(MedicalCodingCase):
         old_level = root.level
         root.addHandler(handler)
         root.setLevel(logging.DEBUG)
+        # positive control: a DEBUG record of the addon's own logger reaches the handler
+        ours = logging.getLogger("odoo.addons.medical_coding.models.medical_encounter")
         try:
             encounter = self.make_encounter(["dx_bronchitis_header"], [("cpt_99213", [], 1, "A")])
+            ours.debug("positive control: checking %s", encounter.name)
             encounter.with_user(self.user_coder).action_check()
             encounter.with_user(self.user_coder).diagnosis_ids.code_id = self.codes["dx_bronchitis"]
             encounter.with_user(self.user_coder).action_check()
@@ -135,6 +140,7 @@ class TestRoles(MedicalCodingCase):
             root.removeHandler(handler)
             root.setLevel(old_level)
         text = "\n".join(records)
+        self.assertIn(f"{ours.name}: positive control: checking {encounter.name}", text)
         for secret in (self.patient.name, "J20", "J209", "J20.9", self.patient.medical_record_number):
             self.assertNotIn(secret, text)
 
@@ -200,7 +206,7 @@ class TestMultiCompany(MedicalCodingCase):
     def test_encounter_refuses_a_patient_of_another_practice(self):
         from odoo.exceptions import UserError
 
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "These links must stay within the record's practice"):
             self.env["medical.encounter"].create(
                 {"patient_id": self.patient_b.id, "company_id": self.env.company.id}
             )

@@ -1,12 +1,9 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-import logging
-import threading
-import time
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-
-_logger = logging.getLogger(__name__)
+from odoo.exceptions import UserError
 
 #: files larger than this (bytes) are imported by a background job that reports its progress
 BACKGROUND_BYTES_PARAM = "medical_coding.import_background_bytes"
@@ -16,9 +13,10 @@ BACKGROUND_BYTES_DEFAULT = 1_000_000
 class MedicalCodeImport(models.TransientModel):
     """Upload a code-set file (or any kind of ``medical.importer``) and import it.
 
-    Small files are imported at once. Large ones (the ICD-10-CM XML, the HCPCS file) go to a background
-    job: the form then shows a progress bar until the job has finished, and the error if it failed.
-    Either way the import is all-or-nothing.
+    Small files are imported at once. Large ones (the ICD-10-CM XML, the HCPCS file) are queued on the
+    import history (:meth:`medical.import.log._queue`, run by a cron): the form then shows the progress
+    of that record until the job has finished, and the error if it failed. Either way the import is
+    all-or-nothing. The wizard only shows the job: vacuuming it never stops or loses an import.
     """
 
     _name = "medical.code.import"
@@ -40,18 +38,27 @@ class MedicalCodeImport(models.TransientModel):
             ("done", "Done"),
             ("failed", "Failed"),
         ],
-        default="draft",
-        required=True,
+        compute="_compute_state",
     )
-    progress = fields.Float(readonly=True)
-    progress_message = fields.Char(readonly=True)
-    error = fields.Text(readonly=True)
+    job_id = fields.Many2one(
+        "medical.import.log", string="Import", readonly=True, help="The import started by this form."
+    )
+    progress = fields.Float(related="job_id.progress")
+    progress_message = fields.Char(related="job_id.progress_message")
+    error = fields.Text(related="job_id.error")
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, default=lambda self: self.env.company
     )
-    log_id = fields.Many2one("medical.import.log", string="History Record", readonly=True)
+    log_id = fields.Many2one("medical.import.log", string="History Record", compute="_compute_state")
     result = fields.Text(related="log_id.summary", string="Result")
     help_text = fields.Html(compute="_compute_help_text")
+
+    @api.depends("job_id.state")
+    def _compute_state(self):
+        for wizard in self:
+            job_state = wizard.job_id.state
+            wizard.state = "done" if job_state in ("done", "unchanged") else job_state or "draft"
+            wizard.log_id = wizard.job_id if wizard.state == "done" else False
 
     @api.model
     def _selection_kind(self):
@@ -110,17 +117,11 @@ class MedicalCodeImport(models.TransientModel):
             raise UserError(_("This import has already been started."))
         data = self._data()
         if self._runs_in_background(data):
-            self.write(
-                {
-                    "state": "queued",
-                    "progress": 0,
-                    "progress_message": _("Waiting for the import job to start"),
-                }
-            )
-            self.env.ref("medical_coding.ir_cron_medical_code_import")._trigger()
-            return self._reopen()
-        result = self.env["medical.importer"].import_file(self.kind, data, self.filename, self.effective)
-        self.write({"state": "done", "progress": 100, "log_id": result["log_id"], "progress_message": False})
+            job = self.env["medical.import.log"]._queue(self.kind, data, self.filename, self.effective)
+        else:
+            result = self.env["medical.importer"].import_file(self.kind, data, self.filename, self.effective)
+            job = self.env["medical.import.log"].browse(result["log_id"])
+        self.job_id = job
         return self._reopen()
 
     def action_refresh(self):
@@ -145,79 +146,3 @@ class MedicalCodeImport(models.TransientModel):
             "res_id": self.log_id.id,
             "view_mode": "form",
         }
-
-    # ------------------------------------------------------------------
-    # Background job
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _cron_run_queued_imports(self):
-        """Run the queued imports, one transaction each, reporting progress on the wizard as it goes."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        for job in self.search([("state", "=", "queued")], order="id"):
-            job._run_queued(auto_commit)
-
-    def _run_queued(self, auto_commit=True):
-        self.ensure_one()
-        self.write({"state": "running", "progress": 0, "progress_message": _("Reading the file")})
-        if auto_commit:
-            # the form shows the job running
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        # as the user who asked, in the practice they worked in
-        importer = self.env["medical.importer"].with_user(self.create_uid).with_company(self.company_id)
-        reporter = self._progress_reporter(auto_commit)
-        try:
-            with self.env.cr.savepoint():
-                result = importer.with_context(medical_import_progress=reporter).import_file(
-                    self.kind, self._data(), self.filename, self.effective
-                )
-        except (UserError, ValidationError) as exc:
-            if auto_commit:
-                self.env.cr.rollback()
-                self.env.invalidate_all()
-            self.write({"state": "failed", "error": exc.args[0], "progress_message": False})
-        except Exception as exc:
-            # only the kind of error: its text may quote the file (patient data in an acknowledgement);
-            # the importing user reads it on the form
-            _logger.error("Background import %s (id %s) failed: %s", self.kind, self.id, type(exc).__name__)
-            if auto_commit:
-                self.env.cr.rollback()
-                self.env.invalidate_all()
-            self.write(
-                {"state": "failed", "error": _("Unexpected error: %s", exc), "progress_message": False}
-            )
-        else:
-            if auto_commit:
-                # the codes first, then the form
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            self.write(
-                {"state": "done", "progress": 100, "log_id": result["log_id"], "progress_message": False}
-            )
-        if auto_commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    def _progress_reporter(self, auto_commit):
-        """A ``(fraction, message)`` callback storing the progress at most twice a second.
-
-        In a real job it writes through its own cursor, committed at once, so the user sees it while the
-        import's transaction is still open; that transaction never writes the wizard before it commits.
-        """
-        wizard_id = self.id
-        last = [0.0]
-
-        def report(fraction, message=""):
-            now = time.monotonic()
-            if now - last[0] < 0.5 and fraction < 1:
-                return
-            last[0] = now
-            values = {"progress": round(100 * fraction, 1), "progress_message": message or False}
-            if not auto_commit:
-                self.browse(wizard_id).write(values)
-                return
-            with self.env.registry.cursor() as cr:
-                cr.execute(
-                    "UPDATE medical_code_import SET progress = %s, progress_message = %s WHERE id = %s",
-                    [values["progress"], values["progress_message"] or None, wizard_id],
-                )
-
-        return report

@@ -1,17 +1,27 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The claims-out command lines, run as an operator would, against the test database of ``make test``.
 
 ``odoo-bin medical_837`` writes the pending 837P files (none on a fresh database, but the command must be
-found, open the database and say so); ``odoo-bin medical_import --kind 999`` refuses a broken file naming
-the segment, with exit code 1.
+found, open the database and say so); with ready claims (made in a pytest-odoo test, rolled back after),
+the command's ``generate_pending`` really writes one file per batch, readable by the owner only, holding
+every claim. ``odoo-bin medical_import --kind 999`` refuses a broken file naming the segment, with exit
+code 1.
 """
 
 import configparser
+import stat
 import subprocess
 import sys
+import tempfile
 import uuid
+from pathlib import Path
 
 import psycopg2
 import pytest
+
+from odoo.addons.medical_billing.cli.medical_837 import generate_pending
+from odoo.addons.medical_billing.tests.edi_common import EdiCommon
 
 ODOO = "import odoo.cli, sys; sys.argv[0] = 'odoo-bin'; odoo.cli.main()"
 
@@ -39,6 +49,29 @@ def test_medical_837_writes_the_pending_files(odoo_options, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "medical_837: 0 file(s) written, 0 batch(es) failed" in result.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+class TestMedical837WritesReadyClaims(EdiCommon):
+    """The files the command writes, on a database with ready claims (the test's own, rolled back)."""
+
+    def test_files_really_written_for_the_ready_claims(self):
+        claims = self.ready_claims(2)
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder)
+            written, failures = generate_pending(self.env, out, [self.practice.id])
+            self.assertEqual(failures, [])
+            self.assertEqual(sorted(out.iterdir()), sorted(written))
+            self.assertEqual(len(written), 1)
+            path = written[0]
+            self.assertEqual(stat.S_IMODE(path.stat().st_mode), 0o600)
+            text = path.read_bytes().decode("ascii")
+        batch = claims.batch_id
+        self.assertEqual((len(batch), batch.state), (1, "sent"))
+        self.assertEqual(text.encode("ascii"), batch.attachment_id.raw)
+        self.assertTrue(text.startswith("ISA*"))
+        for claim in claims:
+            self.assertIn(f"CLM*{claim.patient_control_number}*", text)
+        self.assertEqual(set(claims.mapped("state")), {"submitted"})
 
 
 def test_medical_837_needs_an_output_folder(odoo_options, tmp_path):

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """``odoo-bin medical_import`` run as an administrator would, against a throwaway copy of the test database.
 
 The copy (``createdb -T`` of the database of ``make test``) lets the command commit for real without touching

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Tests of medical_coding/codesets (imported as ``medical_codesets`` by tests/conftest.py): no database."""
 
 import pytest

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """CPT CSV and place-of-service parsers, and the POS data the addon ships against the CMS list."""
 
 from pathlib import Path

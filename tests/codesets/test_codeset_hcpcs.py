@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """HCPCS Level II contractor file parser, on the real CMS 2019 file and on broken copies of it."""
 
 from collections import Counter

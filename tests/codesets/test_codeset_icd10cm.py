@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """ICD-10-CM tabular XML parser: the packaged CDC release code by code, and refusals of bad files."""
 
 import io

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Code-set readers under hostile input: only CodeFileError, no entity expansion, zip bomb or recursion."""
 
 import io

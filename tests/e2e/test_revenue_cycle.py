@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """End to end through pytest-odoo, on the database of ``make test`` (each test rolls back).
 
 A visit becomes a checked encounter, a claim whose invoice lands in the ledger, an 837P that pyx12 accepts,

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """837P writer: every generated file must pass pyx12 and read back with pyx12's own reader."""
 
 import io

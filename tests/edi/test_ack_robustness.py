@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """999 / 277CA readers under hostile input: only X12Error, bounded numbers, no runaway CPU or memory."""
 
 import signal

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """999 and 277CA parsers: good files parse, anything else raises X12Error naming the segment."""
 
 import re

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The X12 claim status code list reader (TSV): real lists parse, anything else raises CodeListError."""
 
 import pytest

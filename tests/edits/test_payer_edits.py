@@ -195,7 +195,7 @@ def test_every_finding_has_a_declared_edit_and_severity():
     assert {f.edit_code for f in findings} == set(payer_edits.EDITS) - {
         "CLM_AUTH_EXPIRED",
         "CLM_AUTH_EXHAUSTED",
-        # an active answer is on file; both are tested in test_eligibility_missing_warns_and_inactive_is_an_error
+        # an active answer is on file: see test_eligibility_missing_warns_and_inactive_is_an_error
         "CLM_ELIGIBILITY_MISSING",
         "CLM_ELIGIBILITY_INACTIVE",
     }

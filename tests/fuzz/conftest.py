@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Property-based fuzzing of the file readers (hypothesis): no database.
 
 ``make test`` runs a sample of each reader (profile ``sample``); ``make fuzz`` sets ``MEDICAL_FUZZ=1``

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Every file reader, fed mutated real files, returns data or raises its own error, within a time bound.
 
 Seeds are the real files of ``../shared`` (X12 samples and what pyx12 acknowledges of them, CMS files)
@@ -18,10 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from medical_billing_edi import status_codes
-from medical_codesets import common, cpt, hcpcs, icd10cm, pos
+from medical_codesets import common, cpt, hcpcs, icd10cm, mue_file, ncci_file, pos
 from medical_codesets.errors import CodeFileError
-from medical_edits import mue_file, ncci_file
-from medical_edits.ncci_file import FileFormatError
 
 PROFILE = settings.get_profile("fuzz" if os.environ.get("MEDICAL_FUZZ") else "sample")
 TIME_BOUND = float(os.environ.get("MEDICAL_FUZZ_TIME_BOUND", "3"))  # seconds per case, on a loaded machine
@@ -339,8 +339,8 @@ READERS = {
     "hcpcs": (hcpcs.parse, CodeFileError, b"\n", b" "),
     "cpt": (cpt.parse, CodeFileError, b"\n", b","),
     "pos": (pos.parse, CodeFileError, b"\n", b"\t"),
-    "ncci-ptp": (read_ncci, FileFormatError, b"\n", b"\t"),
-    "mue": (read_mue, FileFormatError, b"\n", b","),
+    "ncci-ptp": (read_ncci, CodeFileError, b"\n", b"\t"),
+    "mue": (read_mue, CodeFileError, b"\n", b","),
     "claim-status-codes": (status_codes.parse_status_code_tsv, status_codes.CodeListError, b"\n", b"\t"),
 }
 
@@ -380,7 +380,7 @@ def test_zip_bombs_stop_at_the_cap(expanded, limit, member):
                 bomb,
             )
     else:
-        with pytest.raises(FileFormatError) as caught:
+        with pytest.raises(CodeFileError) as caught:
             bounded(
                 lambda data: [
                     list(ncci_file.parse(s)) for _n, s in ncci_file.open_sources(data, limit=limit)

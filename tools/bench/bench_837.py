@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Benchmark of the 837P: one file for 10,000 claims of 4 lines each, end to end (database read and text).
 
 Measures ``medical.claim.batch._render_837p`` (read the claims, lines, diagnoses, partners, coverages and

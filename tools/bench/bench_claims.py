@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Benchmark of claim creation and validation (medical_billing).
 
 ``claims_create_validate``: ``medical.encounter.action_create_claims`` on 2,000 checked encounters of 4

@@ -1,15 +1,18 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Code sets: the full ICD-10-CM import, its re-import, and code search on the full table.
 
 Baseline of the imports: a raw PostgreSQL COPY of the same rows into a plain table (no index, no upsert),
 measured in the same run. Baseline of the search: a plain indexed equality select on (system, code).
 """
 
+import io
 import time
 
 from run import report, timed
 
 from odoo.addons.medical_coding.codesets import icd10cm
-from odoo.addons.medical_coding.models.medical_code import _copy_buffer
+from odoo.addons.medical_coding.models.medical_code import _copy_lines
 
 SEARCHES = [
     "J20.9",
@@ -49,7 +52,7 @@ def run(env):
                system varchar, code varchar, display_code varchar, name varchar, description text,
                billable boolean, level varchar, parent_code varchar, date_start date, date_end date)"""
     )
-    buffer = _copy_buffer(rows)
+    buffer = io.StringIO("".join(_copy_lines(rows)))
     seconds_copy, _result = timed(cr.copy_expert, "COPY bench_code_copy FROM STDIN", buffer)
     cr.execute("DROP TABLE bench_code_copy")
     report("icd10cm_import", seconds_import, "s", seconds_copy)

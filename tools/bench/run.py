@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Run the benchmark modules ``tools/bench/bench_*.py`` against an Odoo database.
 
     python tools/bench/run.py --addons-path=... -d DB [NAME_FILTER ...]

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Streaming parser of the CMS NCCI PTP practitioner file (``ccipra-v<release>-f<part>.txt``).
 
 Layout: tab-separated, CRLF, a few header lines (copyright notice, "Column1/Column2 Edits", column titles
@@ -6,18 +8,19 @@ spread over four lines), then one edit per line::
     column 1 <TAB> column 2 <TAB> * (in existence before 1996) or empty <TAB> effective date YYYYMMDD
     <TAB> deletion date YYYYMMDD or * (none) <TAB> modifier indicator 0/1/9 <TAB> rationale
 
-The parser reads one line at a time and yields plain tuples; a bad line raises :class:`FileFormatError`
+The parser reads one line at a time and yields plain tuples; a bad line raises :class:`CodeFileError`
 naming its line number. :func:`open_sources` gives the streams of a file or of the members of a ZIP, read
-in chunks and capped, so a damaged or bomb ZIP raises :class:`FileFormatError` too. No Odoo import.
+in chunks and capped, so a damaged or bomb ZIP raises :class:`CodeFileError` too. No Odoo import.
 """
 
+import functools
 import io
-import lzma
 import re
-import struct
-import zipfile
-import zlib
 from datetime import date
+
+from . import common
+from .common import is_zip, zip_members
+from .errors import CodeFileError
 
 CODE_RE = re.compile(r"\A[0-9A-Z]{5}\Z")
 DATE_RE = re.compile(r"\A[0-9]{8}\Z")
@@ -27,33 +30,10 @@ MAX_HEADER_LINES = 20
 MAX_EXPANDED_SIZE = 512 * 1024 * 1024
 #: the longest line read (an edit line is under 200 characters): a file without line breaks is refused
 MAX_LINE_LENGTH = 64 * 1024
-#: what zipfile, zlib, bz2 and lzma raise on a damaged, truncated, encrypted or exotic archive
-ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    lzma.LZMAError,
-    EOFError,
-    NotImplementedError,
-    RuntimeError,
-    ValueError,
-    OSError,
-    struct.error,
-)
 
 
-class FileFormatError(ValueError):
-    """A line of an edit file that cannot be read; ``line`` is its 1-based number (0: the whole file)."""
-
-    def __init__(self, line, message):
-        super().__init__(f"line {line}: {message}" if line else message)
-        self.line = line
-        self.reason = message
-
-
-def shown(value, limit=20):
-    """``repr`` of a field for a message, shortened: a bad field is named, never copied whole."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
+#: ``repr`` of a field for a message, shortened: a bad field is named, never copied whole
+shown = functools.partial(common.shown, limit=20)
 
 
 def bounded_lines(lines):
@@ -66,52 +46,21 @@ def bounded_lines(lines):
     while line := lines.readline(MAX_LINE_LENGTH + 1):
         number += 1
         if len(line) > MAX_LINE_LENGTH and line[-1:] not in (b"\n", "\n", "\r"):
-            raise FileFormatError(number, f"the line is longer than {MAX_LINE_LENGTH} characters")
+            raise CodeFileError(number, f"the line is longer than {MAX_LINE_LENGTH} characters")
         yield line
 
 
 def check_text(text, line):
     """Refuse a NUL byte (PostgreSQL text cannot hold it) before anything reaches the database."""
     if "\x00" in text:
-        raise FileFormatError(line, "the line holds a NUL byte: this is not a text file")
-
-
-class _CappedMember(io.RawIOBase):
-    """A ZIP member read in chunks: a damaged member or one past ``limit`` bytes raises FileFormatError."""
-
-    def __init__(self, member, name, limit):
-        super().__init__()
-        self._member = member
-        self._name = name
-        self._limit = limit
-        self._count = 0
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        try:
-            data = self._member.read(len(buffer))
-        except ZIP_ERRORS as exc:
-            raise FileFormatError(
-                0, f"the ZIP member {shown(self._name, 60)} is damaged ({type(exc).__name__})"
-            ) from None
-        self._count += len(data)
-        if self._count > self._limit:
-            raise FileFormatError(
-                0,
-                f"the ZIP member {shown(self._name, 60)} expands to more than "
-                f"{self._limit // (1024 * 1024)} MB: this is not a CMS edit file",
-            )
-        buffer[: len(data)] = data
-        return len(data)
+        raise CodeFileError(line, "the line holds a NUL byte: this is not a text file")
 
 
 def open_sources(data, suffixes=(".txt", ".csv"), limit=None):
     """The binary streams of an import: ``data`` is the file's bytes, or a binary file object (never a
     path: only the server's command line reads server files). A ZIP (CMS ships its files zipped) gives
     each of its members ending in ``suffixes``, in name order, each capped at ``limit`` bytes
-    (``MAX_EXPANDED_SIZE``). Yields (member name or None, binary stream)."""
+    (``MAX_EXPANDED_SIZE``) by :func:`.common.zip_members`. Yields (member name or None, binary stream)."""
     if isinstance(data, (bytes, bytearray, memoryview)):
         stream = io.BytesIO(data)
     elif hasattr(data, "read") and hasattr(data, "seek"):
@@ -119,42 +68,15 @@ def open_sources(data, suffixes=(".txt", ".csv"), limit=None):
     else:
         raise TypeError("an edit file is given as its content (bytes) or a binary file object")
     limit = MAX_EXPANDED_SIZE if limit is None else limit
-    head = stream.read(4)
-    stream.seek(0)
-    if head != b"PK\x03\x04":
+    if not is_zip(stream):
         yield None, stream
         return
-    try:
-        archive = zipfile.ZipFile(stream)
-        infos = sorted(
-            (info for info in archive.infolist() if info.filename.lower().endswith(suffixes)),
-            key=lambda info: info.filename,
-        )
-    except ZIP_ERRORS as exc:
-        raise FileFormatError(
-            0, f"the ZIP file cannot be read: it is damaged ({type(exc).__name__})"
-        ) from None
-    if not infos:
-        raise FileFormatError(0, f"the ZIP file holds no {' or '.join(suffixes)} file")
-    with archive:
-        for info in infos:
-            name = info.filename
-            if info.flag_bits & 0x1:
-                raise FileFormatError(0, f"the ZIP member {shown(name, 60)} is encrypted: unzip it first")
-            if info.file_size > limit:
-                raise FileFormatError(
-                    0,
-                    f"the ZIP member {shown(name, 60)} expands to more than {limit // (1024 * 1024)} MB: "
-                    "this is not a CMS edit file",
-                )
-            try:
-                member = archive.open(info)
-            except ZIP_ERRORS as exc:
-                raise FileFormatError(
-                    0, f"the ZIP member {shown(name, 60)} is damaged ({type(exc).__name__})"
-                ) from None
-            with member:
-                yield name, io.BufferedReader(_CappedMember(member, name, limit))
+    found = False
+    for name, member in zip_members(stream, lambda name: name.lower().endswith(suffixes), limit, "CMS edit"):
+        found = True
+        yield name, member
+    if not found:
+        raise CodeFileError(0, f"the ZIP file holds no {' or '.join(suffixes)} file")
 
 
 def decode_line(raw):
@@ -167,11 +89,11 @@ def decode_line(raw):
 
 def parse_date(text, line, what):
     if not DATE_RE.match(text):
-        raise FileFormatError(line, f"the {what} {shown(text)} is not a date written YYYYMMDD")
+        raise CodeFileError(line, f"the {what} {shown(text)} is not a date written YYYYMMDD")
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        raise FileFormatError(line, f"the {what} {shown(text)} is not a calendar date") from None
+        raise CodeFileError(line, f"the {what} {shown(text)} is not a calendar date") from None
 
 
 def _looks_like_data(fields):
@@ -197,34 +119,34 @@ def parse(lines):
         if not in_data:
             if not _looks_like_data(fields):
                 if number > MAX_HEADER_LINES:
-                    raise FileFormatError(number, "no NCCI PTP edit found after the header lines")
+                    raise CodeFileError(number, "no NCCI PTP edit found after the header lines")
                 continue
             in_data = True
         yield parse_fields(fields, number)
     if not in_data:
-        raise FileFormatError(0, "the file holds no NCCI PTP edit")
+        raise CodeFileError(0, "the file holds no NCCI PTP edit")
 
 
 def parse_fields(fields, number):
     if len(fields) < 6:
-        raise FileFormatError(
+        raise CodeFileError(
             number, f"{len(fields)} tab-separated fields, an NCCI PTP edit line has 7 (6 at least)"
         )
     column1, column2 = fields[0].strip().upper(), fields[1].strip().upper()
     for value, what in ((column1, "column 1 code"), (column2, "column 2 code")):
         if not CODE_RE.match(value):
-            raise FileFormatError(number, f"the {what} {shown(value)} is not a 5-character CPT/HCPCS code")
+            raise CodeFileError(number, f"the {what} {shown(value)} is not a 5-character CPT/HCPCS code")
     prior = fields[2].strip()
     if prior not in ("", "*"):
-        raise FileFormatError(number, f"the 'prior to 1996' flag is {shown(prior)}, expected '*' or nothing")
+        raise CodeFileError(number, f"the 'prior to 1996' flag is {shown(prior)}, expected '*' or nothing")
     date_start = parse_date(fields[3].strip(), number, "effective date")
     deletion = fields[4].strip()
     date_end = None if deletion in ("", "*") else parse_date(deletion, number, "deletion date")
     if date_end and date_end < date_start:
-        raise FileFormatError(number, "the deletion date is before the effective date")
+        raise CodeFileError(number, "the deletion date is before the effective date")
     indicator = fields[5].strip()
     if indicator not in MODIFIER_INDICATORS:
-        raise FileFormatError(number, f"the modifier indicator is {shown(indicator)}, expected 0, 1 or 9")
+        raise CodeFileError(number, f"the modifier indicator is {shown(indicator)}, expected 0, 1 or 9")
     rationale = fields[6].strip() if len(fields) > 6 else ""
     return (number, column1, column2, prior == "*", date_start, date_end, indicator, rationale)
 

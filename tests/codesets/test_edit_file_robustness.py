@@ -1,11 +1,13 @@
-"""NCCI PTP and MUE readers under hostile input: only FileFormatError, bounded numbers, lines and zips."""
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""NCCI PTP and MUE readers under hostile input: only CodeFileError, bounded numbers, lines and zips."""
 
 import io
 import zipfile
 
 import pytest
-from medical_edits import mue_file, ncci_file
-from medical_edits.ncci_file import FileFormatError
+from medical_codesets import mue_file, ncci_file
+from medical_codesets.errors import CodeFileError
 
 NCCI_HEADER = b"Column1/Column2 Edits\t\t\t\t\t\t\r\n"
 MUE_HEADER = (
@@ -26,9 +28,9 @@ def parse_mue(data):
 
 
 def refused(parse, data):
-    with pytest.raises(FileFormatError) as caught:
+    with pytest.raises(CodeFileError) as caught:
         parse(data)
-    assert type(caught.value) is FileFormatError
+    assert type(caught.value) is CodeFileError
     return caught.value
 
 
@@ -42,12 +44,12 @@ def test_plain_files_parse():
 )
 def test_mue_value_must_be_up_to_9_ascii_digits(value):
     error = refused(parse_mue, MUE_HEADER + f"0001U,{value},1 Line Edit,x\r\n".encode("latin-1", "replace"))
-    assert error.line == 3 and "is not a whole number of units (at most 9 digits)" in error.reason
+    assert error.line == 3 and "is not a whole number of units (at most 9 digits)" in error.message
 
 
 def test_mue_non_ascii_digit_from_the_issue_is_refused():
     error = refused(parse_mue, MUE_HEADER + b"0001U,\xb2,1 Line Edit,x\r\n")
-    assert str(error) == "line 3: the MUE value '\u00b2' is not a whole number of units (at most 9 digits)"
+    assert str(error) == "Line 3: the MUE value '\u00b2' is not a whole number of units (at most 9 digits)"
 
 
 @pytest.mark.parametrize(
@@ -61,7 +63,7 @@ def test_mue_non_ascii_digit_from_the_issue_is_refused():
 )
 def test_nul_bytes_never_reach_the_database(parse, data, line):
     error = refused(parse, data)
-    assert error.line == line and "NUL byte" in error.reason
+    assert error.line == line and "NUL byte" in error.message
 
 
 def test_long_fields_are_named_not_copied():
@@ -71,9 +73,9 @@ def test_long_fields_are_named_not_copied():
 
 def test_a_line_without_end_is_refused_not_read_whole():
     error = refused(parse_ncci, NCCI_HEADER + b"0001A\t" + b"9" * (ncci_file.MAX_LINE_LENGTH + 10))
-    assert error.line == 2 and "longer than 65536 characters" in error.reason
+    assert error.line == 2 and "longer than 65536 characters" in error.message
     error = refused(parse_mue, MUE_HEADER + b"0001U," + b"9" * (ncci_file.MAX_LINE_LENGTH + 10))
-    assert error.line == 3 and "longer than 65536 characters" in error.reason
+    assert error.line == 3 and "longer than 65536 characters" in error.message
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ def test_zip_parses():
 )
 def test_damaged_zip_is_refused(damage):
     error = refused(parse_ncci, damage(NCCI_ZIP))
-    assert error.line == 0 and "damaged" in error.reason
+    assert error.line == 0 and "damaged" in error.message
 
 
 def test_encrypted_zip_is_refused():
@@ -112,7 +114,7 @@ def test_encrypted_zip_is_refused():
     for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
         data[data.index(signature) + offset] |= 0x1
     error = refused(parse_ncci, bytes(data))
-    assert error.reason == "the ZIP member 'ccipra-v322r0-f1.txt' is encrypted: unzip it first"
+    assert error.message == "the ZIP member 'ccipra-v322r0-f1.txt' is encrypted: unzip it first"
 
 
 def test_zip_bomb_is_refused_at_the_cap(monkeypatch):
@@ -120,7 +122,7 @@ def test_zip_bomb_is_refused_at_the_cap(monkeypatch):
     bomb = zipped("ccipra-v322r0-f1.txt", NCCI_HEADER + NCCI_LINE * 400_000)  # 35 MB of valid edits
     assert len(bomb) < 200_000
     error = refused(parse_ncci, bomb)
-    assert "'ccipra-v322r0-f1.txt' expands to more than 2 MB" in error.reason
+    assert "'ccipra-v322r0-f1.txt' expands to more than 2 MB" in error.message
 
 
 def test_zip_bomb_lying_about_its_size_stops_at_the_cap(monkeypatch):
@@ -130,7 +132,7 @@ def test_zip_bomb_lying_about_its_size_stops_at_the_cap(monkeypatch):
         start = bomb.index(signature) + offset
         bomb[start : start + 4] = (100).to_bytes(4, "little")
     error = refused(parse_ncci, bytes(bomb))
-    assert "damaged (BadZipFile)" in error.reason
+    assert "damaged (BadZipFile)" in error.message
 
 
 def test_a_path_is_never_opened():

@@ -1,10 +1,13 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The NCCI PTP and MUE parsers on the real CMS excerpts and on files written in the same layouts."""
 
 import io
 from datetime import date
 
 import pytest
-from medical_edits import mue_file, ncci_file
+from medical_codesets import mue_file, ncci_file
+from medical_codesets.errors import CodeFileError
 
 NCCI_EXCERPT = "cms/ncci/ccipra-v322r0-f1.excerpt.txt"
 MUE_EXCERPT = "cms/mue/MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
@@ -92,14 +95,14 @@ def test_ncci_without_header_and_with_lf():
 )
 def test_ncci_bad_rows_name_their_line(bad, reason):
     stream = ncci("20610\t20611\t\t20200101\t*\t1\tok", bad, "20610\t20612\t\t20200101\t*\t1\tok")
-    with pytest.raises(ncci_file.FileFormatError) as info:
+    with pytest.raises(CodeFileError) as info:
         list(ncci_file.parse(stream))
     assert info.value.line == 8
     assert reason in str(info.value)
 
 
 def test_ncci_empty_file():
-    with pytest.raises(ncci_file.FileFormatError):
+    with pytest.raises(CodeFileError):
         list(ncci_file.parse(io.BytesIO(NCCI_HEADER)))
 
 
@@ -135,7 +138,7 @@ def test_mue_indicators_and_latin1():
     ],
 )
 def test_mue_bad_rows_name_their_line(bad, reason):
-    with pytest.raises(ncci_file.FileFormatError) as info:
+    with pytest.raises(CodeFileError) as info:
         list(mue_file.parse(mue("96371,1,1 Line Edit,ok", bad)))
     assert info.value.line == 7
     assert reason in str(info.value)

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Streaming parser of the CMS practitioner MUE table (``MCR_MUE_PractitionerServices_Eff_MM-DD-YYYY.csv``).
 
 Layout: Latin-1 CSV, CRLF. First a quoted multi-line AMA notice (one record), then a header record whose
@@ -15,7 +17,8 @@ import io
 import re
 from datetime import date
 
-from .ncci_file import CODE_RE, FileFormatError, bounded_lines, check_text, shown
+from .errors import CodeFileError
+from .ncci_file import CODE_RE, bounded_lines, check_text, shown
 
 MAX_PREAMBLE_RECORDS = 20
 INDICATORS = ("1", "2", "3")
@@ -34,7 +37,7 @@ def _looks_like_data(fields):
 def parse(binary):
     """Yield ``(line_number, code, mue_value, adjudication_indicator, rationale)`` for each row of the
     binary file ``binary``. The notice and header records are skipped; after them every non-blank
-    record must be a valid row, else :class:`FileFormatError` names its line."""
+    record must be a valid row, else :class:`CodeFileError` names its line."""
     text = io.TextIOWrapper(binary, encoding="latin-1", newline="")
     reader = csv.reader(bounded_lines(text))
     in_data = False
@@ -53,35 +56,35 @@ def parse(binary):
                     continue
                 if not _looks_like_data(fields):
                     if record_count > MAX_PREAMBLE_RECORDS:
-                        raise FileFormatError(number, "no MUE header or row found after the notice")
+                        raise CodeFileError(number, "no MUE header or row found after the notice")
                     continue
                 in_data = True
             yield parse_fields(fields, number)
     except csv.Error as exc:
-        raise FileFormatError(reader.line_num, f"not readable as CSV ({exc})") from None
+        raise CodeFileError(reader.line_num, f"not readable as CSV ({exc})") from None
     finally:
         text.detach()
     if not in_data:
-        raise FileFormatError(0, "the file holds no MUE row")
+        raise CodeFileError(0, "the file holds no MUE row")
 
 
 def parse_fields(fields, number):
     if len(fields) < 3:
-        raise FileFormatError(
+        raise CodeFileError(
             number, f"{len(fields)} fields, an MUE row has 4 (code, value, indicator, rationale)"
         )
     code = fields[0].strip().upper()
     if not CODE_RE.match(code):
-        raise FileFormatError(number, f"the code {shown(code)} is not a 5-character CPT/HCPCS code")
+        raise CodeFileError(number, f"the code {shown(code)} is not a 5-character CPT/HCPCS code")
     value = fields[1].strip()
     if not VALUE_RE.match(value):
-        raise FileFormatError(
+        raise CodeFileError(
             number, f"the MUE value {shown(value)} is not a whole number of units (at most 9 digits)"
         )
     indicator_text = fields[2].strip()
     indicator = indicator_text[:1]
     if indicator not in INDICATORS or (len(indicator_text) > 1 and indicator_text[1] != " "):
-        raise FileFormatError(
+        raise CodeFileError(
             number, f"the adjudication indicator {shown(indicator_text)} does not start with 1, 2 or 3"
         )
     rationale = fields[3].strip() if len(fields) > 3 else ""
