@@ -20,6 +20,7 @@ from .x12_837 import (
     ServiceFacility,
     Submitter,
     Subscriber,
+    Written837P,
     write_837p,
 )
 from .x12_ack import (
@@ -80,6 +81,7 @@ __all__ = [
     "Submitter",
     "Subscriber",
     "TransactionSetAck",
+    "Written837P",
     "X12DataError",
     "X12Error",
     "npi_is_valid",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 from .x12_common import X12DataError, npi_is_valid
 
@@ -33,6 +34,7 @@ __all__ = [
     "ServiceFacility",
     "Submitter",
     "Subscriber",
+    "Written837P",
     "write_837p",
 ]
 
@@ -1084,18 +1086,26 @@ def _check_all(ic: Interchange, pairs: list[tuple[BillingProvider, Sequence[Clai
         raise X12DataError(errors)
 
 
+class Written837P(NamedTuple):
+    """An 837P file and where its claims went: ``{CLM01: ST02 of the transaction set holding it}``."""
+
+    text: str
+    transactions: dict[str, str]
+
+
 def write_837p(
     interchange: Interchange,
     claims_by_billing_provider: Mapping[BillingProvider, Sequence[Claim]]
     | Iterable[tuple[BillingProvider, Sequence[Claim]]],
     *,
     line_breaks: bool = False,
-) -> str:
+) -> Written837P:
     """Write one interchange holding all the claims, grouped by billing provider and subscriber.
 
     ``claims_by_billing_provider``: a mapping (or pairs) of BillingProvider to its claims.
     Claims with equal subscriber and payer share a 2000B level; a dependent patient gets a
     2000C level. Raises :class:`X12DataError` (listing every problem) before writing anything.
+    Returns the text and the transaction set (ST02) of each claim (CLM01).
     """
     pairs = _pairs(claims_by_billing_provider)
     _check_all(interchange, pairs)
@@ -1145,8 +1155,10 @@ def write_837p(
     batch_id = ic.batch_id or str(ic.control_number)
     size = ic.max_claims_per_transaction
     chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
+    transactions: dict[str, str] = {}
     for st_index, chunk in enumerate(chunks):
         st_control = f"{ic.transaction_control_number + st_index:04d}"
+        transactions.update((entry[3].patient_control_number, st_control) for entry in chunk)
         start = len(out)
         out.append(f"ST*837*{st_control}*{VERSION}")
         suffix = f"-{st_index + 1}" if len(chunks) > 1 else ""
@@ -1157,7 +1169,7 @@ def write_837p(
     out.append(f"GE*{len(chunks)}*{group_control}")
     out.append(f"IEA*1*{isa_control}")
     terminator = "~\n" if line_breaks else "~"
-    return terminator.join(out) + terminator
+    return Written837P(terminator.join(out) + terminator, transactions)
 
 
 def _write_hierarchy(

@@ -1,7 +1,7 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from ..models.medical_claim_batch import split_person_name
+from ..tools.person_name import split_person_name
 
 # Box 1 of the CMS-1500 from the payer's claim filing indicator (SBR09).
 INSURANCE_TYPES = {

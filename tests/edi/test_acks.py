@@ -229,7 +229,7 @@ def test_999_generated_by_pyx12_for_our_837():
         submitter=submitter,
         receiver=edi.Receiver(name="Clearing House", receiver_id="CLEARHOUSE"),
     )
-    text = edi.write_837p(interchange, {provider: [claim]})
+    text = edi.write_837p(interchange, {provider: [claim]}).text
     ack = edi.parse_999(edi.pyx12_999(text))
     assert ack.find("70", "0001").accepted
     assert ack.groups[0].status == "A"
