@@ -4,6 +4,7 @@ Plain Python over dataclasses, with no Odoo import: models map their records ont
 classes and call :func:`write_837p`, :func:`parse_999`, :func:`parse_277ca` and :func:`validate`.
 """
 
+from . import x12_ack_writer, x12_codes
 from .x12_837 import (
     Address,
     Adjustment,
@@ -47,6 +48,7 @@ from .x12_common import (
     X12Error,
     npi_is_valid,
     pyx12_999,
+    same_control_number,
     validate,
 )
 
@@ -88,6 +90,9 @@ __all__ = [
     "parse_277ca",
     "parse_999",
     "pyx12_999",
+    "same_control_number",
     "validate",
     "write_837p",
+    "x12_ack_writer",
+    "x12_codes",
 ]

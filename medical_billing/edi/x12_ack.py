@@ -20,6 +20,7 @@ from .x12_common import (
     parse_decimal,
     parse_period,
     read_interchange,
+    same_control_number,
 )
 
 __all__ = [
@@ -152,9 +153,9 @@ class Ack999:
     def find(self, group_control_number: str, control_number: str) -> TransactionSetAck | None:
         """The outcome for one sent transaction set (GS06, ST02), if the 999 lists it."""
         for group in self.groups:
-            if group.group_control_number.lstrip("0") == str(group_control_number).lstrip("0"):
+            if same_control_number(group.group_control_number, group_control_number):
                 for ts in group.transaction_sets:
-                    if ts.control_number == control_number:
+                    if same_control_number(ts.control_number, control_number):
                         return ts
         return None
 
@@ -172,6 +173,120 @@ def _codes(seg: Segment, first: int, last: int) -> tuple[str, ...]:
     return tuple(seg[i] for i in range(first, last + 1) if seg[i])
 
 
+class _Reader999:
+    """One 999 transaction set read segment by segment after its AK1: a method per segment id."""
+
+    def __init__(self) -> None:
+        self.done: list[TransactionSetAck] = []
+        self.ak2: Segment | None = None
+        self.seg_errors: list[SegmentError] = []
+        self.ik3: Segment | None = None
+        self.ele_errors: list[ElementError] = []
+        self.contexts: list[ErrorContext] = []
+        self.ak9: Segment | None = None
+
+    def read(self, seg: Segment) -> None:
+        if self.ak9 is not None:
+            raise seg.error("segment after the AK9 group trailer")
+        handler = self._HANDLERS.get(seg.id)
+        if handler is None:
+            raise seg.error("segment not allowed in a 999 acknowledgement")
+        handler(self, seg)
+
+    def _close_ik3(self) -> None:
+        ik3 = self.ik3
+        if ik3 is not None:
+            self.seg_errors.append(
+                SegmentError(
+                    segment_id=ik3[1],
+                    position=ik3.integer(2, "segment position in transaction set"),
+                    loop_id=ik3[3],
+                    code=ik3[4],
+                    element_errors=tuple(self.ele_errors),
+                    contexts=tuple(self.contexts),
+                )
+            )
+        self.ik3, self.ele_errors, self.contexts = None, [], []
+
+    def _ak2(self, seg: Segment) -> None:
+        if self.ak2 is not None:
+            raise seg.error("AK2 before the IK5 of the previous transaction set")
+        if not seg[1] or not seg[2]:
+            raise seg.error("AK201 and AK202 are required")
+        self.ak2 = seg
+
+    def _ik3(self, seg: Segment) -> None:
+        if self.ak2 is None:
+            raise seg.error("IK3 outside an AK2 transaction set response")
+        self._close_ik3()
+        if not seg[1]:
+            raise seg.error("IK301 segment id is required")
+        seg.integer(2, "segment position in transaction set")
+        self.ik3 = seg
+
+    def _ik4(self, seg: Segment) -> None:
+        if self.ik3 is None:
+            raise seg.error("IK4 outside an IK3 segment error")
+        parts = seg.components(1)
+        if not parts or not _POSITION.match(parts[0]):
+            raise seg.error("IK401 element position must be a number")
+        self.ele_errors.append(
+            ElementError(
+                position=int(parts[0]),
+                component=_optional_int(seg, parts[1] if len(parts) > 1 else "", "IK401-2"),
+                repetition=_optional_int(seg, parts[2] if len(parts) > 2 else "", "IK401-3"),
+                reference=seg[2],
+                code=seg[3],
+                bad_value=seg[4],
+            )
+        )
+
+    def _ctx(self, seg: Segment) -> None:
+        if self.ak2 is None:
+            raise seg.error("CTX outside an AK2 transaction set response")
+        if self.ik3 is not None:  # kept with its IK3: CTX*CLM01:<CLM01> names the claim in error
+            name, *rest = seg.components(1) or [""]
+            self.contexts.append(
+                ErrorContext(
+                    name=name,
+                    reference=rest[0] if rest else "",
+                    segment_id=seg[2],
+                    segment_position=_optional_int(seg, seg[3], "CTX03"),
+                    loop_id=seg[4],
+                    element=seg[5],
+                    element_reference=seg[6],
+                )
+            )
+
+    def _ik5(self, seg: Segment) -> None:
+        ak2 = self.ak2
+        if ak2 is None:
+            raise seg.error("IK5 without its AK2")
+        if seg[1] not in _IK5_CODES:
+            raise seg.error("IK501 must be A, E, M, R, W or X")
+        self._close_ik3()
+        self.done.append(
+            TransactionSetAck(
+                set_id=ak2[1],
+                control_number=ak2[2],
+                version=ak2[3],
+                status=seg[1],
+                error_codes=_codes(seg, 2, 6),
+                segment_errors=tuple(self.seg_errors),
+            )
+        )
+        self.ak2, self.seg_errors = None, []
+
+    def _ak9(self, seg: Segment) -> None:
+        if self.ak2 is not None:
+            raise seg.error("AK9 before the IK5 of the last transaction set")
+        if seg[1] not in _AK9_CODES:
+            raise seg.error("AK901 must be A, E, M, P, R, W or X")
+        self.ak9 = seg
+
+    _HANDLERS = {"AK2": _ak2, "IK3": _ik3, "IK4": _ik4, "CTX": _ctx, "IK5": _ik5, "AK9": _ak9}
+
+
 def _parse_999_set(ts: TransactionSet) -> FunctionalGroupAck:
     segments = ts.segments
     if not segments or segments[0].id != "AK1":
@@ -179,106 +294,12 @@ def _parse_999_set(ts: TransactionSet) -> FunctionalGroupAck:
     ak1 = segments[0]
     if not ak1[1] or not ak1[2]:
         raise ak1.error("AK101 and AK102 are required")
-    done: list[TransactionSetAck] = []
-    ak2: Segment | None = None
-    seg_errors: list[SegmentError] = []
-    ik3: Segment | None = None
-    ele_errors: list[ElementError] = []
-    contexts: list[ErrorContext] = []
-    ak9: Segment | None = None
-
-    def close_ik3() -> None:
-        nonlocal ik3, ele_errors, contexts
-        if ik3 is not None:
-            seg_errors.append(
-                SegmentError(
-                    segment_id=ik3[1],
-                    position=ik3.integer(2, "segment position in transaction set"),
-                    loop_id=ik3[3],
-                    code=ik3[4],
-                    element_errors=tuple(ele_errors),
-                    contexts=tuple(contexts),
-                )
-            )
-        ik3, ele_errors, contexts = None, [], []
-
+    reader = _Reader999()
     for seg in segments[1:]:
-        if ak9 is not None:
-            raise seg.error("segment after the AK9 group trailer")
-        if seg.id == "AK2":
-            if ak2 is not None:
-                raise seg.error("AK2 before the IK5 of the previous transaction set")
-            if not seg[1] or not seg[2]:
-                raise seg.error("AK201 and AK202 are required")
-            ak2 = seg
-        elif seg.id == "IK3":
-            if ak2 is None:
-                raise seg.error("IK3 outside an AK2 transaction set response")
-            close_ik3()
-            if not seg[1]:
-                raise seg.error("IK301 segment id is required")
-            seg.integer(2, "segment position in transaction set")
-            ik3 = seg
-        elif seg.id == "IK4":
-            if ik3 is None:
-                raise seg.error("IK4 outside an IK3 segment error")
-            parts = seg.components(1)
-            if not parts or not _POSITION.match(parts[0]):
-                raise seg.error("IK401 element position must be a number")
-            ele_errors.append(
-                ElementError(
-                    position=int(parts[0]),
-                    component=_optional_int(seg, parts[1] if len(parts) > 1 else "", "IK401-2"),
-                    repetition=_optional_int(seg, parts[2] if len(parts) > 2 else "", "IK401-3"),
-                    reference=seg[2],
-                    code=seg[3],
-                    bad_value=seg[4],
-                )
-            )
-        elif seg.id == "CTX":
-            if ak2 is None:
-                raise seg.error("CTX outside an AK2 transaction set response")
-            if ik3 is not None:  # kept with its IK3: CTX*CLM01:<CLM01> names the claim in error
-                name, *rest = seg.components(1) or [""]
-                reference = rest[0] if rest else ""
-                contexts.append(
-                    ErrorContext(
-                        name=name,
-                        reference=reference,
-                        segment_id=seg[2],
-                        segment_position=_optional_int(seg, seg[3], "CTX03"),
-                        loop_id=seg[4],
-                        element=seg[5],
-                        element_reference=seg[6],
-                    )
-                )
-        elif seg.id == "IK5":
-            if ak2 is None:
-                raise seg.error("IK5 without its AK2")
-            if seg[1] not in _IK5_CODES:
-                raise seg.error("IK501 must be A, E, M, R, W or X")
-            close_ik3()
-            done.append(
-                TransactionSetAck(
-                    set_id=ak2[1],
-                    control_number=ak2[2],
-                    version=ak2[3],
-                    status=seg[1],
-                    error_codes=_codes(seg, 2, 6),
-                    segment_errors=tuple(seg_errors),
-                )
-            )
-            ak2, seg_errors = None, []
-        elif seg.id == "AK9":
-            if ak2 is not None:
-                raise seg.error("AK9 before the IK5 of the last transaction set")
-            if seg[1] not in _AK9_CODES:
-                raise seg.error("AK901 must be A, E, M, P, R, W or X")
-            ak9 = seg
-        else:
-            raise seg.error("segment not allowed in a 999 acknowledgement")
+        reader.read(seg)
+    ak9 = reader.ak9
     if ak9 is None:
-        if ak2 is not None:
+        if reader.ak2 is not None:
             raise ts.se.error("the last AK2 transaction set response has no IK5")
         raise ts.se.error("the 999 has no AK9 group trailer")
     return FunctionalGroupAck(
@@ -291,7 +312,7 @@ def _parse_999_set(ts: TransactionSet) -> FunctionalGroupAck:
         received=ak9.integer(3, "number of received transaction sets"),
         accepted_count=ak9.integer(4, "number of accepted transaction sets"),
         error_codes=_codes(ak9, 5, 9),
-        transaction_sets=tuple(done),
+        transaction_sets=tuple(reader.done),
     )
 
 
@@ -547,6 +568,226 @@ def _quantity(seg: Segment) -> int:
     return int(value)
 
 
+_PARENT_LEVELS = {"20": "", "21": "20", "19": "21", "PT": "19"}  # HL03 -> HL03 of its parent
+_DEPTH = ("20", "21", "19", "PT")
+
+
+class _Reader277:
+    """One 277CA transaction set read segment by segment after its BHT: a method per segment id.
+
+    ``level`` is the HL03 of the level open now; the levels themselves are built by the shared
+    :class:`_Builder`, which outlives the transaction set.
+    """
+
+    def __init__(self, b: _Builder) -> None:
+        self.b = b
+        self.count = 0
+        self.level = ""
+        self.open_levels: dict[str, str] = {}  # level code -> HL01 of the level open now
+
+    def read(self, seg: Segment) -> None:
+        if seg.id == "HL":
+            self._hl(seg)
+            return
+        if not self.level:
+            raise seg.error("segment before the first HL")
+        handler = self._HANDLERS.get(seg.id)
+        if handler is None:
+            raise seg.error("segment not allowed in a 277CA")
+        handler(self, seg)
+
+    def _hl(self, seg: Segment) -> None:
+        code = seg[3]
+        if code not in _PARENT_LEVELS:
+            raise seg.error("HL03 must be 20, 21, 19 or PT")
+        if seg[1] != str(self.count + 1):
+            raise seg.error("HL01 numbers are not sequential")
+        # the parent is the level of the parent kind open now (not one closed by a later HL)
+        expected_parent = _PARENT_LEVELS[code]
+        parent = self.open_levels.get(expected_parent) if expected_parent else ""
+        if parent is None or seg[2] != parent:
+            raise seg.error("HL02 does not point at the parent level")
+        self.count += 1
+        for deeper in _DEPTH[_DEPTH.index(code) :]:
+            self.open_levels.pop(deeper, None)
+        self.open_levels[code] = seg[1]
+        self.level = code
+        self._open_level(code, seg)
+
+    def _open_level(self, code: str, seg: Segment) -> None:
+        b = self.b
+        if code == "20":
+            b.close_receiver()
+            b.source = {
+                "source_entity": "",
+                "source_name": "",
+                "source_id": "",
+                "source_trace_number": "",
+                "receipt_date": None,
+                "process_date": None,
+            }
+        elif code == "21":
+            b.close_receiver()
+            b.receiver = {
+                **b.source,
+                "seg": seg,
+                "receiver_name": "",
+                "receiver_id": "",
+                "trace_number": "",
+                "statuses": [],
+            }
+        elif code == "19":
+            b.close_provider()
+            b.provider = {
+                "name": "",
+                "id_qualifier": "",
+                "provider_id": "",
+                "trace_number": "",
+                "statuses": [],
+            }
+        else:
+            b.close_claim()
+            b.patient = {"patient_last_name": "", "patient_first_name": "", "member_id": ""}
+
+    def _nm1(self, seg: Segment) -> None:
+        b, level = self.b, self.level
+        if level == "20":
+            b.source.update(source_entity=seg[1], source_name=seg[3], source_id=seg[9])
+        elif level == "21":
+            b.receiver.update(receiver_name=seg[3], receiver_id=seg[9])
+        elif level == "19":
+            name = " ".join(x for x in (seg[4], seg[3]) if x) if seg[2] == "1" else seg[3]
+            b.provider.update(name=name, id_qualifier=seg[8], provider_id=seg[9])
+        else:
+            b.patient = {"patient_last_name": seg[3], "patient_first_name": seg[4], "member_id": seg[9]}
+
+    def _trn(self, seg: Segment) -> None:
+        b, level = self.b, self.level
+        if not seg[2]:
+            raise seg.error("TRN02 trace number is required")
+        if level == "20":
+            b.source["source_trace_number"] = seg[2]
+        elif level == "21":
+            b.receiver["trace_number"] = seg[2]
+        elif level == "19":
+            b.provider["trace_number"] = seg[2]
+        else:
+            b.close_claim()
+            from_payer = b.source["source_entity"] == "PR"
+            b.claim = {
+                **b.patient,
+                "seg": seg,
+                "position": seg.position,
+                "patient_control_number": seg[2],
+                "statuses": [],
+                "lines": [],
+                "billing_provider_id": b.provider["provider_id"],
+                "billing_provider_name": b.provider["name"],
+                # the payer is the information source only when 2100A is NM1*PR; NM1*AY is the
+                # clearinghouse, which never names the claim's payer
+                "payer_name": b.source["source_name"] if from_payer else "",
+                "payer_id": b.source["source_id"] if from_payer else "",
+                "source_entity": b.source["source_entity"],
+                "source_name": b.source["source_name"],
+                "receipt_date": b.source["receipt_date"],
+                "process_date": b.source["process_date"],
+            }
+
+    def _stc(self, seg: Segment) -> None:
+        b, level = self.b, self.level
+        target = b.line or b.claim or (b.provider if level == "19" else None)
+        if target is None and level == "21":
+            target = b.receiver
+        if target is None:
+            raise seg.error("STC outside a receiver, provider, claim or line level")
+        target["statuses"].extend(_stc(seg))
+
+    def _dtp(self, seg: Segment) -> None:
+        b = self.b
+        if self.level == "20":
+            day = parse_date(seg, 3, "date")
+            if seg[1] == "050":
+                b.source["receipt_date"] = day
+            elif seg[1] == "009":
+                b.source["process_date"] = day
+            else:
+                raise seg.error("DTP01 must be 050 or 009 at the information source level")
+        elif seg[1] == "472" and (b.line or b.claim):
+            start, end = parse_period(seg, 2, "service date")
+            target = b.line or b.claim
+            target["service_date_from"], target["service_date_to"] = start, end
+        else:
+            raise seg.error("unexpected date in a 277CA")
+
+    def _summary_level(self) -> dict | None:
+        """The provider or receiver level QTY and AMT count at, if one is open."""
+        return self.b.provider if self.level == "19" else self.b.receiver if self.level == "21" else None
+
+    def _qty(self, seg: Segment) -> None:
+        target = self._summary_level()
+        if target is None:
+            raise seg.error("QTY outside a receiver or provider level")
+        if seg[1] in ("90", "QA"):
+            target["accepted_count"] = _quantity(seg)
+        elif seg[1] in ("AA", "QC"):
+            target["rejected_count"] = _quantity(seg)
+        else:
+            raise seg.error("QTY01 must be 90, AA, QA or QC")
+
+    def _amt(self, seg: Segment) -> None:
+        target = self._summary_level()
+        if target is None:
+            raise seg.error("AMT outside a receiver or provider level")
+        if seg[1] == "YU":
+            target["accepted_amount"] = parse_decimal(seg, 2, "amount")
+        elif seg[1] == "YY":
+            target["rejected_amount"] = parse_decimal(seg, 2, "amount")
+        else:
+            raise seg.error("AMT01 must be YU or YY")
+
+    def _ref(self, seg: Segment) -> None:
+        b = self.b
+        if b.line is not None:
+            if seg[1] == "FJ":
+                b.line["control_number"] = seg[2]
+        elif b.claim is not None:
+            field = _CLAIM_REFS.get(seg[1])
+            if field:
+                b.claim[field] = seg[2]
+        elif self.level != "19":
+            raise seg.error("REF outside a provider, claim or line level")
+
+    def _svc(self, seg: Segment) -> None:
+        b = self.b
+        if b.claim is None:
+            raise seg.error("SVC service line outside a claim")
+        b.close_line()
+        parts = seg.components(1)
+        if len(parts) < 2:
+            raise seg.error("SVC01 must hold a qualifier and a procedure code")
+        b.line = {
+            "seg": seg,
+            "procedure_qualifier": parts[0],
+            "procedure_code": parts[1],
+            "modifiers": tuple(m for m in parts[2:6] if m),
+            "charge": parse_decimal(seg, 2, "line charge"),
+            "units": parse_decimal(seg, 7, "units"),
+            "control_number": "",
+            "statuses": [],
+        }
+
+    _HANDLERS = {
+        "NM1": _nm1,
+        "TRN": _trn,
+        "STC": _stc,
+        "DTP": _dtp,
+        "QTY": _qty,
+        "AMT": _amt,
+        "REF": _ref,
+        "SVC": _svc,
+    }
+
+
 def _parse_277_set(ts: TransactionSet, b: _Builder) -> None:
     segments = ts.segments
     if not segments or segments[0].id != "BHT":
@@ -554,178 +795,9 @@ def _parse_277_set(ts: TransactionSet, b: _Builder) -> None:
     bht = segments[0]
     if bht[1] != "0085" or bht[2] != "08":
         raise bht.error("BHT01/BHT02 are not 0085/08: not a claim acknowledgement")
-    count = 0
-    level = ""
-    parent_levels = {"20": "", "21": "20", "19": "21", "PT": "19"}
-    depth = ("20", "21", "19", "PT")
-    open_levels: dict[str, str] = {}  # level code -> HL01 of the level open now
+    reader = _Reader277(b)
     for seg in segments[1:]:
-        sid = seg.id
-        if sid == "HL":
-            code = seg[3]
-            if code not in parent_levels:
-                raise seg.error("HL03 must be 20, 21, 19 or PT")
-            if seg[1] != str(count + 1):
-                raise seg.error("HL01 numbers are not sequential")
-            # the parent is the level of the parent kind open now (not one closed by a later HL)
-            expected_parent = parent_levels[code]
-            parent = open_levels.get(expected_parent) if expected_parent else ""
-            if parent is None or seg[2] != parent:
-                raise seg.error("HL02 does not point at the parent level")
-            count += 1
-            for deeper in depth[depth.index(code) :]:
-                open_levels.pop(deeper, None)
-            open_levels[code] = seg[1]
-            level = code
-            if code == "20":
-                b.close_receiver()
-                b.source = {
-                    "source_entity": "",
-                    "source_name": "",
-                    "source_id": "",
-                    "source_trace_number": "",
-                    "receipt_date": None,
-                    "process_date": None,
-                }
-            elif code == "21":
-                b.close_receiver()
-                b.receiver = {
-                    **b.source,
-                    "seg": seg,
-                    "receiver_name": "",
-                    "receiver_id": "",
-                    "trace_number": "",
-                    "statuses": [],
-                }
-            elif code == "19":
-                b.close_provider()
-                b.provider = {
-                    "name": "",
-                    "id_qualifier": "",
-                    "provider_id": "",
-                    "trace_number": "",
-                    "statuses": [],
-                }
-            else:
-                b.close_claim()
-                b.patient = {"patient_last_name": "", "patient_first_name": "", "member_id": ""}
-            continue
-        if not level:
-            raise seg.error("segment before the first HL")
-        if sid == "NM1":
-            if level == "20":
-                b.source.update(source_entity=seg[1], source_name=seg[3], source_id=seg[9])
-            elif level == "21":
-                b.receiver.update(receiver_name=seg[3], receiver_id=seg[9])
-            elif level == "19":
-                name = " ".join(x for x in (seg[4], seg[3]) if x) if seg[2] == "1" else seg[3]
-                b.provider.update(name=name, id_qualifier=seg[8], provider_id=seg[9])
-            else:
-                b.patient = {
-                    "patient_last_name": seg[3],
-                    "patient_first_name": seg[4],
-                    "member_id": seg[9],
-                }
-        elif sid == "TRN":
-            if not seg[2]:
-                raise seg.error("TRN02 trace number is required")
-            if level == "20":
-                b.source["source_trace_number"] = seg[2]
-            elif level == "21":
-                b.receiver["trace_number"] = seg[2]
-            elif level == "19":
-                b.provider["trace_number"] = seg[2]
-            else:
-                b.close_claim()
-                b.claim = {
-                    **b.patient,
-                    "seg": seg,
-                    "position": seg.position,
-                    "patient_control_number": seg[2],
-                    "statuses": [],
-                    "lines": [],
-                    "billing_provider_id": b.provider["provider_id"],
-                    "billing_provider_name": b.provider["name"],
-                    # the payer is the information source only when 2100A is NM1*PR; NM1*AY is the
-                    # clearinghouse, which never names the claim's payer
-                    "payer_name": b.source["source_name"] if b.source["source_entity"] == "PR" else "",
-                    "payer_id": b.source["source_id"] if b.source["source_entity"] == "PR" else "",
-                    "source_entity": b.source["source_entity"],
-                    "source_name": b.source["source_name"],
-                    "receipt_date": b.source["receipt_date"],
-                    "process_date": b.source["process_date"],
-                }
-        elif sid == "STC":
-            target = b.line or b.claim or (b.provider if level == "19" else None)
-            if target is None and level == "21":
-                target = b.receiver
-            if target is None:
-                raise seg.error("STC outside a receiver, provider, claim or line level")
-            target["statuses"].extend(_stc(seg))
-        elif sid == "DTP":
-            if level == "20":
-                day = parse_date(seg, 3, "date")
-                if seg[1] == "050":
-                    b.source["receipt_date"] = day
-                elif seg[1] == "009":
-                    b.source["process_date"] = day
-                else:
-                    raise seg.error("DTP01 must be 050 or 009 at the information source level")
-            elif seg[1] == "472" and (b.line or b.claim):
-                start, end = parse_period(seg, 2, "service date")
-                target = b.line or b.claim
-                target["service_date_from"], target["service_date_to"] = start, end
-            else:
-                raise seg.error("unexpected date in a 277CA")
-        elif sid == "QTY":
-            target = b.provider if level == "19" else b.receiver if level == "21" else None
-            if target is None:
-                raise seg.error("QTY outside a receiver or provider level")
-            if seg[1] in ("90", "QA"):
-                target["accepted_count"] = _quantity(seg)
-            elif seg[1] in ("AA", "QC"):
-                target["rejected_count"] = _quantity(seg)
-            else:
-                raise seg.error("QTY01 must be 90, AA, QA or QC")
-        elif sid == "AMT":
-            target = b.provider if level == "19" else b.receiver if level == "21" else None
-            if target is None:
-                raise seg.error("AMT outside a receiver or provider level")
-            if seg[1] == "YU":
-                target["accepted_amount"] = parse_decimal(seg, 2, "amount")
-            elif seg[1] == "YY":
-                target["rejected_amount"] = parse_decimal(seg, 2, "amount")
-            else:
-                raise seg.error("AMT01 must be YU or YY")
-        elif sid == "REF":
-            if b.line is not None:
-                if seg[1] == "FJ":
-                    b.line["control_number"] = seg[2]
-            elif b.claim is not None:
-                field = _CLAIM_REFS.get(seg[1])
-                if field:
-                    b.claim[field] = seg[2]
-            elif level != "19":
-                raise seg.error("REF outside a provider, claim or line level")
-        elif sid == "SVC":
-            if b.claim is None:
-                raise seg.error("SVC service line outside a claim")
-            b.close_line()
-            parts = seg.components(1)
-            if len(parts) < 2:
-                raise seg.error("SVC01 must hold a qualifier and a procedure code")
-            b.line = {
-                "seg": seg,
-                "procedure_qualifier": parts[0],
-                "procedure_code": parts[1],
-                "modifiers": tuple(m for m in parts[2:6] if m),
-                "charge": parse_decimal(seg, 2, "line charge"),
-                "units": parse_decimal(seg, 7, "units"),
-                "control_number": "",
-                "statuses": [],
-            }
-        else:
-            raise seg.error("segment not allowed in a 277CA")
+        reader.read(seg)
     b.close_receiver()
 
 

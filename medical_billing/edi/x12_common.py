@@ -156,6 +156,14 @@ class TransactionSet:
     se: Segment
 
 
+def same_control_number(a: object, b: object) -> bool:
+    """Control numbers compare as numbers (``000000042`` is ``42``); anything else as text."""
+    a, b = str(a or "").strip(), str(b or "").strip()
+    if _DIGITS.match(a) and _DIGITS.match(b):
+        return int(a) == int(b)
+    return a == b
+
+
 def tokenize(data: str | bytes) -> list[Segment]:
     """Split an interchange into segments, reading the delimiters from its ISA."""
     if isinstance(data, bytes | bytearray):

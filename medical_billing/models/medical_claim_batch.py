@@ -1,7 +1,6 @@
 import logging
 import re
 from collections import defaultdict
-from decimal import Decimal
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
@@ -9,7 +8,6 @@ from odoo.exceptions import UserError
 from odoo.addons.medical_coding.models.workflow import workflow_action
 
 from .. import edi
-from ..edi import x12_ack_writer as ack_writer
 from ..tools.claim_mapper import ClaimMapper
 
 _logger = logging.getLogger(__name__)
@@ -451,102 +449,3 @@ class MedicalClaimBatch(models.Model):
         """
         self.ensure_one()
         return ClaimMapper(self.env, self.company_id).map(self.claim_ids)
-
-    # ------------------------------------------------------------------ demo data
-
-    @api.model
-    def _demo_send_and_acknowledge(self, claim_ids, rejected_ids, xml_id):
-        """Demo data: batch the ready claims, write and send the file, then import the clearinghouse's 999
-        (all accepted) and the payer's 277CA (``rejected_ids`` rejected, the others accepted)."""
-        if self.env.ref(f"medical_billing.{xml_id}", raise_if_not_found=False):
-            return
-        claims = self.env["medical.claim"].browse(claim_ids).filtered(lambda c: c.state == "ready")
-        if not claims:
-            return
-        batch = self._add_claims_to_batches(claims, strict=True)
-        self.env["ir.model.data"].create(
-            {
-                "module": "medical_billing",
-                "name": xml_id,
-                "model": self._name,
-                "res_id": batch.id,
-                "noupdate": True,
-            }
-        )
-        batch.action_generate()
-        batch.action_mark_sent()
-        importer = self.env["medical.importer"]
-        importer.import_file("999", batch._demo_999(), f"{batch.filename[:-4]}.999")
-        importer.import_file("277ca", batch._demo_277ca(set(rejected_ids)), f"{batch.filename[:-4]}.277")
-
-    def _demo_envelope(self):
-        """The envelope keywords of an acknowledgement from this batch's receiver back to the practice."""
-        receiver = self.receiver_id
-        return {
-            "sender": receiver.receiver_interchange_code,
-            "receiver": receiver.sender_code,
-            "sender_qualifier": receiver.receiver_qualifier,
-            "receiver_qualifier": receiver.sender_qualifier,
-            "created": fields.Datetime.now(),
-            "usage": self.usage_indicator or "T",
-            "line_breaks": True,
-        }
-
-    def _demo_999(self):
-        """Demo data: the 999 a clearinghouse returns accepting every transaction set of the batch."""
-        self.ensure_one()
-        control = 500_000_000 + self.interchange_control_number
-        answers = [(st, "A", ()) for st in self.transaction_control_numbers.split(",")]
-        text = ack_writer.ack_999(
-            self.group_control_number, answers, control=control, group=control, **self._demo_envelope()
-        )
-        return text.encode("ascii")
-
-    def _demo_277ca(self, rejected_ids):
-        """Demo data: the payer's 277CA for the claims of the batch, rejecting ``rejected_ids`` (NPI)."""
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        company = self.company_id
-        source = ack_writer.Source277(
-            source="NM1*PR*2*DEMO PAYER ACKNOWLEDGEMENTS*****PI*DEMO277",
-            trace=str(self.interchange_control_number),
-            answered=today,
-            receipt_date=today,
-            process_date=today,
-            submitter_name=self.receiver_id.submitter_name.upper()[:35],
-            submitter_id=self.receiver_id.submitter_code,
-            batch_trace=self.name,
-            provider_name=company.name.upper()[:35],
-            provider_npi=company.medical_billing_npi,
-            reference=str(self.interchange_control_number),
-        )
-        claims = []
-        for claim in self.claim_ids.sorted("id"):
-            rejected = claim.id in rejected_ids
-            claims.append(
-                ack_writer.ClaimAck277(
-                    patient_control_number=claim.patient_control_number,
-                    status="A7:562:82" if rejected else "A2:20:PR",
-                    action="U" if rejected else "WQ",
-                    amount=Decimal(f"{claim.amount_total:.2f}"),
-                    last_name="PATIENT",
-                    first_name="DEMO",
-                    member_id=claim.member_id or "UNKNOWN",
-                    date=today,
-                    message="NPI NOT ON FILE" if rejected else "",
-                    extra=(
-                        *(() if rejected else (f"REF*1K*DEMO{claim.id:08d}",)),
-                        f"DTP*472*D8*{claim.date_service:%Y%m%d}",
-                    ),
-                )
-            )
-        control = 600_000_000 + self.interchange_control_number
-        text = ack_writer.ack_277ca(
-            source,
-            claims,
-            total=Decimal(f"{self.amount_total:.2f}"),
-            control=control,
-            group=control,
-            **self._demo_envelope(),
-        )
-        return text.encode("ascii")

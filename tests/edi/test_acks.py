@@ -7,23 +7,13 @@ from functools import partial
 
 import medical_billing_edi as edi
 import pytest
+from medical_billing_edi import x12_ack_writer
 
 ERROR_FORMAT = re.compile(r"^segment \d+ \([A-Z0-9?]{1,3}\): \S")
 
 
-def envelope(functional_id, version, sets, control="000000101", group="101"):
-    """An interchange around transaction sets given as (ST01, body segments without ST/SE)."""
-    segments = [
-        f"ISA*00*{'':10}*00*{'':10}*ZZ*{'CLEARHOUSE':<15}*ZZ*{'SUBMIT01':<15}*250305*0800*^*00501*"
-        f"{control}*0*T*:",
-        f"GS*{functional_id}*CLEARHOUSE*SUBMIT01*20250305*0800*{group}*X*{version}",
-    ]
-    for number, (set_id, body) in enumerate(sets, start=1):
-        segments.append(f"ST*{set_id}*{number:04d}*{version}")
-        segments += body
-        segments.append(f"SE*{len(body) + 2}*{number:04d}")
-    segments += [f"GE*{len(sets)}*{group}", f"IEA*1*{control}"]
-    return "~".join(segments) + "~"
+# An interchange around transaction sets given as (ST01, body segments without ST/SE).
+envelope = x12_ack_writer.interchange
 
 
 def ack_999(*bodies):
