@@ -720,7 +720,34 @@ def _check_claim(claim: Claim) -> list[str]:
     p.prefix = "payer "
     _check_payer(p, claim.payer)
     p.prefix = ""
-    pat = claim.patient
+    _check_patient(p, claim.patient)
+    codes = [_diagnosis(code) for code in claim.diagnoses]
+    p.need(1 <= len(codes) <= MAX_DIAGNOSES, f"a claim needs 1 to {MAX_DIAGNOSES} diagnoses")
+    p.need(all(_ICD10.match(c) for c in codes), "a diagnosis is not an ICD-10-CM code")
+    p.need(len(set(codes)) == len(codes), "a diagnosis is listed twice")
+    _check_claim_information(p, claim)
+    _check_claim_providers(p, claim)
+    adjusted = _check_other_payers(p, claim)
+    lines = claim.lines
+    p.need(1 <= len(lines) <= MAX_LINES, f"a claim needs 1 to {MAX_LINES} lines")
+    total = Decimal(0)
+    diagnoses = len(codes)
+    for n, line in enumerate(lines, start=1):
+        p.prefix = f"line {n} "
+        if p.need(isinstance(line, Line), "is not a Line"):
+            total += _check_line(p, line, diagnoses, adjusted)
+    p.prefix = ""
+    if claim.total_charge is not None:
+        charge = p.amount(claim.total_charge, "total charge")
+        if charge is not None and not p:
+            p.need(charge == total, "total charge differs from the sum of the line charges")
+    if not p:
+        _check_balances(p, claim, total, adjusted)
+    return p
+
+
+def _check_patient(p: _Problems, pat: Patient | None) -> None:
+    """Loop 2000C / 2010CA of a dependant patient."""
     if pat is not None and p.need(isinstance(pat, Patient), "patient is not a Patient"):
         p.name(pat.last_name, "patient last name")
         p.need(
@@ -730,10 +757,10 @@ def _check_claim(claim: Claim) -> list[str]:
         p.address(pat.address, "patient")
         p.date(pat.birth_date, "patient birth date")
         p.need(pat.sex in _SEX, "patient sex must be M, F or U")
-    codes = [_diagnosis(code) for code in claim.diagnoses]
-    p.need(1 <= len(codes) <= MAX_DIAGNOSES, f"a claim needs 1 to {MAX_DIAGNOSES} diagnoses")
-    p.need(all(_ICD10.match(c) for c in codes), "a diagnosis is not an ICD-10-CM code")
-    p.need(len(set(codes)) == len(codes), "a diagnosis is listed twice")
+
+
+def _check_claim_information(p: _Problems, claim: Claim) -> None:
+    """CLM, its dates (DTP), amounts (AMT) and references (REF) in loop 2300."""
     p.need(_POS.match(claim.place_of_service or ""), "place of service must be 2 digits")
     p.need(claim.frequency in ("1", "7", "8"), "frequency must be 1, 7 or 8")
     if claim.frequency in ("7", "8"):
@@ -768,6 +795,10 @@ def _check_claim(claim: Claim) -> list[str]:
             p.date(value, what)
     if claim.patient_paid_amount is not None:
         p.amount(claim.patient_paid_amount, "patient paid amount")
+
+
+def _check_claim_providers(p: _Problems, claim: Claim) -> None:
+    """Loops 2310A (referring), 2310B (rendering) and 2310C (service facility)."""
     if claim.referring_provider is not None:
         p.prefix = "referring provider "
         _check_provider(p, claim.referring_provider)
@@ -780,23 +811,6 @@ def _check_claim(claim: Claim) -> list[str]:
         p.name(fac.name, "service facility name")
         p.npi(fac.npi, "service facility", required=False)
         p.address(fac.address, "service facility", zip9=True)
-    adjusted = _check_other_payers(p, claim)
-    lines = claim.lines
-    p.need(1 <= len(lines) <= MAX_LINES, f"a claim needs 1 to {MAX_LINES} lines")
-    total = Decimal(0)
-    diagnoses = len(codes)
-    for n, line in enumerate(lines, start=1):
-        p.prefix = f"line {n} "
-        if p.need(isinstance(line, Line), "is not a Line"):
-            total += _check_line(p, line, diagnoses, adjusted)
-    p.prefix = ""
-    if claim.total_charge is not None:
-        charge = p.amount(claim.total_charge, "total charge")
-        if charge is not None and not p:
-            p.need(charge == total, "total charge differs from the sum of the line charges")
-    if not p:
-        _check_balances(p, claim, total, adjusted)
-    return p
 
 
 def _check_other_payers(p: _Problems, claim: Claim) -> dict[str, Decimal]:
@@ -964,6 +978,19 @@ def _write_claim(out: list[str], claim: Claim, billing_npi: str) -> None:
     ):
         if day is not None:
             out.append(f"DTP*{qualifier}*D8*{_d8(day)}")
+    _write_claim_references(out, claim)
+    codes = [_diagnosis(code) for code in claim.diagnoses]
+    out.append("HI*ABK:" + codes[0] + "".join("*ABF:" + code for code in codes[1:]))
+    _write_claim_providers(out, claim, billing_npi)
+    for other in claim.other_payers:
+        _write_other_payer(out, other)
+    claim_pos = claim.place_of_service
+    for number, line in enumerate(claim.lines, start=1):
+        _write_line(out, number, line, claim_pos)
+
+
+def _write_claim_references(out: list[str], claim: Claim) -> None:
+    """AMT, REF and NTE of loop 2300."""
     if claim.patient_paid_amount is not None:
         out.append(f"AMT*F5*{_num(claim.patient_paid_amount)}")
     if claim.referral_number:
@@ -978,8 +1005,10 @@ def _write_claim(out: list[str], claim: Claim, billing_npi: str) -> None:
         note = _text(claim.note, 80)
         if note:
             out.append(f"NTE*ADD*{note}")
-    codes = [_diagnosis(code) for code in claim.diagnoses]
-    out.append("HI*ABK:" + codes[0] + "".join("*ABF:" + code for code in codes[1:]))
+
+
+def _write_claim_providers(out: list[str], claim: Claim, billing_npi: str) -> None:
+    """Loops 2310A (referring), 2310B (rendering, unless it is the billing provider) and 2310C."""
     if claim.referring_provider is not None:
         out.append(_provider_nm1("DN", claim.referring_provider))
     rendering = claim.rendering_provider
@@ -991,11 +1020,6 @@ def _write_claim(out: list[str], claim: Claim, billing_npi: str) -> None:
         fac = claim.service_facility
         out.append(_org_nm1("77", fac.name, "XX", fac.npi))
         out.extend(_address(fac.address))
-    for other in claim.other_payers:
-        _write_other_payer(out, other)
-    claim_pos = claim.place_of_service
-    for number, line in enumerate(claim.lines, start=1):
-        _write_line(out, number, line, claim_pos)
 
 
 def _write_other_payer(out: list[str], other: OtherPayer) -> None:
