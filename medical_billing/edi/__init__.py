@@ -24,22 +24,24 @@ from .x12_837 import (
     Written837P,
     write_837p,
 )
-from .x12_ack import (
+from .x12_277ca import (
     ACCEPTED_CATEGORIES,
     REJECTED_CATEGORIES,
     Ack277CA,
-    Ack999,
     ClaimStatus,
-    ElementError,
-    ErrorContext,
-    FunctionalGroupAck,
     LineStatus,
     ProviderStatus,
     ReceiverStatus,
-    SegmentError,
     StatusInfo,
-    TransactionSetAck,
     parse_277ca,
+)
+from .x12_999 import (
+    Ack999,
+    ElementError,
+    ErrorContext,
+    FunctionalGroupAck,
+    SegmentError,
+    TransactionSetAck,
     parse_999,
 )
 from .x12_common import (
