@@ -298,7 +298,7 @@ class _Reader277:
         self.level = ""
         self.open_levels: dict[str, str] = {}  # level code -> HL01 of the level open now
 
-    def read(self, seg: Segment) -> None:
+    def take(self, seg: Segment) -> None:
         if seg.id == "HL":
             self._hl(seg)
             return
@@ -510,7 +510,7 @@ def _parse_277_set(ts: TransactionSet, b: _Builder) -> None:
         raise bht.error("BHT01/BHT02 are not 0085/08: not a claim acknowledgement")
     reader = _Reader277(b)
     for seg in segments[1:]:
-        reader.read(seg)
+        reader.take(seg)
     b.close_receiver()
 
 

@@ -166,7 +166,7 @@ class _Reader999:
         self.contexts: list[ErrorContext] = []
         self.ak9: Segment | None = None
 
-    def read(self, seg: Segment) -> None:
+    def take(self, seg: Segment) -> None:
         if self.ak9 is not None:
             raise seg.error("segment after the AK9 group trailer")
         handler = self._HANDLERS.get(seg.id)
@@ -277,7 +277,7 @@ def _parse_999_set(ts: TransactionSet) -> FunctionalGroupAck:
         raise ak1.error("AK101 and AK102 are required")
     reader = _Reader999()
     for seg in segments[1:]:
-        reader.read(seg)
+        reader.take(seg)
     ak9 = reader.ak9
     if ak9 is None:
         if reader.ak2 is not None:
