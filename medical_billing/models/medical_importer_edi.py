@@ -17,7 +17,6 @@ EDI_KINDS = {
     "999": ("999", edi.parse_999, "_dispatch_999"),
     "277ca": ("277CA", edi.parse_277ca, "_dispatch_277ca"),
 }
-ACK_KINDS = tuple(EDI_KINDS)
 
 
 class MedicalImporter(models.AbstractModel):
@@ -36,7 +35,7 @@ class MedicalImporter(models.AbstractModel):
 
     @api.model
     def _practice_kinds(self):
-        return super()._practice_kinds() | set(ACK_KINDS)
+        return super()._practice_kinds() | set(EDI_KINDS)
 
     @api.model
     def import_file(self, kind, data=None, filename=None, effective=None):
