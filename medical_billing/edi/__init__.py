@@ -5,6 +5,7 @@ classes and call :func:`write_837p`, :func:`write_270`, :func:`parse_999`, :func
 :func:`parse_271` and :func:`validate`.
 """
 
+from . import x12_ack_writer, x12_codes
 from .x12_270 import EligibilityInquiry, EligibilityInterchange, InformationReceiver, Member, write_270
 from .x12_271 import (
     ACTIVE_CODES,
@@ -32,24 +33,27 @@ from .x12_837 import (
     ServiceFacility,
     Submitter,
     Subscriber,
+    Written837P,
     write_837p,
 )
-from .x12_ack import (
+from .x12_277ca import (
     ACCEPTED_CATEGORIES,
     REJECTED_CATEGORIES,
     Ack277CA,
-    Ack999,
     ClaimStatus,
-    ElementError,
-    ErrorContext,
-    FunctionalGroupAck,
     LineStatus,
     ProviderStatus,
     ReceiverStatus,
-    SegmentError,
     StatusInfo,
-    TransactionSetAck,
     parse_277ca,
+)
+from .x12_999 import (
+    Ack999,
+    ElementError,
+    ErrorContext,
+    FunctionalGroupAck,
+    SegmentError,
+    TransactionSetAck,
     parse_999,
 )
 from .x12_common import (
@@ -58,6 +62,7 @@ from .x12_common import (
     X12Error,
     npi_is_valid,
     pyx12_999,
+    same_control_number,
     validate,
 )
 
@@ -103,6 +108,7 @@ __all__ = [
     "Submitter",
     "Subscriber",
     "TransactionSetAck",
+    "Written837P",
     "X12DataError",
     "X12Error",
     "npi_is_valid",
@@ -110,7 +116,10 @@ __all__ = [
     "parse_277ca",
     "parse_999",
     "pyx12_999",
+    "same_control_number",
     "validate",
     "write_270",
     "write_837p",
+    "x12_ack_writer",
+    "x12_codes",
 ]

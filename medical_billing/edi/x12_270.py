@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .x12_837 import _d8, _digits, _seg, _text
+from .x12_837_elements import _d8, _digits, _seg, _text
 from .x12_common import X12DataError, npi_is_valid
 
 __all__ = ["EligibilityInquiry", "EligibilityInterchange", "InformationReceiver", "Member", "write_270"]

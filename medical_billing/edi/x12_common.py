@@ -2,6 +2,9 @@
 
 Pure Python: no Odoo import. Nothing here logs or echoes element values of a claim file,
 so protected health information never reaches a server log through this module.
+
+Over 500 lines: the errors, tokenizer, envelope reader, element parsers and pyx12 bridge every X12
+reader here shares; each is short.
 """
 
 from __future__ import annotations
@@ -167,6 +170,14 @@ class TransactionSet:
     se: Segment
 
 
+def same_control_number(a: object, b: object) -> bool:
+    """Control numbers compare as numbers (``000000042`` is ``42``); anything else as text."""
+    a, b = str(a or "").strip(), str(b or "").strip()
+    if _DIGITS.match(a) and _DIGITS.match(b):
+        return int(a) == int(b)
+    return a == b
+
+
 def tokenize(data: str | bytes) -> list[Segment]:
     """Split an interchange into segments, reading the delimiters from its ISA."""
     if isinstance(data, bytes | bytearray):
@@ -256,37 +267,15 @@ def read_interchange(
     """
     segments = tokenize(data)
     isa = segments[0]
-    if len(isa) != 16:
-        raise isa.error("the ISA segment must have 16 elements")
-    if isa[12] != "00501":
-        raise isa.error(f"interchange version {isa[12]!r} is not 00501")
-    info = InterchangeInfo(
-        sender_qualifier=isa[5].strip(),
-        sender_id=isa[6].strip(),
-        receiver_qualifier=isa[7].strip(),
-        receiver_id=isa[8].strip(),
-        control_number=isa[13],
-        created=_isa_datetime(isa),
-        usage=isa[15],
-    )
+    info = _read_isa(isa)
     sets: list[TransactionSet] = []
     group_count = 0
     index = 1
     total = len(segments)
-    last = segments[-1]
-
-    def missing(what: str) -> X12Error:
-        return last.error(f"the file ends before the {what} (truncated?)")
-
     while index < total:
         seg = segments[index]
         if seg.id == "IEA":
-            if seg[2] != isa[13]:
-                raise seg.error("IEA02 does not match the ISA13 interchange control number")
-            if seg.integer(1, "number of functional groups") != group_count:
-                raise seg.error(f"IEA01 counts {seg[1]} groups, the interchange has {group_count}")
-            if index != total - 1:
-                raise segments[index + 1].error("data after the IEA interchange trailer")
+            _check_iea(segments, index, group_count)
             if not sets:
                 raise seg.error(f"the interchange holds no {kind}")
             return info, sets
@@ -296,60 +285,105 @@ def read_interchange(
         if seg.id != "GS":
             raise seg.error("segment outside a functional group (GS expected)")
         group_count += 1
-        if seg[1] != functional_id:
-            expected = f"(GS01 {functional_id} expected)"
-            raise seg.error(f"functional group {_shown_value(seg[1])} is not a {kind} {expected}")
-        if not any(seg[8].startswith(v) for v in versions):
-            raise seg.error(f"version {_shown_value(seg[8])} is not a {kind} ({' or '.join(versions)})")
-        gs = seg
-        st_count = 0
+        _check_gs(seg, functional_id, versions, kind)
+        index = _read_group(segments, index, set_id, kind, sets)
+    raise _missing(segments, "IEA interchange trailer")
+
+
+def _missing(segments: list[Segment], what: str) -> X12Error:
+    return segments[-1].error(f"the file ends before the {what} (truncated?)")
+
+
+def _read_isa(isa: Segment) -> InterchangeInfo:
+    if len(isa) != 16:
+        raise isa.error("the ISA segment must have 16 elements")
+    if isa[12] != "00501":
+        raise isa.error(f"interchange version {isa[12]!r} is not 00501")
+    return InterchangeInfo(
+        sender_qualifier=isa[5].strip(),
+        sender_id=isa[6].strip(),
+        receiver_qualifier=isa[7].strip(),
+        receiver_id=isa[8].strip(),
+        control_number=isa[13],
+        created=_isa_datetime(isa),
+        usage=isa[15],
+    )
+
+
+def _check_iea(segments: list[Segment], index: int, group_count: int) -> None:
+    seg = segments[index]
+    if seg[2] != segments[0][13]:
+        raise seg.error("IEA02 does not match the ISA13 interchange control number")
+    if seg.integer(1, "number of functional groups") != group_count:
+        raise seg.error(f"IEA01 counts {seg[1]} groups, the interchange has {group_count}")
+    if index != len(segments) - 1:
+        raise segments[index + 1].error("data after the IEA interchange trailer")
+
+
+def _check_gs(seg: Segment, functional_id: str, versions: tuple[str, ...], kind: str) -> None:
+    if seg[1] != functional_id:
+        expected = f"(GS01 {functional_id} expected)"
+        raise seg.error(f"functional group {_shown_value(seg[1])} is not a {kind} {expected}")
+    if not any(seg[8].startswith(v) for v in versions):
+        raise seg.error(f"version {_shown_value(seg[8])} is not a {kind} ({' or '.join(versions)})")
+
+
+def _read_group(
+    segments: list[Segment], index: int, set_id: str, kind: str, sets: list[TransactionSet]
+) -> int:
+    """Read the functional group whose GS is at ``index`` into ``sets``; return the index after its GE."""
+    gs = segments[index]
+    total = len(segments)
+    st_count = 0
+    index += 1
+    while True:
+        if index >= total:
+            raise _missing(segments, "GE group trailer")
+        seg = segments[index]
+        if seg.id == "GE":
+            if seg[2] != gs[6]:
+                raise seg.error("GE02 does not match the GS06 group control number")
+            if seg.integer(1, "number of transaction sets") != st_count:
+                raise seg.error(f"GE01 counts {seg[1]} sets, the group has {st_count}")
+            return index + 1
+        if seg.id != "ST":
+            raise seg.error("segment outside a transaction set (ST expected)")
+        if seg[1] != set_id:
+            raise seg.error(f"transaction set {_shown_value(seg[1])} is not a {kind} (ST01 {set_id})")
+        st_count += 1
+        transaction_set, index = _read_set(segments, index, gs)
+        sets.append(transaction_set)
+
+
+def _read_set(segments: list[Segment], start: int, gs: Segment) -> tuple[TransactionSet, int]:
+    """The transaction set whose ST is at ``start``, and the index after its SE."""
+    st = segments[start]
+    total = len(segments)
+    index = start + 1
+    while True:
+        if index >= total:
+            raise _missing(segments, "SE transaction set trailer")
+        seg = segments[index]
+        if seg.id == "SE":
+            break
+        if seg.id in ("ST", "GE", "GS", "IEA", "ISA"):
+            raise seg.error("the transaction set has no SE trailer")
         index += 1
-        while True:
-            if index >= total:
-                raise missing("GE group trailer")
-            seg = segments[index]
-            if seg.id == "GE":
-                if seg[2] != gs[6]:
-                    raise seg.error("GE02 does not match the GS06 group control number")
-                if seg.integer(1, "number of transaction sets") != st_count:
-                    raise seg.error(f"GE01 counts {seg[1]} sets, the group has {st_count}")
-                index += 1
-                break
-            if seg.id != "ST":
-                raise seg.error("segment outside a transaction set (ST expected)")
-            if seg[1] != set_id:
-                raise seg.error(f"transaction set {_shown_value(seg[1])} is not a {kind} (ST01 {set_id})")
-            st = seg
-            st_count += 1
-            start = index
-            index += 1
-            while True:
-                if index >= total:
-                    raise missing("SE transaction set trailer")
-                seg = segments[index]
-                if seg.id == "SE":
-                    break
-                if seg.id in ("ST", "GE", "GS", "IEA", "ISA"):
-                    raise seg.error("the transaction set has no SE trailer")
-                index += 1
-            if seg[2] != st[2]:
-                raise seg.error("SE02 does not match the ST02 transaction set control number")
-            count = index - start + 1
-            if seg.integer(1, "number of included segments") != count:
-                raise seg.error(f"SE01 counts {seg[1]} segments, the transaction set has {count}")
-            sets.append(
-                TransactionSet(
-                    group_control_number=gs[6],
-                    version=gs[8],
-                    set_id=st[1],
-                    control_number=st[2],
-                    st=st,
-                    segments=tuple(segments[start + 1 : index]),
-                    se=seg,
-                )
-            )
-            index += 1
-    raise missing("IEA interchange trailer")
+    if seg[2] != st[2]:
+        raise seg.error("SE02 does not match the ST02 transaction set control number")
+    count = index - start + 1
+    if seg.integer(1, "number of included segments") != count:
+        raise seg.error(f"SE01 counts {seg[1]} segments, the transaction set has {count}")
+    transaction_set = TransactionSet(
+        group_control_number=gs[6],
+        version=gs[8],
+        set_id=st[1],
+        control_number=st[2],
+        st=st,
+        segments=tuple(segments[start + 1 : index]),
+        se=seg,
+    )
+    return transaction_set, index + 1
 
 
 def parse_date(seg: Segment, index: int, name: str) -> date | None:

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.medical_coding.edits.engine import LETTERS
 
-from ..models.medical_claim_batch import split_person_name
+from ..tools.person_name import split_person_name
 
 # Box 1 of the CMS-1500 from the payer's claim filing indicator (SBR09).
 INSURANCE_TYPES = {

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.medical_billing.cli.medical_837 import generate_pending, write_private
-from odoo.addons.medical_billing.models.medical_claim_batch import split_person_name
+from odoo.addons.medical_billing.tools.person_name import split_person_name
 
 from .edi_common import EdiCommon
 

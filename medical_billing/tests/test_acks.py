@@ -4,6 +4,7 @@ from pathlib import Path
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from odoo.addons.medical_billing.edi import x12_ack_writer as ack_writer
 from odoo.addons.medical_billing.edi.x12_common import tokenize
 from odoo.addons.medical_coding.cli.medical_import import run_import
 
@@ -29,61 +30,44 @@ class TestAcknowledgements(EdiCommon):
         self, functional_id, version, set_id, bodies, control="000000101", group="7001", sender=None
     ):
         """An interchange from the clearinghouse to us around transaction set bodies (no ST/SE)."""
-        sender = sender or self.receiver.receiver_interchange_code
-        to = self.receiver.sender_code
-        segments = [
-            f"ISA*00*{'':10}*00*{'':10}*ZZ*{sender:<15}*ZZ*{to:<15}*250305*0800*^*00501*{control}*0*T*:",
-            f"GS*{functional_id}*{sender}*{to}*20250305*0800*{group}*X*{version}",
-        ]
-        for number, body in enumerate(bodies, start=1):
-            segments.append(f"ST*{set_id}*{number:04d}*{version}")
-            segments += body
-            segments.append(f"SE*{len(body) + 2}*{number:04d}")
-        segments += [f"GE*{len(bodies)}*{group}", f"IEA*1*{control}"]
-        return ("~".join(segments) + "~").encode("ascii")
+        text = ack_writer.interchange(
+            functional_id,
+            version,
+            [(set_id, body) for body in bodies],
+            sender=sender or self.receiver.receiver_interchange_code,
+            receiver=self.receiver.sender_code,
+            control=control,
+            group=group,
+        )
+        return text.encode("ascii")
 
     def ack_999(self, batch, statuses=None, errors=None, control="000000101"):
         """A 999 answering every transaction set of ``batch``: ``statuses`` {ST02: A/E/R}, default A."""
         statuses, errors = statuses or {}, errors or {}
-        sets = batch.transaction_control_numbers.split(",")
-        body = [f"AK1*HC*{batch.group_control_number}*005010X222A1"]
-        for st in sets:
-            status = statuses.get(st, "A")
-            body.append(f"AK2*837*{st}*005010X222A1")
-            body += errors.get(st, [])
-            body.append(f"IK5*{status}*5" if status == "R" else f"IK5*{status}")
-        accepted = sum(1 for st in sets if statuses.get(st, "A") in "AE")
-        group = "A" if accepted == len(sets) else "R" if not accepted else "P"
-        body.append(f"AK9*{group}*{len(sets)}*{len(sets)}*{accepted}")
+        answers = [
+            (st, statuses.get(st, "A"), errors.get(st, []))
+            for st in batch.transaction_control_numbers.split(",")
+        ]
+        body = ack_writer.ack_999_body(batch.group_control_number, answers)
         return self.envelope("FA", "005010X231A1", "999", [body], control=control)
 
     def ack_277(self, outcomes, control="000000201", source="NM1*PR*2*ACME HEALTH*****PI*ACME1"):
         """A 277CA from the payer: ``outcomes`` [(claim, STC01, action, extra segments)]."""
-        total = sum(claim.amount_total for claim, *_rest in outcomes)
-        body = [
-            "BHT*0085*08*277CA0001*20250306*1200*TH",
-            "HL*1**20*1",
-            source,
-            "TRN*1*0123456789",
-            "DTP*050*D8*20250305",
-            "DTP*009*D8*20250306",
-            "HL*2*1*21*1",
-            "NM1*41*2*TEST PRACTICE BILLING*****46*SUB123",
-            "TRN*2*BATCH",
-            f"STC*A1:19:PR*20250306*WQ*{total:g}",
-            "HL*3*2*19*1",
-            f"NM1*85*2*PRACTICE*****XX*{self.practice.medical_billing_npi}",
-            "TRN*1*0",
-            f"STC*A1:19:PR**WQ*{total:g}",
-        ]
-        for number, (claim, stc, action, extra) in enumerate(outcomes, start=4):
-            body += [
-                f"HL*{number}*3*PT",
-                "NM1*QC*1*ONE*TEST****MI*ACM123456789",
-                f"TRN*2*{claim.patient_control_number}",
-                f"STC*{stc}*20250306*{action}*{claim.amount_total:g}",
-                *extra,
-            ]
+        total = float(sum(claim.amount_total for claim, *_rest in outcomes))
+        body = ack_writer.ack_277ca_body(
+            ack_writer.Source277(source=source, provider_npi=self.practice.medical_billing_npi),
+            [
+                ack_writer.ClaimAck277(
+                    patient_control_number=claim.patient_control_number,
+                    status=stc,
+                    action=action,
+                    amount=float(claim.amount_total),
+                    extra=extra,
+                )
+                for claim, stc, action, extra in outcomes
+            ],
+            total=total,
+        )
         return self.envelope("HN", "005010X214", "277", [body], control=control, group="8001")
 
     def import_refused(self, kind, data, filename="ack.x12"):

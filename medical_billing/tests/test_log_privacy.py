@@ -1,10 +1,11 @@
 import json
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.medical_billing.edi import x12_ack_writer as ack_writer
 from odoo.addons.medical_billing.edi.x12_common import tokenize
 
 from .edi_common import EdiCommon
@@ -179,65 +180,41 @@ class TestLogPrivacy(EdiCommon, HttpCase):
         position = next(
             seg.position for seg in segments if seg.id == "NM1" and seg[1] == "IL" and seg[9] == MEMBER_IDS[1]
         )
-        body = [
-            f"AK1*HC*{batch.group_control_number}*005010X222A1",
-            f"AK2*837*{batch.transaction_control_numbers}*005010X222A1",
+        errors = [
             f"IK3*NM1*{position - start + 1}*2010*8",
             f"CTX*CLM01:{second.patient_control_number}",
             f"IK4*9*67*7*{MEMBER_IDS[1]}",
-            "IK5*R*5",
-            "AK9*R*1*1*0",
         ]
-        sender, to = self.receiver.receiver_interchange_code, self.receiver.sender_code
-        ack = "~".join(
-            [
-                f"ISA*00*{'':10}*00*{'':10}*ZZ*{sender:<15}*ZZ*{to:<15}*250305*0800*^*00501*000000101*0*T*:",
-                f"GS*FA*{sender}*{to}*20250305*0800*7001*X*005010X231A1",
-                "ST*999*0001*005010X231A1",
-                *body,
-                f"SE*{len(body) + 2}*0001",
-                "GE*1*7001",
-                "IEA*1*000000101",
-            ]
+        envelope = {"sender": self.receiver.receiver_interchange_code, "receiver": self.receiver.sender_code}
+        ack = ack_writer.ack_999(
+            batch.group_control_number,
+            [(batch.transaction_control_numbers, "R", errors)],
+            control=101,
+            group=7001,
+            **envelope,
         )
-        self.env["medical.importer"].import_file("999", (ack + "~").encode(), "privacy.999")
+        self.env["medical.importer"].import_file("999", ack.encode(), "privacy.999")
         self.assertEqual(second.state, "ready")
         self.assertIn(MEMBER_IDS[1], second.finding_ids.message)  # the biller sees it; the log does not
 
         # a 277CA naming the patient (2100D) and rejecting the first claim's line, through the web client
-        body = [
-            "BHT*0085*08*277CA0001*20250306*1200*TH",
-            "HL*1**20*1",
-            "NM1*PR*2*ACME HEALTH*****PI*ACME1",
-            "TRN*1*0123456789",
-            "DTP*050*D8*20250305",
-            "HL*2*1*21*1",
-            "NM1*41*2*TEST PRACTICE BILLING*****46*SUB123",
-            "TRN*2*BATCH",
-            "STC*A1:19:PR*20250306*WQ",
-            "HL*3*2*19*1",
-            f"NM1*85*2*PRACTICE*****XX*{self.practice.medical_billing_npi}",
-            "TRN*1*0",
-            "STC*A1:19:PR**WQ",
-            "HL*4*3*PT",
-            f"NM1*QC*1*{PATIENT_LAST.upper()}*{PATIENT_FIRST.upper()}****MI*{MEMBER_IDS[0]}",
-            f"TRN*2*{first.patient_control_number}",
-            "STC*A2:20:PR*20250306*WQ",
-            "SVC*HC:99213:25*100*****1",
-            "STC*A7:454*20250306*U",
-        ]
-        ack = "~".join(
-            [
-                f"ISA*00*{'':10}*00*{'':10}*ZZ*{sender:<15}*ZZ*{to:<15}*250306*0800*^*00501*000000201*0*T*:",
-                f"GS*HN*{sender}*{to}*20250306*0800*8001*X*005010X214",
-                "ST*277*0001*005010X214",
-                *body,
-                f"SE*{len(body) + 2}*0001",
-                "GE*1*8001",
-                "IEA*1*000000201",
-            ]
+        claim = ack_writer.ClaimAck277(
+            patient_control_number=first.patient_control_number,
+            status="A2:20:PR",
+            last_name=PATIENT_LAST.upper(),
+            first_name=PATIENT_FIRST.upper(),
+            member_id=MEMBER_IDS[0],
+            extra=("SVC*HC:99213:25*100*****1", "STC*A7:454*20250306*U"),
         )
-        self.assertIsNone(self.call("medical.importer", "import_file", "277ca", ack + "~", "privacy.277"))
+        ack = ack_writer.ack_277ca(
+            ack_writer.Source277(process_date=None, provider_npi=self.practice.medical_billing_npi),
+            [claim],
+            control=201,
+            group=8001,
+            created=datetime(2025, 3, 6, 8, 0),
+            **envelope,
+        )
+        self.assertIsNone(self.call("medical.importer", "import_file", "277ca", ack, "privacy.277"))
 
         # a refused acknowledgement, through the web client
         message = self.call("medical.importer", "import_file", "277ca", "ISA*garbage~", "bad.277")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from medical_billing_edi import x12_ack_writer
 
 from odoo.addons.medical_billing.cli.medical_837 import generate_pending
 from odoo.addons.medical_billing.tests.edi_common import EdiCommon
@@ -82,10 +83,8 @@ def test_medical_837_needs_an_output_folder(odoo_options, tmp_path):
 
 def test_medical_import_refuses_a_truncated_999(odoo_options, tmp_path):
     broken = tmp_path / f"truncated-{uuid.uuid4().hex[:8]}.999"
-    broken.write_bytes(
-        b"ISA*00*          *00*          *ZZ*CLEARHOUSE     *ZZ*SUBMIT01       *250305*0800*^*00501*"
-        b"000000101*0*T*:~GS*FA*CLEARHOUSE*SUBMIT01*20250305*0800*101*X*005010X231A1~ST*999*0001*0050"
-    )
+    whole = x12_ack_writer.ack_999(101, [("0001", "A", ())]).encode()
+    broken.write_bytes(whole[: whole.index(b"ST*999*0001*") + len(b"ST*999*0001*0050")])
     result = run_odoo(odoo_options, "medical_import", "--kind", "999", "--file", str(broken))
     assert result.returncode == 1
     assert f"{broken.name} was refused, nothing was changed." in result.stderr

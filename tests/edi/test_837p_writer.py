@@ -191,7 +191,7 @@ def _plain(number):
 
 def write(claims_by_provider, **values):
     """Write, validate with pyx12, read back with X12Reader and check envelope and claims."""
-    text = edi.write_837p(interchange(**values), claims_by_provider)
+    text = edi.write_837p(interchange(**values), claims_by_provider).text
     assert_valid(text)
     segs = read_back(text)
     check_envelope(segs)
@@ -648,7 +648,7 @@ def test_many_claims_split_levels_and_transaction_sets():
 
 
 def test_line_breaks_option():
-    text = edi.write_837p(interchange(), {billing(): [claim()]}, line_breaks=True)
+    text = edi.write_837p(interchange(), {billing(): [claim()]}, line_breaks=True).text
     assert text.startswith("ISA") and "~\nGS*HC" in text and text.endswith("~\n")
     assert_valid(text)
 
@@ -715,7 +715,7 @@ def test_ten_thousand_claims_in_one_batch():
         )
         for n in range(10_000)
     ]
-    text = edi.write_837p(interchange(), {billing(): claims})
+    text = edi.write_837p(interchange(), {billing(): claims}).text
     assert text.count("~CLM*") == 10_000
     assert text.count("~SV1*") == 40_000
     assert text.count("~ST*837*") == 2
@@ -729,7 +729,7 @@ def test_validate_reports_pyx12_errors(shared_dir):
     assert errors == [f"ST 0001 segment 22 (PWK) {problem}", f"ST 0001 segment 45 (PWK) {problem}"]
     commercial = (samples / "X222-commercial-health-insurance.edi").read_text()
     assert edi.validate(commercial) == (True, [])
-    good = edi.write_837p(interchange(), {billing(): [claim()]})
+    good = edi.write_837p(interchange(), {billing(): [claim()]}).text
     broken = good.replace("SE*29*0001", "SE*28*0001")
     ok, errors = edi.validate(broken)
     assert not ok and any("SE count of 28" in e for e in errors)

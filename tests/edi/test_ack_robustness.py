@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import medical_billing_edi as edi
 import pytest
+from medical_billing_edi import x12_ack_writer
 
 
 @contextmanager
@@ -26,17 +27,7 @@ def time_bound(seconds=2):
 
 
 def envelope(functional_id, version, set_id, body):
-    segments = [
-        f"ISA*00*{'':10}*00*{'':10}*ZZ*{'CLEARHOUSE':<15}*ZZ*{'SUBMIT01':<15}*250305*0800*^*00501*"
-        "000000101*0*T*:",
-        f"GS*{functional_id}*CLEARHOUSE*SUBMIT01*20250305*0800*101*X*{version}",
-        f"ST*{set_id}*0001*{version}",
-        *body,
-        f"SE*{len(body) + 2}*0001",
-        "GE*1*101",
-        "IEA*1*000000101",
-    ]
-    return "~".join(segments) + "~"
+    return x12_ack_writer.interchange(functional_id, version, [(set_id, body)])
 
 
 def ack_999(body):

@@ -9,23 +9,13 @@ from functools import partial
 
 import medical_billing_edi as edi
 import pytest
+from medical_billing_edi import x12_ack_writer
 
 ERROR_FORMAT = re.compile(r"^segment \d+ \([A-Z0-9?]{1,3}\): \S")
 
 
-def envelope(functional_id, version, sets, control="000000101", group="101"):
-    """An interchange around transaction sets given as (ST01, body segments without ST/SE)."""
-    segments = [
-        f"ISA*00*{'':10}*00*{'':10}*ZZ*{'CLEARHOUSE':<15}*ZZ*{'SUBMIT01':<15}*250305*0800*^*00501*"
-        f"{control}*0*T*:",
-        f"GS*{functional_id}*CLEARHOUSE*SUBMIT01*20250305*0800*{group}*X*{version}",
-    ]
-    for number, (set_id, body) in enumerate(sets, start=1):
-        segments.append(f"ST*{set_id}*{number:04d}*{version}")
-        segments += body
-        segments.append(f"SE*{len(body) + 2}*{number:04d}")
-    segments += [f"GE*{len(sets)}*{group}", f"IEA*1*{control}"]
-    return "~".join(segments) + "~"
+# An interchange around transaction sets given as (ST01, body segments without ST/SE).
+envelope = x12_ack_writer.interchange
 
 
 def ack_999(*bodies):
@@ -231,7 +221,7 @@ def test_999_generated_by_pyx12_for_our_837():
         submitter=submitter,
         receiver=edi.Receiver(name="Clearing House", receiver_id="CLEARHOUSE"),
     )
-    text = edi.write_837p(interchange, {provider: [claim]})
+    text = edi.write_837p(interchange, {provider: [claim]}).text
     ack = edi.parse_999(edi.pyx12_999(text))
     assert ack.find("70", "0001").accepted
     assert ack.groups[0].status == "A"

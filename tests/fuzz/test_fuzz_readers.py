@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from medical_billing_edi import status_codes
+from medical_billing_edi import status_codes, x12_ack_writer
 from medical_codesets import common, cpt, hcpcs, icd10cm, mue_file, ncci_file, pos
 from medical_codesets.errors import CodeFileError
 
@@ -169,15 +169,7 @@ def x12_seeds(shared):
 
 
 def envelope(functional_id, version, set_id, bodies):
-    segments = [
-        f"ISA*00*{'':10}*00*{'':10}*ZZ*{'CLEARHOUSE':<15}*ZZ*{'SUBMIT01':<15}*250305*0800*^*00501*"
-        "000000101*0*T*:",
-        f"GS*{functional_id}*CLEARHOUSE*SUBMIT01*20250305*0800*101*X*{version}",
-    ]
-    for number, body in enumerate(bodies, start=1):
-        segments += [f"ST*{set_id}*{number:04d}*{version}", *body, f"SE*{len(body) + 2}*{number:04d}"]
-    segments += [f"GE*{len(bodies)}*101", "IEA*1*000000101"]
-    return ("~".join(segments) + "~").encode()
+    return x12_ack_writer.interchange(functional_id, version, [(set_id, body) for body in bodies]).encode()
 
 
 def claims_of(data):

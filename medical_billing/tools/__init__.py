@@ -1,0 +1,1 @@
+"""Helpers of the billing models that are not models themselves."""
