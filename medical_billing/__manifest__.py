@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Medical Billing",
     "summary": "Payers, coverage, fee schedules, claims, 837P, acknowledgements, posted in Odoo accounting",

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 def post_init_hook(env):
     """Give every company that already has a chart of accounts the medical billing journals and accounts."""
     env["res.company"].search([])._medical_setup_accounting()

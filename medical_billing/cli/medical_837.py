@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """``odoo-bin medical_837``: write the pending 837P claim files, for a transfer job to pick up.
 
     odoo-bin --addons-path=... medical_837 -d DB --out DIR [--company ID ...] [--no-mark-sent]

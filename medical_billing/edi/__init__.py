@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """X12 EDI for professional billing: 837P and 270 out, 999, 277CA and 271 in.
 
 Plain Python over dataclasses, with no Odoo import: models map their records onto these

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Address rules of the 837P shared by the claim's payer edits and the 837P writer.
 
 A billing provider address (loop 2010AA N3) must be a street address: a post office box or a lock box

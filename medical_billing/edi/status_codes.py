@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """X12 claim status code lists (categories, list 507, and codes, list 508) from their tab-separated form.
 
 Pure Python: no Odoo import. Header ``code description effective_date deactivation_date

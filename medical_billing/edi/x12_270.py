@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """270 eligibility, coverage or benefit inquiry writer (005010X279A1) over plain dataclasses.
 
 Pure Python: no Odoo import. :func:`write_270` checks every inquiry first and raises

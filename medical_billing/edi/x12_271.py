@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """271 eligibility, coverage or benefit information reader (005010X279A1).
 
 Pure Python: no Odoo import. Anything that is not a well-formed 271 raises :class:`X12Error`

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """277CA claim acknowledgement parser (005010X214).
 
 Pure Python: no Odoo import. Anything that is not a well-formed 277CA raises :class:`X12Error` naming the

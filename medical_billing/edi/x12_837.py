@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """837P professional claim writer (005010X222A1) over the dataclasses of :mod:`.x12_837_data`.
 
 Pure Python: no Odoo import. :func:`write_837p` runs the checks of :mod:`.x12_837_checks` first (they raise

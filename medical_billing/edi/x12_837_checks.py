@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """837P checks: every problem of an interchange and its claims, listed before anything is written.
 
 Pure Python: no Odoo import. :func:`check_all` raises :class:`X12DataError` listing each bad claim, so a

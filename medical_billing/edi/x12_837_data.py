@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """837P professional claim data (005010X222A1): what a model maps its records onto.
 
 Pure Python: no Odoo import. Money is ``Decimal`` (``int`` / ``str`` are accepted too), dates are

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """837P element values: text, numbers, dates, codes and addresses as X12 elements, and their patterns.
 
 Pure Python: no Odoo import. Shared by the checks (:mod:`.x12_837_checks`) and the writer (:mod:`.x12_837`).

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """999 implementation acknowledgement parser (005010X231A1).
 
 Pure Python: no Odoo import. Anything that is not a well-formed 999 raises :class:`X12Error` naming the

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Acknowledgement writer: the X12 envelope, 999 (005010X231A1) and 277CA (005010X214) files a receiver sends.
 
 Pure Python: no Odoo import. The addon never sends acknowledgements: this is what the demo data and the

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """X12 code lists an acknowledgement uses, in words a biller can act on.
 
 Pure Python: no Odoo import. 999 (005010X231A1) status and error codes, and the entity identifier codes a

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Shared X12 plumbing: errors, delimiters, a tokenizer, envelope checks and pyx12 validation.
 
 Pure Python: no Odoo import. Nothing here logs or echoes element values of a claim file,

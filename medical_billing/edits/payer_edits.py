@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The payer edit engine: plain values of claims in, findings out. No Odoo import.
 
 The caller (``medical.claim.action_validate``, see ``models/medical_claim_payer_edits.py``) reads a batch of

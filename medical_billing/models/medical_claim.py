@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The claim (``medical.claim``): its fields, computes, constraints, and the state workflow actions that
 take it from draft to closed.
 

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The books of a claim (``medical.claim``): its payer invoice, the balance transfer of a next payer's
 claim, the copay applied once the patient responsibility is known, the reversal of its entries, and the
 row lock that keeps two users from posting the same balance twice."""

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Corrections of a claim (``medical.claim``): back to draft, cancel before the payer has it, and the
 replacement (frequency 7) or void (frequency 8) once it has."""
 

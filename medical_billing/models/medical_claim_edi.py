@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Electronic claims (``medical.claim``): the 837P batches that carry a claim, the findings an
 acknowledgement (999 / 277CA) leaves on it, and the company check of what the 837P and CMS-1500 put out."""
 

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # The necessity resolutions' effect on the claim, kept apart from the claim's own workflow.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import _, api, models

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Adjudication and coordination of benefits of a claim (``medical.claim``): recording the payer's
 adjudication, and billing what it left to the patient's next payer on a claim of its own."""
 

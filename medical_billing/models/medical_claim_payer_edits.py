@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Payer edits of a claim (``medical.claim``): the values ``action_validate`` hands to the plain-Python
 engine ``medical_billing/edits/payer_edits.py``, read over the whole batch, and the findings made of its
 answer (messages translated here, where Odoo shows them)."""

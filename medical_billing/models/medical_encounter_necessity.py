@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # The necessity edits' payer, kept apart from the encounter's billing actions.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models

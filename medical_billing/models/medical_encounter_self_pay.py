@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # The self-pay services (not billed to the payer) invoiced to the patient, kept apart from the claims.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import Command, _, api, fields, models

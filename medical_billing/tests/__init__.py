@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_accounting_setup
 from . import test_fee_schedule
 from . import test_claim

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Shared fixtures of the medical_billing tests: a practice (company with the generic chart, NPI, tax id,
 address), codes, a payer with a contract, a patient with a primary coverage, a charge master, and helpers
 that build checked encounters and claims."""

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Fixtures of the 837P and acknowledgement tests: a practice able to send files (ZIP+4 address), a
 default receiver (clearinghouse), helpers making ready claims, generating batches, reading files back."""
 

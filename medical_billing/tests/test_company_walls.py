@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Practices are walled off: each attack below is made by a user of practice A on practice B's data."""
 
 from datetime import timedelta

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Who sees patients and what claims let through: internal users without a medical or accounting role see
 no patient; the prior authorization's units are the billers'; claim invoice labels carry no diagnosis."""
 

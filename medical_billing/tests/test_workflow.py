@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The claim's workflow fields change only through its actions, whatever the role or the RPC context."""
 
 from xmlrpc.client import Fault

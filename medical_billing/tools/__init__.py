@@ -1,1 +1,3 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Helpers of the billing models that are not models themselves."""

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Claims to the 837P dataclasses of :mod:`medical_billing.edi`, read in a handful of queries.
 
 The batch calls :meth:`ClaimMapper.map`; each loop of the 837P (2010AA billing provider, 2000B subscriber,

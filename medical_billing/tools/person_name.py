@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """How a partner's single name field splits into the parts a claim form asks for."""
 
 _NAME_TITLES = frozenset("DR MR MRS MS MISS PROF".split())

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Durable medical equipment (DME) lines: rental or purchase modifiers, capped-rental months. No Odoo import.
 
 Every DME line says whether the item is rented (RR), bought new (NU) or bought used (UE). A capped-rental

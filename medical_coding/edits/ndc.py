@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """National Drug Codes (NDC) as claims carry them: 11 digits in the 5-4-2 form. No Odoo import.
 
 The FDA labels packages with a 10-digit NDC in one of three forms, 4-4-2, 5-3-2 or 5-4-1 (labeler,

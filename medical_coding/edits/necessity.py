@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Medical necessity and frequency edits: coverage policies as plain data, evaluated on encounter lines.
 
 No Odoo import. ``medical.coverage.policy`` records are turned into :class:`Policy` values by the model;

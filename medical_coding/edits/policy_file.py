@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Coverage policies from CSV (import kind ``policy``). No Odoo import.
 
 One row per rule line; the policy's header columns repeat on each of its rows and must agree. The first

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # The necessity edits extend the encounter and its lines; kept apart from the coding edits they join.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import _, api, fields, models

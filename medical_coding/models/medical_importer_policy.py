@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # Code sets, edit tables and policies are separate concerns, each in its own file.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import _, api, models

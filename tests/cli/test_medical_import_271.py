@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """``odoo-bin medical_import --kind 271``: the eligibility responses go through the same command."""
 
 from test_medical_import_command import medical_import, query, throwaway  # noqa: F401 - the fixture

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """270 writer and 271 reader (005010X279A1): no database.
 
 pyx12 4.0 ships no 005010X279A1 map. The 270 is validated against pyx12's own 270 map

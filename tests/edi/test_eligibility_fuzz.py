@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The 271 reader on mutated files: it returns a result or raises X12Error, nothing else (no database).
 
 hypothesis is a test-only dependency (pinned in requirements-test.txt with the fuzz tests of the readers).

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Medical necessity rules: each kind fires when it must and stays quiet when it must not."""
 
 from datetime import date

@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The payer edit engine (medical_billing/edits/payer_edits.py, imported as ``medical_billing_edits``):
 every edit, one case that fires it and one that must not. No database."""
 

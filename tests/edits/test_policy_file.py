@@ -1,3 +1,5 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The CSV layout of coverage policies: rows grouped by reference, the first bad line refused."""
 
 from datetime import date
