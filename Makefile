@@ -13,8 +13,8 @@ fuzz:  ## feed every file reader 10,000+ mutated real files (hypothesis): only i
 bench:  ## measure imports, edits, claims and 837P generation against same-run baselines
 	bash tools/bench.sh
 
-lint:  ## ruff (.ruff.toml) and pylint-odoo's mandatory checks (setup.cfg)
-	ruff check . && ruff format --check . && pylint --rcfile=setup.cfg medical_coding medical_billing
+lint:  ## ruff (.ruff.toml, complexity included), pylint-odoo's mandatory checks (setup.cfg), license headers
+	bash tools/lint.sh
 
 pot:  ## regenerate medical_*/i18n/<addon>.pot (Odoo's --i18n-export on a throwaway database)
 	bash tools/pot.sh
