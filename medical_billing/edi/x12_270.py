@@ -96,6 +96,18 @@ class _Problems(list):
 
 def _check(ic: EligibilityInterchange, inquiries: Sequence[EligibilityInquiry]) -> None:
     problems = _Problems()
+    _check_interchange(problems, ic)
+    seen: set[str] = set()
+    for inquiry in inquiries:
+        _check_inquiry(problems, inquiry, seen)
+    if not inquiries:
+        problems.add("", "there is no inquiry to write")
+    if problems:
+        raise X12DataError(problems)
+
+
+def _check_interchange(problems: _Problems, ic: EligibilityInterchange) -> None:
+    """ISA / GS / ST / BHT values of the interchange."""
     for value, what in ((ic.sender_id, "sender id (ISA06)"), (ic.receiver_id, "receiver id (ISA08)")):
         if not value or len(value) > 15 or not _IDENT.match(value):
             problems.add("", f"{what} must be 1-15 characters without delimiters")
@@ -115,45 +127,51 @@ def _check(ic: EligibilityInterchange, inquiries: Sequence[EligibilityInquiry]) 
         problems.add("", "created must be a datetime")
     if ic.reference and (len(ic.reference) > 50 or not _IDENT.match(ic.reference)):
         problems.add("", "reference (BHT03) must be 1-50 characters without delimiters")
-    seen = set()
-    for inquiry in inquiries:
-        key = inquiry.trace_number or "?"
-        if (
-            not inquiry.trace_number
-            or len(inquiry.trace_number) > 50
-            or not _IDENT.match(inquiry.trace_number)
-        ):
-            problems.add(key, "the trace number (TRN02) must be 1-50 characters without delimiters")
-        elif inquiry.trace_number in seen:
-            problems.add(key, "the trace number is used twice in the file")
-        seen.add(inquiry.trace_number)
-        if not _text(inquiry.payer_name, 60):
-            problems.add(key, "the payer has no name")
-        if not inquiry.payer_id or len(inquiry.payer_id) > 80 or not _IDENT.match(inquiry.payer_id):
-            problems.add(key, "the payer has no electronic payer id")
-        if not _text(inquiry.provider.name, 60):
-            problems.add(key, "the provider has no name")
-        if not npi_is_valid(inquiry.provider.npi):
-            problems.add(key, "the provider's NPI is missing or invalid")
-        originator = inquiry.originator_id
-        if originator and not re.fullmatch(r"[19][0-9A-Z]{9}", originator):
-            problems.add(key, "the originator id (TRN03) must be 1 or 9 followed by 9 characters")
-        if not isinstance(inquiry.service_date, date) or isinstance(inquiry.service_date, datetime):
-            problems.add(key, "the date of service is missing")
-        types = inquiry.service_types
-        if not types or len(types) > MAX_SERVICE_TYPES:
-            problems.add(key, f"give 1 to {MAX_SERVICE_TYPES} service type codes")
-        elif any(not isinstance(t, str) or not _SERVICE_TYPE.match(t) for t in types):
-            problems.add(key, "a service type code is not 1-2 letters or digits")
-        elif len(set(types)) != len(types):
-            problems.add(key, "a service type code is repeated")
-        _check_member(problems, key, inquiry.subscriber, "subscriber", subscriber=True)
-        if inquiry.dependent is not None:
-            _check_member(problems, key, inquiry.dependent, "patient", subscriber=False)
-    if not inquiries:
-        problems.add("", "there is no inquiry to write")
-    if problems:
-        raise X12DataError(problems)
+
+
+def _check_inquiry(problems: _Problems, inquiry: EligibilityInquiry, seen: set[str]) -> None:
+    """One inquiry; ``seen`` collects the trace numbers of the inquiries before it."""
+    key = inquiry.trace_number or "?"
+    _check_trace_number(problems, key, inquiry.trace_number, seen)
+    _check_parties(problems, key, inquiry)
+    originator = inquiry.originator_id
+    if originator and not re.fullmatch(r"[19][0-9A-Z]{9}", originator):
+        problems.add(key, "the originator id (TRN03) must be 1 or 9 followed by 9 characters")
+    if not isinstance(inquiry.service_date, date) or isinstance(inquiry.service_date, datetime):
+        problems.add(key, "the date of service is missing")
+    _check_service_types(problems, key, inquiry.service_types)
+    _check_member(problems, key, inquiry.subscriber, "subscriber", subscriber=True)
+    if inquiry.dependent is not None:
+        _check_member(problems, key, inquiry.dependent, "patient", subscriber=False)
+
+
+def _check_trace_number(problems: _Problems, key: str, trace_number: str, seen: set[str]) -> None:
+    if not trace_number or len(trace_number) > 50 or not _IDENT.match(trace_number):
+        problems.add(key, "the trace number (TRN02) must be 1-50 characters without delimiters")
+    elif trace_number in seen:
+        problems.add(key, "the trace number is used twice in the file")
+    seen.add(trace_number)
+
+
+def _check_parties(problems: _Problems, key: str, inquiry: EligibilityInquiry) -> None:
+    """The payer (2100A) and the provider (2100B)."""
+    if not _text(inquiry.payer_name, 60):
+        problems.add(key, "the payer has no name")
+    if not inquiry.payer_id or len(inquiry.payer_id) > 80 or not _IDENT.match(inquiry.payer_id):
+        problems.add(key, "the payer has no electronic payer id")
+    if not _text(inquiry.provider.name, 60):
+        problems.add(key, "the provider has no name")
+    if not npi_is_valid(inquiry.provider.npi):
+        problems.add(key, "the provider's NPI is missing or invalid")
+
+
+def _check_service_types(problems: _Problems, key: str, types: Sequence[str]) -> None:
+    if not types or len(types) > MAX_SERVICE_TYPES:
+        problems.add(key, f"give 1 to {MAX_SERVICE_TYPES} service type codes")
+    elif any(not isinstance(t, str) or not _SERVICE_TYPE.match(t) for t in types):
+        problems.add(key, "a service type code is not 1-2 letters or digits")
+    elif len(set(types)) != len(types):
+        problems.add(key, "a service type code is repeated")
 
 
 def _check_member(problems: _Problems, key: str, member: Member, what: str, subscriber: bool) -> None:

@@ -50,6 +50,8 @@ _YES_NO = {"Y": True, "N": False}
 _PLAN_BEGIN = frozenset({"346", "356", "348"})
 _PLAN_END = frozenset({"347", "357", "349"})
 _PLAN_PERIOD = frozenset({"291", "307"})
+# 2000C / 2000D segments read without keeping anything.
+_MEMBER_SKIPPED = frozenset({"N3", "N4", "PER", "PRV", "DMG", "INS", "HI", "MPI"})
 
 
 @_frozen
@@ -349,82 +351,113 @@ class _Reader:
 
     def member_segment(self, seg: Segment) -> None:
         """2000C / 2000D and their 2100 / 2110 / 2120 loops."""
-        member = self.member
-        sid = seg.id
         if self.in_2120:
-            if sid == "LE":
-                self.in_2120 = False
-            elif sid == "NM1":
-                member.eb_values["entities"].append(
-                    RelatedEntity(entity_code=seg[1], name=seg[3], id_qualifier=seg[8], identifier=seg[9])
-                )
-            elif sid not in ("N3", "N4", "PER", "PRV"):
-                raise seg.error("segment not allowed in loop 2120")
-            return
-        if sid == "EB":
-            self.close_eb()
-            if seg[1] not in EB01_CODES:
-                raise seg.error("EB01 is not an eligibility or benefit information code")
-            if seg[11] and seg[11] not in ("Y", "N", "U"):
-                raise seg.error("EB11 must be Y, N or U")
-            member.eb = seg
-            member.eb_values = {
-                "messages": [],
-                "entities": [],
-                "rejections": [],
-                "date_from": None,
-                "date_to": None,
-            }
-            # Read the numbers now, so a bad one is reported at its own segment.
-            for index, name in ((7, "benefit amount"), (8, "benefit percent"), (10, "benefit quantity")):
-                parse_decimal(seg, index, name)
-            return
-        if member.eb is not None:
-            values = member.eb_values
-            if sid == "MSG":
-                values["messages"].append(seg[1])
-            elif sid == "AAA":
-                values["rejections"].append(_aaa(seg, "benefit"))
-            elif sid == "DTP":
-                start, end = parse_period(seg, 2, f"DTP*{seg[1]} date")
-                if values["date_from"] is None:
-                    values["date_from"], values["date_to"] = start, end
-            elif sid == "LS":
-                self.in_2120 = True
-            elif sid == "LE":
-                raise seg.error("LE without its LS")
-            elif sid not in ("HSD", "REF", "III"):
-                raise seg.error("segment not allowed in loop 2110 of a 271")
-            return
-        if sid == "TRN":
-            if seg[1] not in ("1", "2"):
-                raise seg.error("TRN01 must be 1 or 2")
-            if not seg[2]:
-                raise seg.error("TRN02 trace number is required")
-            if seg[1] == "2":
-                member.traces.append(seg[2])
-        elif sid == "NM1":
-            if seg[8] == "MI" or (seg[9] and not member.member_id):
-                member.member_id = seg[9]
-        elif sid == "REF":
-            if seg[1] == "6P":
-                member.group_number, member.group_name = seg[2], seg[3]
-            elif seg[1] == "18":
-                member.plan_number, member.plan_name = seg[2], seg[3]
+            self.loop_2120_segment(seg)
+        elif seg.id == "EB":
+            self.open_eb(seg)
+        elif self.member.eb is not None:
+            self.loop_2110_segment(seg)
+        else:
+            handler = self._MEMBER_SEGMENTS.get(seg.id)
+            if handler is not None:
+                handler(self, seg)
+            elif seg.id not in _MEMBER_SKIPPED:
+                raise seg.error(f"segment not allowed in the {self.member.level} level of a 271")
+
+    def loop_2120_segment(self, seg: Segment) -> None:
+        """Loop 2120C / 2120D: an entity the EB names, from LS to LE."""
+        if seg.id == "LE":
+            self.in_2120 = False
+        elif seg.id == "NM1":
+            self.member.eb_values["entities"].append(
+                RelatedEntity(entity_code=seg[1], name=seg[3], id_qualifier=seg[8], identifier=seg[9])
+            )
+        elif seg.id not in ("N3", "N4", "PER", "PRV"):
+            raise seg.error("segment not allowed in loop 2120")
+
+    def open_eb(self, seg: Segment) -> None:
+        """EB: closes the previous benefit and opens a 2110 loop."""
+        self.close_eb()
+        if seg[1] not in EB01_CODES:
+            raise seg.error("EB01 is not an eligibility or benefit information code")
+        if seg[11] and seg[11] not in ("Y", "N", "U"):
+            raise seg.error("EB11 must be Y, N or U")
+        member = self.member
+        member.eb = seg
+        member.eb_values = {
+            "messages": [],
+            "entities": [],
+            "rejections": [],
+            "date_from": None,
+            "date_to": None,
+        }
+        # Read the numbers now, so a bad one is reported at its own segment.
+        for index, name in ((7, "benefit amount"), (8, "benefit percent"), (10, "benefit quantity")):
+            parse_decimal(seg, index, name)
+
+    def loop_2110_segment(self, seg: Segment) -> None:
+        """Loop 2110C / 2110D: what follows an EB."""
+        values = self.member.eb_values
+        sid = seg.id
+        if sid == "MSG":
+            values["messages"].append(seg[1])
+        elif sid == "AAA":
+            values["rejections"].append(_aaa(seg, "benefit"))
         elif sid == "DTP":
             start, end = parse_period(seg, 2, f"DTP*{seg[1]} date")
-            if seg[1] in _PLAN_BEGIN:
-                member.plan_begin = start
-                if seg[2] == "RD8":
-                    member.plan_end = end
-            elif seg[1] in _PLAN_END:
+            if values["date_from"] is None:
+                values["date_from"], values["date_to"] = start, end
+        elif sid == "LS":
+            self.in_2120 = True
+        elif sid == "LE":
+            raise seg.error("LE without its LS")
+        elif sid not in ("HSD", "REF", "III"):
+            raise seg.error("segment not allowed in loop 2110 of a 271")
+
+    # 2000C / 2000D and 2100C / 2100D segments before the first EB.
+
+    def member_trn(self, seg: Segment) -> None:
+        if seg[1] not in ("1", "2"):
+            raise seg.error("TRN01 must be 1 or 2")
+        if not seg[2]:
+            raise seg.error("TRN02 trace number is required")
+        if seg[1] == "2":
+            self.member.traces.append(seg[2])
+
+    def member_nm1(self, seg: Segment) -> None:
+        member = self.member
+        if seg[8] == "MI" or (seg[9] and not member.member_id):
+            member.member_id = seg[9]
+
+    def member_ref(self, seg: Segment) -> None:
+        member = self.member
+        if seg[1] == "6P":
+            member.group_number, member.group_name = seg[2], seg[3]
+        elif seg[1] == "18":
+            member.plan_number, member.plan_name = seg[2], seg[3]
+
+    def member_dtp(self, seg: Segment) -> None:
+        member = self.member
+        start, end = parse_period(seg, 2, f"DTP*{seg[1]} date")
+        if seg[1] in _PLAN_BEGIN:
+            member.plan_begin = start
+            if seg[2] == "RD8":
                 member.plan_end = end
-            elif seg[1] in _PLAN_PERIOD and seg[2] == "RD8":
-                member.plan_begin, member.plan_end = start, end
-        elif sid == "AAA":
-            member.rejections.append(_aaa(seg, member.level))
-        elif sid not in ("N3", "N4", "PER", "PRV", "DMG", "INS", "HI", "MPI"):
-            raise seg.error(f"segment not allowed in the {member.level} level of a 271")
+        elif seg[1] in _PLAN_END:
+            member.plan_end = end
+        elif seg[1] in _PLAN_PERIOD and seg[2] == "RD8":
+            member.plan_begin, member.plan_end = start, end
+
+    def member_aaa(self, seg: Segment) -> None:
+        self.member.rejections.append(_aaa(seg, self.member.level))
+
+    _MEMBER_SEGMENTS = {
+        "TRN": member_trn,
+        "NM1": member_nm1,
+        "REF": member_ref,
+        "DTP": member_dtp,
+        "AAA": member_aaa,
+    }
 
 
 def parse_271(data: str | bytes) -> Eligibility271:
