@@ -7,7 +7,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import edi
-from .medical_claim_batch import split_person_name
+from ..tools.person_name import split_person_name
 from .medical_coverage import ELIGIBILITY_RESULTS
 
 _logger = logging.getLogger(__name__)
