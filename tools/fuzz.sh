@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make fuzz: feed every file reader (999, 277CA, ICD-10-CM, HCPCS, CPT, POS, NCCI PTP, MUE, claim
+# make fuzz: feed every file reader (999, 277CA, 271, ICD-10-CM, HCPCS, CPT, POS, NCCI PTP, MUE, claim
 # status code lists; zip bombs) at least 10,000 mutated real files each (hypothesis profile "fuzz",
 # tests/fuzz). Each case must return data or raise the reader's own error within
 # MEDICAL_FUZZ_TIME_BOUND seconds. No database needed; the real files come from ../shared
@@ -15,4 +15,4 @@ cd "$REPO"
 ulimit -v $((4 * 1024 * 1024))
 export MEDICAL_FUZZ=1
 echo "== fuzz: ${MEDICAL_FUZZ_EXAMPLES:-10000} cases per reader"
-exec "$PYTHON" -m pytest tests/fuzz -p no:cacheprovider -q -W ignore::DeprecationWarning --durations=0 "$@"
+exec "$PYTHON" -m pytest tests/fuzz tests/edi/test_eligibility_fuzz.py -p no:cacheprovider -q -W ignore::DeprecationWarning --durations=0 "$@"

@@ -1,9 +1,15 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The 271 reader on mutated files: it returns a result or raises X12Error, nothing else (no database).
+"""The 271 reader on mutated files: it returns a result or raises X12Error, nothing else, within a time bound
+(no database). ``make test`` runs a sample; ``make fuzz`` (MEDICAL_FUZZ=1) runs 10,000 cases, as for the other
+readers (tests/fuzz).
 
 hypothesis is a test-only dependency (pinned in requirements-test.txt with the fuzz tests of the readers).
 """
+
+import os
+import signal
+from contextlib import contextmanager
 
 import medical_billing_edi as edi
 import pytest
@@ -48,11 +54,32 @@ def mutated(draw):
     return text
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("MEDICAL_FUZZ_EXAMPLES", "10000")) if os.environ.get("MEDICAL_FUZZ") else 150
+TIME_BOUND = float(os.environ.get("MEDICAL_FUZZ_TIME_BOUND", "3"))  # seconds per case, on a loaded machine
+
+
+@contextmanager
+def bounded(seconds):
+    """Fail the case when the reader runs longer than ``seconds`` (a CPU-eating input)."""
+
+    def expired(_signum, _frame):
+        raise TimeoutError(f"the 271 reader took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_271_reader_never_crashes_on_mutated_files(text):
     try:
-        parsed = edi.parse_271(text)
+        with bounded(TIME_BOUND):
+            parsed = edi.parse_271(text)
     except edi.X12Error as error:
         assert str(error).startswith("segment ")
     else:
