@@ -5,6 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.medical_coding.edits import engine
 
+from ..tools.invoice_pricing import invoice_quantity_price
+
 # Line fields the biller may still change once the claim left draft: the adjudication.
 ADJUDICATION_FIELDS = {"amount_paid", "adjustment_ids"}
 ADJUSTMENT_GROUPS = [
@@ -165,14 +167,7 @@ class MedicalClaimLine(models.Model):
 
     def _invoice_quantity_price(self):
         """(quantity, unit price) of the invoice line billing this claim line's charge exactly."""
-        self.ensure_one()
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        if self.units and float(self.units).is_integer():
-            price = round(self.charge_amount / self.units, digits)
-            if self.currency_id.is_zero(price * self.units - self.charge_amount):
-                return self.units, price
-        # The charge does not divide into equal unit prices: one line at the full charge.
-        return 1.0, self.charge_amount
+        return invoice_quantity_price(self)
 
     def _invoice_label(self):
         self.ensure_one()

@@ -5,6 +5,8 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.invoice_pricing import invoice_quantity_price
+
 #: fields of an encounter line that cannot change once it is invoiced to the patient
 SELF_PAY_LOCKED_FIELDS = frozenset(
     {
@@ -200,14 +202,7 @@ class MedicalEncounterProcedure(models.Model):
 
     def _self_pay_quantity_price(self):
         """(quantity, unit price) of the invoice line billing this line's charge exactly."""
-        self.ensure_one()
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        if self.units and float(self.units).is_integer():
-            price = round(self.charge_amount / self.units, digits)
-            if self.currency_id.is_zero(price * self.units - self.charge_amount):
-                return self.units, price
-        # The charge does not divide into equal unit prices: one line at the full charge.
-        return 1.0, self.charge_amount
+        return invoice_quantity_price(self)
 
     def _self_pay_label(self):
         self.ensure_one()
