@@ -71,14 +71,15 @@ class MedicalClaim(models.Model):
             "Line %(line)s of claim %(claim)s does not balance: charge %(charge)s minus "
             "adjustments %(adjusted)s should equal the paid amount %(paid)s."
         )
-        checks = [(self, self.amount_total, claim_message, None)]
-        checks += [(line, line.charge_amount, line_message, line.sequence_number) for line in self.line_ids]
-        for record, charge, message, number in checks:
+        checks = [(self, self.amount_total, claim_message)]
+        checks += [(line, line.charge_amount, line_message) for line in self.line_ids]
+        for record, charge, message in checks:
             if record.currency_id.compare_amounts(charge - record.amount_adjusted, record.amount_paid):
                 raise UserError(
                     message
                     % {
-                        "line": number,
+                        # read only here: the stored line number is computed on first read
+                        "line": record.sequence_number if record._name == "medical.claim.line" else None,
                         "claim": self.patient_control_number,
                         "charge": charge,
                         "adjusted": record.amount_adjusted,
