@@ -30,6 +30,7 @@ from .x12_837_elements import (
     _seg,
     _text,
 )
+from .x12_common import outgoing_envelope
 
 __all__ = ["Written837P", "write_837p"]
 
@@ -280,20 +281,8 @@ def write_837p(
                     entries.append((p_index, (s_index, 1), patient, claim))
 
     ic = interchange
-    created = ic.created
-    yymmdd = created.strftime("%y%m%d")
-    ccyymmdd = created.strftime("%Y%m%d")
-    hhmm = created.strftime("%H%M")
-    isa_control = f"{ic.control_number:09d}"
-    group_control = str(ic.group_control_number or ic.control_number)
-    out: list[str] = [
-        f"ISA*00*{'':10}*00*{'':10}*{ic.sender_qualifier}*{ic.sender_id:<15}*"
-        f"{ic.receiver_qualifier}*{ic.receiver_id:<15}*{yymmdd}*{hhmm}*^*00501*{isa_control}*"
-        f"{1 if ic.acknowledgment_requested else 0}*{ic.usage}*:",
-        f"GS*HC*{ic.application_sender_code or ic.sender_id}*"
-        f"{ic.application_receiver_code or ic.receiver_id}*{ccyymmdd}*{hhmm}*{group_control}*X*"
-        f"{VERSION}",
-    ]
+    envelope = outgoing_envelope(ic, "HC", VERSION)
+    out: list[str] = list(envelope.head)
     sub = ic.submitter
     contact = ["PER", "IC", _text(sub.contact_name, 60)]
     if sub.phone:
@@ -317,12 +306,11 @@ def write_837p(
         start = len(out)
         out.append(f"ST*837*{st_control}*{VERSION}")
         suffix = f"-{st_index + 1}" if len(chunks) > 1 else ""
-        out.append(f"BHT*0019*00*{batch_id}{suffix}*{ccyymmdd}*{hhmm}*{ic.transaction_type}")
+        out.append(f"BHT*0019*00*{batch_id}{suffix}*{envelope.date}*{envelope.time}*{ic.transaction_type}")
         out.extend(header_tail)
         _write_hierarchy(out, chunk, pairs)
         out.append(f"SE*{len(out) - start + 1}*{st_control}")
-    out.append(f"GE*{len(chunks)}*{group_control}")
-    out.append(f"IEA*1*{isa_control}")
+    out += envelope.tail(len(chunks))
     terminator = "~\n" if line_breaks else "~"
     return Written837P(terminator.join(out) + terminator, transactions)
 
