@@ -6,7 +6,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.medical_coding.edits import ndc, necessity
-from odoo.addons.medical_coding.models.medical_encounter_necessity import modifier_codes_sql
 
 #: states of the claims whose services count in frequency limits: submitted to the payer, or paid
 HISTORY_CLAIM_STATES = ("submitted", "accepted", "paid", "partial", "closed")
@@ -77,7 +76,6 @@ class MedicalEncounter(models.Model):
             )
             with_claims = {row[0] for row in self.env.cr.fetchall()}
             outside = [s for s in outside if s.encounter_id not in with_claims]
-        modifiers, modifier_joins = modifier_codes_sql("l")
         self.env.cr.execute(
             SQL(
                 """
@@ -92,14 +90,8 @@ class MedicalEncounter(models.Model):
                    AND c.date_service <= %(day)s AND c.encounter_id != ALL(%(ids)s)
                  ORDER BY COALESCE(l.encounter_procedure_id, -l.id), c.id
                 """,
-                modifiers=modifiers,
-                modifier_joins=modifier_joins,
-                patients=list(patient_ids),
-                codes=list(codes),
-                companies=self.company_id.ids,
                 states=HISTORY_CLAIM_STATES,
-                day=day_last,
-                ids=self.ids,
+                **self._necessity_history_params("l", patient_ids, codes, day_last),
             )
         )
         return outside + [

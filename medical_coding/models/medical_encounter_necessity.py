@@ -113,11 +113,24 @@ class MedicalEncounter(models.Model):
         billing, the payer is unknown and every policy applies; medical_billing gives the primary payer."""
         return {}
 
+    def _necessity_history_params(self, alias, patient_ids, codes, day_last):
+        """The parameters the history queries share: the modifier codes of the line aliased ``alias``
+        (``modifiers``, ``modifier_joins``) and the patients, codes, practices, last day and encounters."""
+        modifiers, modifier_joins = modifier_codes_sql(alias)
+        return {
+            "modifiers": modifiers,
+            "modifier_joins": modifier_joins,
+            "patients": list(patient_ids),
+            "codes": list(codes),
+            "companies": self.company_id.ids,
+            "day": day_last,
+            "ids": self.ids,
+        }
+
     def _necessity_history(self, patient_ids, codes, day_last):
         """The patients' earlier services of ``codes`` that count in frequency limits: lines of billed
         encounters (a claim was made) of the practices of ``self``, not the self-pay ones, as
         :class:`necessity.Service` values."""
-        modifiers, modifier_joins = modifier_codes_sql("p")
         self.env.cr.execute(
             SQL(
                 """
@@ -131,13 +144,7 @@ class MedicalEncounter(models.Model):
                    AND e.date_service <= %(day)s AND e.id != ALL(%(ids)s)
                    AND p.necessity_resolution IS DISTINCT FROM 'self_pay'
                 """,
-                modifiers=modifiers,
-                modifier_joins=modifier_joins,
-                patients=list(patient_ids),
-                codes=list(codes),
-                companies=self.company_id.ids,
-                day=day_last,
-                ids=self.ids,
+                **self._necessity_history_params("p", patient_ids, codes, day_last),
             )
         )
         return [
