@@ -5,8 +5,6 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.medical_coding.edits import engine
 
-from ..tools.invoice_pricing import invoice_quantity_price
-
 # Line fields the biller may still change once the claim left draft: the adjudication.
 ADJUDICATION_FIELDS = {"amount_paid", "adjustment_ids"}
 ADJUSTMENT_GROUPS = [
@@ -164,10 +162,6 @@ class MedicalClaimLine(models.Model):
     def _unlink_only_draft(self):
         if any(line.claim_id.state != "draft" for line in self):
             raise UserError(_("Lines are removed from draft claims only."))
-
-    def _invoice_quantity_price(self):
-        """(quantity, unit price) of the invoice line billing this claim line's charge exactly."""
-        return invoice_quantity_price(self)
 
     def _invoice_label(self):
         self.ensure_one()

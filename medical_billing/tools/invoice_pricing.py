@@ -1,6 +1,8 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""How a billed charge becomes the quantity and unit price of one invoice line."""
+"""How a billed charge becomes one invoice line: its quantity and unit price, at no tax."""
+
+from odoo import Command
 
 
 def invoice_quantity_price(line):
@@ -17,3 +19,18 @@ def invoice_quantity_price(line):
             return line.units, price
     # The charge does not divide into equal unit prices: one line at the full charge.
     return 1.0, line.charge_amount
+
+
+def invoice_line_command(line, product, label, link_field):
+    """The invoice line creation command billing ``line``'s charge, linked back to it by ``link_field``."""
+    quantity, price_unit = invoice_quantity_price(line)
+    return Command.create(
+        {
+            "product_id": product.id,
+            "name": label,
+            "quantity": quantity,
+            "price_unit": price_unit,
+            "tax_ids": [Command.set([])],
+            link_field: line.id,
+        }
+    )
