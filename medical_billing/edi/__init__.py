@@ -19,7 +19,8 @@ from .x12_271 import (
     RelatedEntity,
     parse_271,
 )
-from .x12_837 import (
+from .x12_837 import Written837P, write_837p
+from .x12_837_data import (
     Address,
     Adjustment,
     BillingProvider,
@@ -35,8 +36,6 @@ from .x12_837 import (
     ServiceFacility,
     Submitter,
     Subscriber,
-    Written837P,
-    write_837p,
 )
 from .x12_277ca import (
     ACCEPTED_CATEGORIES,

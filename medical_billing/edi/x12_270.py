@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .x12_837_elements import _d8, _digits, _seg, _text
-from .x12_common import X12DataError, npi_is_valid
+from .x12_common import X12DataError, npi_is_valid, outgoing_envelope
 
 __all__ = ["EligibilityInquiry", "EligibilityInterchange", "InformationReceiver", "Member", "write_270"]
 
@@ -243,23 +243,12 @@ def write_270(
     inquiries = list(inquiries)
     _check(interchange, inquiries)
     ic = interchange
-    created = ic.created
-    yymmdd = created.strftime("%y%m%d")
-    ccyymmdd = created.strftime("%Y%m%d")
-    hhmm = created.strftime("%H%M")
-    isa_control = f"{ic.control_number:09d}"
-    group_control = str(ic.group_control_number or ic.control_number)
+    envelope = outgoing_envelope(ic, "HS", VERSION)
     st_control = f"{ic.transaction_control_number:04d}"
-    out: list[str] = [
-        f"ISA*00*{'':10}*00*{'':10}*{ic.sender_qualifier}*{ic.sender_id:<15}*"
-        f"{ic.receiver_qualifier}*{ic.receiver_id:<15}*{yymmdd}*{hhmm}*^*00501*{isa_control}*"
-        f"{1 if ic.acknowledgment_requested else 0}*{ic.usage}*:",
-        f"GS*HS*{ic.application_sender_code or ic.sender_id}*"
-        f"{ic.application_receiver_code or ic.receiver_id}*{ccyymmdd}*{hhmm}*{group_control}*X*{VERSION}",
-    ]
+    out: list[str] = list(envelope.head)
     start = len(out)
     out.append(f"ST*270*{st_control}*{VERSION}")
-    out.append(f"BHT*0022*13*{ic.reference or ic.control_number}*{ccyymmdd}*{hhmm}")
+    out.append(f"BHT*0022*13*{ic.reference or ic.control_number}*{envelope.date}*{envelope.time}")
     groups: dict[tuple[str, str, InformationReceiver], list[EligibilityInquiry]] = {}
     for inquiry in inquiries:
         groups.setdefault((inquiry.payer_id, inquiry.payer_name, inquiry.provider), []).append(inquiry)
@@ -292,7 +281,6 @@ def write_270(
                 out.append("*".join(trn))
                 _member(out, "03", dependent, inquiry, last=True)
     out.append(f"SE*{len(out) - start + 1}*{st_control}")
-    out.append(f"GE*1*{group_control}")
-    out.append(f"IEA*1*{isa_control}")
+    out += envelope.tail(1)
     terminator = "~\n" if line_breaks else "~"
     return terminator.join(out) + terminator

@@ -13,26 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
+from . import x12_837_data as data
 from .x12_837_checks import check_all, claims_by_provider
-from .x12_837_data import (
-    MAX_CLAIMS_PER_HL,
-    VERSION,
-    Address,
-    Adjustment,
-    BillingProvider,
-    Claim,
-    Interchange,
-    Line,
-    LineAdjudication,
-    OtherPayer,
-    Patient,
-    Payer,
-    Provider,
-    Receiver,
-    ServiceFacility,
-    Submitter,
-    Subscriber,
-)
+from .x12_837_data import MAX_CLAIMS_PER_HL, VERSION
 from .x12_837_elements import (
     _address,
     _cas,
@@ -47,26 +30,9 @@ from .x12_837_elements import (
     _seg,
     _text,
 )
+from .x12_common import outgoing_envelope
 
-__all__ = [
-    "Address",
-    "Adjustment",
-    "BillingProvider",
-    "Claim",
-    "Interchange",
-    "Line",
-    "LineAdjudication",
-    "OtherPayer",
-    "Patient",
-    "Payer",
-    "Provider",
-    "Receiver",
-    "ServiceFacility",
-    "Submitter",
-    "Subscriber",
-    "Written837P",
-    "write_837p",
-]
+__all__ = ["Written837P", "write_837p"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,13 +59,13 @@ def _org_nm1(code: str, name: str, qual: str, ident: str) -> str:
     return _seg("NM1", code, "2", _text(name, 60), "", "", "", "", qual if ident else "", ident)
 
 
-def _provider_nm1(code: str, prov: Provider) -> str:
+def _provider_nm1(code: str, prov: data.Provider) -> str:
     if prov.organization:
         return _org_nm1(code, prov.last_name, "XX", prov.npi)
     return _person_nm1(code, prov.last_name, prov.first_name, prov.middle_name, "", "XX", prov.npi)
 
 
-def _sbr(sub: Subscriber, relationship: str) -> str:
+def _sbr(sub: data.Subscriber, relationship: str) -> str:
     return _seg(
         "SBR",
         sub.payer_responsibility,
@@ -114,12 +80,12 @@ def _sbr(sub: Subscriber, relationship: str) -> str:
     )
 
 
-def _subscriber_nm1(sub: Subscriber) -> str:
+def _subscriber_nm1(sub: data.Subscriber) -> str:
     names = (sub.last_name, sub.first_name, sub.middle_name, sub.suffix)
     return _person_nm1("IL", *names, "MI", sub.member_id)
 
 
-def _write_subscriber(out: list[str], sub: Subscriber, payer: Payer, is_patient: bool) -> None:
+def _write_subscriber(out: list[str], sub: data.Subscriber, payer: data.Payer, is_patient: bool) -> None:
     out.append(_sbr(sub, "18" if is_patient else ""))
     out.append(_subscriber_nm1(sub))
     # 2010BA N3 / N4 / DMG: only when the subscriber is the patient; for a dependant the patient's address and
@@ -132,7 +98,7 @@ def _write_subscriber(out: list[str], sub: Subscriber, payer: Payer, is_patient:
         out.extend(_address(payer.address))
 
 
-def _write_patient(out: list[str], pat: Patient) -> None:
+def _write_patient(out: list[str], pat: data.Patient) -> None:
     out.append(f"PAT*{pat.relationship}")
     names = (pat.last_name, pat.first_name, pat.middle_name, pat.suffix)
     out.append(_person_nm1("QC", *names, "", ""))
@@ -140,7 +106,7 @@ def _write_patient(out: list[str], pat: Patient) -> None:
     out.append(f"DMG*D8*{_d8(pat.birth_date)}*{pat.sex}")
 
 
-def _write_claim(out: list[str], claim: Claim, billing_npi: str) -> None:
+def _write_claim(out: list[str], claim: data.Claim, billing_npi: str) -> None:
     total = claim.total_charge
     if total is None:
         total = sum((_dec(line.charge) for line in claim.lines), Decimal(0))
@@ -186,7 +152,7 @@ def _write_claim(out: list[str], claim: Claim, billing_npi: str) -> None:
         _write_line(out, number, line, claim_pos)
 
 
-def _write_claim_references(out: list[str], claim: Claim) -> None:
+def _write_claim_references(out: list[str], claim: data.Claim) -> None:
     """AMT, REF and NTE of loop 2300."""
     if claim.patient_paid_amount is not None:
         out.append(f"AMT*F5*{_num(claim.patient_paid_amount)}")
@@ -204,7 +170,7 @@ def _write_claim_references(out: list[str], claim: Claim) -> None:
             out.append(f"NTE*ADD*{note}")
 
 
-def _write_claim_providers(out: list[str], claim: Claim, billing_npi: str) -> None:
+def _write_claim_providers(out: list[str], claim: data.Claim, billing_npi: str) -> None:
     """Loops 2310A (referring), 2310B (rendering, unless it is the billing provider) and 2310C."""
     if claim.referring_provider is not None:
         out.append(_provider_nm1("DN", claim.referring_provider))
@@ -219,7 +185,7 @@ def _write_claim_providers(out: list[str], claim: Claim, billing_npi: str) -> No
         out.extend(_address(fac.address))
 
 
-def _write_other_payer(out: list[str], other: OtherPayer) -> None:
+def _write_other_payer(out: list[str], other: data.OtherPayer) -> None:
     out.append(_sbr(other.subscriber, other.relationship))
     out.extend(_cas(other.adjustments))
     if other.paid_amount is not None:
@@ -243,7 +209,7 @@ def _write_other_payer(out: list[str], other: OtherPayer) -> None:
         out.append(f"REF*F8*{other.claim_control_number}")
 
 
-def _write_line(out: list[str], number: int, line: Line, claim_pos: str) -> None:
+def _write_line(out: list[str], number: int, line: data.Line, claim_pos: str) -> None:
     qualifier = line.procedure_qualifier
     procedure = _procedure(qualifier, line.procedure_code, line.modifiers, line.description)
     pos = line.place_of_service if line.place_of_service != claim_pos else ""
@@ -284,9 +250,9 @@ class Written837P(NamedTuple):
 
 
 def write_837p(
-    interchange: Interchange,
-    claims_by_billing_provider: Mapping[BillingProvider, Sequence[Claim]]
-    | Iterable[tuple[BillingProvider, Sequence[Claim]]],
+    interchange: data.Interchange,
+    claims_by_billing_provider: Mapping[data.BillingProvider, Sequence[data.Claim]]
+    | Iterable[tuple[data.BillingProvider, Sequence[data.Claim]]],
     *,
     line_breaks: bool = False,
 ) -> Written837P:
@@ -301,9 +267,9 @@ def write_837p(
     check_all(interchange, pairs)
 
     # Order: provider, then (subscriber, payer), subscriber's own claims before dependants'.
-    entries: list[tuple[int, tuple[int, int], Patient | None, Claim]] = []
+    entries: list[tuple[int, tuple[int, int], data.Patient | None, data.Claim]] = []
     for p_index, (_provider, claims) in enumerate(pairs):
-        groups: dict[tuple[Subscriber, Payer], dict[Patient | None, list[Claim]]] = {}
+        groups: dict[tuple[data.Subscriber, data.Payer], dict[data.Patient | None, list[data.Claim]]] = {}
         for claim in claims:
             by_patient = groups.setdefault((claim.subscriber, claim.payer), {})
             by_patient.setdefault(claim.patient, []).append(claim)
@@ -315,20 +281,8 @@ def write_837p(
                     entries.append((p_index, (s_index, 1), patient, claim))
 
     ic = interchange
-    created = ic.created
-    yymmdd = created.strftime("%y%m%d")
-    ccyymmdd = created.strftime("%Y%m%d")
-    hhmm = created.strftime("%H%M")
-    isa_control = f"{ic.control_number:09d}"
-    group_control = str(ic.group_control_number or ic.control_number)
-    out: list[str] = [
-        f"ISA*00*{'':10}*00*{'':10}*{ic.sender_qualifier}*{ic.sender_id:<15}*"
-        f"{ic.receiver_qualifier}*{ic.receiver_id:<15}*{yymmdd}*{hhmm}*^*00501*{isa_control}*"
-        f"{1 if ic.acknowledgment_requested else 0}*{ic.usage}*:",
-        f"GS*HC*{ic.application_sender_code or ic.sender_id}*"
-        f"{ic.application_receiver_code or ic.receiver_id}*{ccyymmdd}*{hhmm}*{group_control}*X*"
-        f"{VERSION}",
-    ]
+    envelope = outgoing_envelope(ic, "HC", VERSION)
+    out: list[str] = list(envelope.head)
     sub = ic.submitter
     contact = ["PER", "IC", _text(sub.contact_name, 60)]
     if sub.phone:
@@ -352,26 +306,25 @@ def write_837p(
         start = len(out)
         out.append(f"ST*837*{st_control}*{VERSION}")
         suffix = f"-{st_index + 1}" if len(chunks) > 1 else ""
-        out.append(f"BHT*0019*00*{batch_id}{suffix}*{ccyymmdd}*{hhmm}*{ic.transaction_type}")
+        out.append(f"BHT*0019*00*{batch_id}{suffix}*{envelope.date}*{envelope.time}*{ic.transaction_type}")
         out.extend(header_tail)
         _write_hierarchy(out, chunk, pairs)
         out.append(f"SE*{len(out) - start + 1}*{st_control}")
-    out.append(f"GE*{len(chunks)}*{group_control}")
-    out.append(f"IEA*1*{isa_control}")
+    out += envelope.tail(len(chunks))
     terminator = "~\n" if line_breaks else "~"
     return Written837P(terminator.join(out) + terminator, transactions)
 
 
 def _write_hierarchy(
     out: list[str],
-    chunk: list[tuple[int, tuple[int, int], Patient | None, Claim]],
-    pairs: list[tuple[BillingProvider, Sequence[Claim]]],
+    chunk: list[tuple[int, tuple[int, int], data.Patient | None, data.Claim]],
+    pairs: list[tuple[data.BillingProvider, Sequence[data.Claim]]],
 ) -> None:
     hl = 0
     provider_hl = subscriber_hl = 0
     prev_provider: int | None = None
     prev_group: tuple[int, int] | None = None
-    prev_patient: Patient | None = None
+    prev_patient: data.Patient | None = None
     in_level = 0
     billing_npi = ""
     for p_index, group, patient, claim in chunk:

@@ -16,24 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from . import x12_837_data as data
 from .address import is_po_box
-from .x12_837_data import (
-    MAX_DIAGNOSES,
-    MAX_LINES,
-    Address,
-    Adjustment,
-    BillingProvider,
-    Claim,
-    Interchange,
-    Line,
-    LineAdjudication,
-    OtherPayer,
-    Patient,
-    Payer,
-    Provider,
-    ServiceFacility,
-    Subscriber,
-)
+from .x12_837_data import MAX_DIAGNOSES, MAX_LINES
 from .x12_837_elements import (
     _CAS_GROUPS,
     _CAUSES,
@@ -132,8 +117,8 @@ class _Problems(list):
         if not good:
             self.add(what, "must be a positive number with at most 3 decimals")
 
-    def address(self, address: Address | None, what: str, zip9: bool = False) -> None:
-        if not isinstance(address, Address):
+    def address(self, address: data.Address | None, what: str, zip9: bool = False) -> None:
+        if not isinstance(address, data.Address):
             self.add(what, "address is missing")
             return
         problems = []
@@ -162,7 +147,7 @@ class _Problems(list):
             self.add(what, "must be a date")
 
 
-def _check_interchange(ic: Interchange) -> list[str]:
+def _check_interchange(ic: data.Interchange) -> list[str]:
     p = _Problems()
     p.ident(ic.sender_id, "sender id (ISA06)", 15)
     p.ident(ic.receiver_id, "receiver id (ISA08)", 15)
@@ -198,15 +183,15 @@ def _check_interchange(ic: Interchange) -> list[str]:
     return p
 
 
-def _check_billing_provider(bp: BillingProvider) -> list[str]:
+def _check_billing_provider(bp: data.BillingProvider) -> list[str]:
     p = _Problems()
-    if not p.need(isinstance(bp, BillingProvider), "billing provider is not a BillingProvider"):
+    if not p.need(isinstance(bp, data.BillingProvider), "billing provider is not a BillingProvider"):
         return p
     p.name(bp.name, "billing provider name")
     p.npi(bp.npi, "billing provider")
     p.need(len(_digits(bp.ein)) == 9, "billing provider EIN must have 9 digits")
     p.address(bp.address, "billing provider", zip9=True)
-    if isinstance(bp.address, Address):
+    if isinstance(bp.address, data.Address):
         p.need(
             not is_po_box(bp.address.line1, bp.address.line2),
             "billing provider address must be a street address, not a PO box",
@@ -216,9 +201,9 @@ def _check_billing_provider(bp: BillingProvider) -> list[str]:
     return p
 
 
-def _check_subscriber(p: _Problems, sub: Subscriber, is_patient: bool) -> None:
+def _check_subscriber(p: _Problems, sub: data.Subscriber, is_patient: bool) -> None:
     """Check a subscriber under ``p.prefix`` (e.g. "subscriber ")."""
-    if not p.need(isinstance(sub, Subscriber), "is missing"):
+    if not p.need(isinstance(sub, data.Subscriber), "is missing"):
         return
     p.name(sub.last_name, "last name")
     p.ident(sub.member_id, "member id", 80)
@@ -235,9 +220,9 @@ def _check_subscriber(p: _Problems, sub: Subscriber, is_patient: bool) -> None:
         p.need(sub.sex in _SEX, "sex must be M, F or U")
 
 
-def _check_payer(p: _Problems, payer: Payer) -> None:
+def _check_payer(p: _Problems, payer: data.Payer) -> None:
     """Check a payer under ``p.prefix`` (e.g. "payer ")."""
-    if not p.need(isinstance(payer, Payer), "is missing"):
+    if not p.need(isinstance(payer, data.Payer), "is missing"):
         return
     p.name(payer.name, "name")
     p.ident(payer.payer_id, "id", 80)
@@ -246,11 +231,11 @@ def _check_payer(p: _Problems, payer: Payer) -> None:
         p.address(payer.address, "")
 
 
-def _check_adjustments(p: _Problems, adjustments: Sequence[Adjustment]) -> Decimal:
+def _check_adjustments(p: _Problems, adjustments: Sequence[data.Adjustment]) -> Decimal:
     total = Decimal(0)
     groups: dict[str, int] = {}
     for adj in adjustments:
-        if not p.need(isinstance(adj, Adjustment), "adjustment is not an Adjustment"):
+        if not p.need(isinstance(adj, data.Adjustment), "adjustment is not an Adjustment"):
             continue
         group = adj.group.upper()
         p.need(group in _CAS_GROUPS, "adjustment group must be CO, CR, OA, PI or PR")
@@ -267,9 +252,9 @@ def _check_adjustments(p: _Problems, adjustments: Sequence[Adjustment]) -> Decim
     return total
 
 
-def _check_provider(p: _Problems, prov: Provider) -> None:
+def _check_provider(p: _Problems, prov: data.Provider) -> None:
     """Check a rendering or referring provider under ``p.prefix``."""
-    if not p.need(isinstance(prov, Provider), "is not a Provider"):
+    if not p.need(isinstance(prov, data.Provider), "is not a Provider"):
         return
     p.name(prov.last_name, "name")
     if not prov.organization:
@@ -279,7 +264,7 @@ def _check_provider(p: _Problems, prov: Provider) -> None:
         p.need(_TAXONOMY.match(prov.taxonomy), "taxonomy code is not valid")
 
 
-def _check_line(p: _Problems, line: Line, diagnoses: int, payers: dict) -> Decimal:
+def _check_line(p: _Problems, line: data.Line, diagnoses: int, payers: dict) -> Decimal:
     """Check one line under ``p.prefix`` ("line N "); add its CAS totals to ``payers``."""
     need = p.need
     need(_PROCEDURE.match(line.procedure_code.upper()), "procedure code must be 5 characters")
@@ -316,7 +301,7 @@ def _check_line(p: _Problems, line: Line, diagnoses: int, payers: dict) -> Decim
     else:
         need(line.ndc_quantity is None, "has an NDC quantity but no NDC")
     for adj in line.adjudications:
-        if not need(isinstance(adj, LineAdjudication), "adjudication is not a LineAdjudication"):
+        if not need(isinstance(adj, data.LineAdjudication), "adjudication is not a LineAdjudication"):
             continue
         if not need(adj.payer_id in payers, "adjudication names a payer that is not on the claim"):
             continue
@@ -342,9 +327,9 @@ def _check_line(p: _Problems, line: Line, diagnoses: int, payers: dict) -> Decim
     return charge or Decimal(0)
 
 
-def _check_claim(claim: Claim) -> list[str]:
+def _check_claim(claim: data.Claim) -> list[str]:
     p = _Problems()
-    if not p.need(isinstance(claim, Claim), "not a Claim"):
+    if not p.need(isinstance(claim, data.Claim), "not a Claim"):
         return p
     p.ident(claim.patient_control_number, "patient control number", 20)
     p.prefix = "subscriber "
@@ -366,7 +351,7 @@ def _check_claim(claim: Claim) -> list[str]:
     diagnoses = len(codes)
     for n, line in enumerate(lines, start=1):
         p.prefix = f"line {n} "
-        if p.need(isinstance(line, Line), "is not a Line"):
+        if p.need(isinstance(line, data.Line), "is not a Line"):
             total += _check_line(p, line, diagnoses, adjusted)
     p.prefix = ""
     if claim.total_charge is not None:
@@ -378,9 +363,9 @@ def _check_claim(claim: Claim) -> list[str]:
     return p
 
 
-def _check_patient(p: _Problems, pat: Patient | None) -> None:
+def _check_patient(p: _Problems, pat: data.Patient | None) -> None:
     """Loop 2000C / 2010CA of a dependant patient."""
-    if pat is not None and p.need(isinstance(pat, Patient), "patient is not a Patient"):
+    if pat is not None and p.need(isinstance(pat, data.Patient), "patient is not a Patient"):
         p.name(pat.last_name, "patient last name")
         p.need(
             pat.relationship in _PAT_RELATIONSHIP,
@@ -391,7 +376,7 @@ def _check_patient(p: _Problems, pat: Patient | None) -> None:
         p.need(pat.sex in _SEX, "patient sex must be M, F or U")
 
 
-def _check_claim_information(p: _Problems, claim: Claim) -> None:
+def _check_claim_information(p: _Problems, claim: data.Claim) -> None:
     """CLM, its dates (DTP), amounts (AMT) and references (REF) in loop 2300."""
     p.need(_POS.match(claim.place_of_service or ""), "place of service must be 2 digits")
     p.need(claim.frequency in ("1", "7", "8"), "frequency must be 1, 7 or 8")
@@ -429,7 +414,7 @@ def _check_claim_information(p: _Problems, claim: Claim) -> None:
         p.amount(claim.patient_paid_amount, "patient paid amount")
 
 
-def _check_claim_providers(p: _Problems, claim: Claim) -> None:
+def _check_claim_providers(p: _Problems, claim: data.Claim) -> None:
     """Loops 2310A (referring), 2310B (rendering) and 2310C (service facility)."""
     if claim.referring_provider is not None:
         p.prefix = "referring provider "
@@ -439,13 +424,13 @@ def _check_claim_providers(p: _Problems, claim: Claim) -> None:
         _check_provider(p, claim.rendering_provider)
     p.prefix = ""
     fac = claim.service_facility
-    if fac is not None and p.need(isinstance(fac, ServiceFacility), "service facility type"):
+    if fac is not None and p.need(isinstance(fac, data.ServiceFacility), "service facility type"):
         p.name(fac.name, "service facility name")
         p.npi(fac.npi, "service facility", required=False)
         p.address(fac.address, "service facility", zip9=True)
 
 
-def _check_other_payers(p: _Problems, claim: Claim) -> dict[str, Decimal]:
+def _check_other_payers(p: _Problems, claim: data.Claim) -> dict[str, Decimal]:
     """Check loops 2320/2330; return claim-level CAS totals by other payer id."""
     adjusted: dict[str, Decimal] = {}
     others = claim.other_payers
@@ -457,7 +442,7 @@ def _check_other_payers(p: _Problems, claim: Claim) -> dict[str, Decimal]:
     p.need(len(others) <= 10, "a claim carries at most 10 other payers")
     for n, other in enumerate(others, start=1):
         p.prefix = f"other payer {n} "
-        if not p.need(isinstance(other, OtherPayer), "is not an OtherPayer"):
+        if not p.need(isinstance(other, data.OtherPayer), "is not an OtherPayer"):
             continue
         _check_payer(p, other.payer)
         p.prefix = f"other payer {n} subscriber "
@@ -475,14 +460,14 @@ def _check_other_payers(p: _Problems, claim: Claim) -> dict[str, Decimal]:
                 p.amount(value, label)
         p.date(other.adjudication_date, "adjudication date", required=False)
         p.ident(other.claim_control_number, "claim control number", 50, required=False)
-        if isinstance(other.payer, Payer):
+        if isinstance(other.payer, data.Payer):
             p.need(other.payer.payer_id not in adjusted, "repeats another payer's id")
             adjusted[other.payer.payer_id] = _check_adjustments(p, other.adjustments)
     p.prefix = ""
     return adjusted
 
 
-def _check_balances(p: _Problems, claim: Claim, total: Decimal, adjusted: dict) -> None:
+def _check_balances(p: _Problems, claim: data.Claim, total: Decimal, adjusted: dict) -> None:
     """COB balancing: charge - all CAS of a payer (claim and lines) = that payer's AMT*D."""
     for n, other in enumerate(claim.other_payers, start=1):
         payer_id = other.payer.payer_id
@@ -505,9 +490,9 @@ def _check_balances(p: _Problems, claim: Claim, total: Decimal, adjusted: dict) 
 
 
 def claims_by_provider(
-    claims_by_billing_provider: Mapping[BillingProvider, Sequence[Claim]]
-    | Iterable[tuple[BillingProvider, Sequence[Claim]]],
-) -> list[tuple[BillingProvider, Sequence[Claim]]]:
+    claims_by_billing_provider: Mapping[data.BillingProvider, Sequence[data.Claim]]
+    | Iterable[tuple[data.BillingProvider, Sequence[data.Claim]]],
+) -> list[tuple[data.BillingProvider, Sequence[data.Claim]]]:
     if isinstance(claims_by_billing_provider, Mapping):
         items = claims_by_billing_provider.items()
     else:
@@ -515,7 +500,7 @@ def claims_by_provider(
     return [(provider, list(claims)) for provider, claims in items]
 
 
-def check_all(ic: Interchange, pairs: list[tuple[BillingProvider, Sequence[Claim]]]) -> None:
+def check_all(ic: data.Interchange, pairs: list[tuple[data.BillingProvider, Sequence[data.Claim]]]) -> None:
     errors: list[tuple[str, str]] = [("interchange", msg) for msg in _check_interchange(ic)]
     seen: set[str] = set()
     count = 0

@@ -21,6 +21,7 @@ __all__ = [
     "Source277",
     "ack_277ca",
     "ack_277ca_body",
+    "ack_277ca_head",
     "ack_999",
     "ack_999_body",
     "interchange",
@@ -156,10 +157,8 @@ def _stc(
     return f"{stc}{'*' * 8}{message}" if message else stc
 
 
-def ack_277ca_body(
-    source: Source277, claims: Sequence[ClaimAck277], total: Decimal | float | None = None
-) -> list[str]:
-    """BHT ... the last claim of one 277CA transaction set: information source, receiver, provider, claims."""
+def ack_277ca_head(source: Source277, total: Decimal | float | None = None) -> list[str]:
+    """BHT ... the receiver's STC of a 277CA transaction set: loops 2000A/2100A and 2000B/2100B/2200B."""
     day = source.answered
     body = [
         f"BHT*0085*08*{source.reference}*{day:%Y%m%d}*1200*TH",
@@ -176,6 +175,16 @@ def ack_277ca_body(
         f"NM1*41*2*{source.submitter_name}*****46*{source.submitter_id}",
         f"TRN*2*{source.batch_trace}",
         _stc("A1:19:PR", day, "WQ", total),
+    ]
+    return body
+
+
+def ack_277ca_body(
+    source: Source277, claims: Sequence[ClaimAck277], total: Decimal | float | None = None
+) -> list[str]:
+    """BHT ... the last claim of one 277CA transaction set: information source, receiver, provider, claims."""
+    body = ack_277ca_head(source, total)
+    body += [
         "HL*3*2*19*1",
         f"NM1*85*2*{source.provider_name}*****XX*{source.provider_npi}",
         f"TRN*1*{source.provider_trace}",

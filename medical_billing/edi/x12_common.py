@@ -172,6 +172,36 @@ class TransactionSet:
     se: Segment
 
 
+@dataclass(frozen=True)
+class OutgoingEnvelope:
+    """ISA / GS (``head``) and GE / IEA (:meth:`tail`) of an interchange written here (837P, 270)."""
+
+    head: tuple[str, str]
+    date: str  # CCYYMMDD of GS04, also the BHT date
+    time: str  # HHMM of ISA10 / GS05, also the BHT time
+    isa_control: str
+    group_control: str
+
+    def tail(self, sets: int) -> list[str]:
+        return [f"GE*{sets}*{self.group_control}", f"IEA*1*{self.isa_control}"]
+
+
+def outgoing_envelope(ic, functional_id: str, version: str) -> OutgoingEnvelope:
+    """The envelope of the 837P or 270 interchange ``ic`` (sender, receiver, control numbers, created)."""
+    created = ic.created
+    day, time = created.strftime("%Y%m%d"), created.strftime("%H%M")
+    isa_control = f"{ic.control_number:09d}"
+    group_control = str(ic.group_control_number or ic.control_number)
+    head = (
+        f"ISA*00*{'':10}*00*{'':10}*{ic.sender_qualifier}*{ic.sender_id:<15}*"
+        f"{ic.receiver_qualifier}*{ic.receiver_id:<15}*{created:%y%m%d}*{time}*^*00501*{isa_control}*"
+        f"{1 if ic.acknowledgment_requested else 0}*{ic.usage}*:",
+        f"GS*{functional_id}*{ic.application_sender_code or ic.sender_id}*"
+        f"{ic.application_receiver_code or ic.receiver_id}*{day}*{time}*{group_control}*X*{version}",
+    )
+    return OutgoingEnvelope(head, day, time, isa_control, group_control)
+
+
 def same_control_number(a: object, b: object) -> bool:
     """Control numbers compare as numbers (``000000042`` is ``42``); anything else as text."""
     a, b = str(a or "").strip(), str(b or "").strip()

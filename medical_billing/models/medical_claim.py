@@ -423,36 +423,45 @@ class MedicalClaim(models.Model):
             blocked._message_log_batch(bodies)
         return True
 
+    def _move_state(self, from_states, vals, refusal):
+        """Write ``vals`` (a workflow step) on claims all in ``from_states``; else refuse with ``refusal``."""
+        if any(c.state not in from_states for c in self):
+            raise UserError(refusal)
+        self.write(vals)
+        return True
+
     @workflow_action
     def action_submit(self):
         """The claim went to the payer (837P file or printed CMS-1500)."""
-        if any(c.state != "ready" for c in self):
-            raise UserError(_("Only ready claims can be submitted."))
-        self.write({"state": "submitted", "date_submitted": fields.Date.context_today(self)})
-        return True
+        return self._move_state(
+            ("ready",),
+            {"state": "submitted", "date_submitted": fields.Date.context_today(self)},
+            _("Only ready claims can be submitted."),
+        )
 
     @workflow_action
     def action_accept(self):
         """The payer (or clearinghouse) accepted the claim for processing (277CA A1/A2)."""
-        if any(c.state not in ("submitted", "rejected") for c in self):
-            raise UserError(_("Only submitted claims can be accepted."))
-        self.write({"state": "accepted"})
-        return True
+        return self._move_state(
+            ("submitted", "rejected"), {"state": "accepted"}, _("Only submitted claims can be accepted.")
+        )
 
     @workflow_action
     def action_reject(self):
         """The payer refused the claim at the front door (999 or 277CA rejection): correct, send again."""
-        if any(c.state not in ("submitted", "accepted") for c in self):
-            raise UserError(_("Only submitted or accepted claims can be rejected."))
-        self.write({"state": "rejected"})
-        return True
+        return self._move_state(
+            ("submitted", "accepted"),
+            {"state": "rejected"},
+            _("Only submitted or accepted claims can be rejected."),
+        )
 
     @workflow_action
     def action_close(self):
-        if any(c.state not in ADJUDICATED_STATES for c in self):
-            raise UserError(_("Only adjudicated claims (paid, partially paid or denied) can be closed."))
-        self.write({"state": "closed"})
-        return True
+        return self._move_state(
+            ADJUDICATED_STATES,
+            {"state": "closed"},
+            _("Only adjudicated claims (paid, partially paid or denied) can be closed."),
+        )
 
     # ------------------------------------------------------------------ business: creation from encounters
 

@@ -12,6 +12,8 @@ from odoo import Command, _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.invoice_pricing import invoice_line_command
+
 
 class MedicalClaim(models.Model):
     # One file per concern of the claim (see medical_claim.py), merged by Odoo into one model.
@@ -106,21 +108,10 @@ class MedicalClaim(models.Model):
         self.ensure_one()
         company = self.company_id
         payer = self.payer_id.with_company(company)
-        lines = []
-        for line in self.line_ids:
-            quantity, price_unit = line._invoice_quantity_price()
-            lines.append(
-                Command.create(
-                    {
-                        "product_id": products[line.code_id].id,
-                        "name": line._invoice_label(),
-                        "quantity": quantity,
-                        "price_unit": price_unit,
-                        "tax_ids": [Command.set([])],
-                        "medical_claim_line_id": line.id,
-                    }
-                )
-            )
+        lines = [
+            invoice_line_command(line, products[line.code_id], line._invoice_label(), "medical_claim_line_id")
+            for line in self.line_ids
+        ]
         vals = {
             "move_type": "out_invoice",
             "company_id": company.id,

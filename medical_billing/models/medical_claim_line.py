@@ -163,17 +163,6 @@ class MedicalClaimLine(models.Model):
         if any(line.claim_id.state != "draft" for line in self):
             raise UserError(_("Lines are removed from draft claims only."))
 
-    def _invoice_quantity_price(self):
-        """(quantity, unit price) of the invoice line billing this claim line's charge exactly."""
-        self.ensure_one()
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        if self.units and float(self.units).is_integer():
-            price = round(self.charge_amount / self.units, digits)
-            if self.currency_id.is_zero(price * self.units - self.charge_amount):
-                return self.units, price
-        # The charge does not divide into equal unit prices: one line at the full charge.
-        return 1.0, self.charge_amount
-
     def _invoice_label(self):
         self.ensure_one()
         code = "-".join([self.code_id.code or "", *self._modifiers().mapped("code")])

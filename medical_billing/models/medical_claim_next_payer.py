@@ -41,34 +41,7 @@ class MedicalClaim(models.Model):
         for claim in self:
             if claim.state not in ("submitted", "accepted", *ADJUDICATED_STATES):
                 raise UserError(_("Record an adjudication on a claim the payer has received."))
-            if claim.currency_id.compare_amounts(
-                claim.amount_total - claim.amount_adjusted, claim.amount_paid
-            ):
-                raise UserError(
-                    _(
-                        "Claim %(claim)s does not balance: charge %(charge)s minus adjustments %(adjusted)s "
-                        "(claim level and lines) should equal the paid amount %(paid)s.",
-                        claim=claim.patient_control_number,
-                        charge=claim.amount_total,
-                        adjusted=claim.amount_adjusted,
-                        paid=claim.amount_paid,
-                    )
-                )
-            for line in claim.line_ids:
-                if line.currency_id.compare_amounts(
-                    line.charge_amount - line.amount_adjusted, line.amount_paid
-                ):
-                    raise UserError(
-                        _(
-                            "Line %(line)s of claim %(claim)s does not balance: charge %(charge)s minus "
-                            "adjustments %(adjusted)s should equal the paid amount %(paid)s.",
-                            line=line.sequence_number,
-                            claim=claim.patient_control_number,
-                            charge=line.charge_amount,
-                            adjusted=line.amount_adjusted,
-                            paid=line.amount_paid,
-                        )
-                    )
+            claim._check_adjudication_balances()
             lines_paid = claim.line_ids.filtered(
                 lambda ln: not ln.currency_id.is_zero(ln.amount_paid) or ln.amount_patient
             )
@@ -86,6 +59,33 @@ class MedicalClaim(models.Model):
             )
         self._apply_copays()
         return True
+
+    def _check_adjudication_balances(self):
+        """Charge - adjustments = paid on the claim (all adjustments) and on each of its lines."""
+        self.ensure_one()
+        claim_message = _(
+            "Claim %(claim)s does not balance: charge %(charge)s minus adjustments %(adjusted)s "
+            "(claim level and lines) should equal the paid amount %(paid)s."
+        )
+        line_message = _(
+            "Line %(line)s of claim %(claim)s does not balance: charge %(charge)s minus "
+            "adjustments %(adjusted)s should equal the paid amount %(paid)s."
+        )
+        checks = [(self, self.amount_total, claim_message)]
+        checks += [(line, line.charge_amount, line_message) for line in self.line_ids]
+        for record, charge, message in checks:
+            if record.currency_id.compare_amounts(charge - record.amount_adjusted, record.amount_paid):
+                raise UserError(
+                    message
+                    % {
+                        # read only here: the stored line number is computed on first read
+                        "line": record.sequence_number if record._name == "medical.claim.line" else None,
+                        "claim": self.patient_control_number,
+                        "charge": charge,
+                        "adjusted": record.amount_adjusted,
+                        "paid": record.amount_paid,
+                    }
+                )
 
     def action_create_secondary_claim(self):
         """Bill the next payer: a draft claim to the patient's next coverage, once this one is adjudicated.

@@ -308,19 +308,6 @@ class MedicalEdiReceiverFolder(models.Model):
                 continue
         raise UserError(_("The SFTP private key is not an unencrypted OpenSSH key."))
 
-    def _directory(self, path, what):
-        directory = Path(path)
-        if not directory.is_dir():
-            raise UserError(
-                _(
-                    "The %(what)s folder of %(receiver)s does not exist on the server: %(path)s",
-                    what=what,
-                    receiver=self.receiver_id.name,
-                    path=path,
-                )
-            )
-        return directory
-
     def _write_outbox(self, filename, data):
         """Write ``data`` as ``filename`` in the outbox, whole or not at all (temporary name, then rename)."""
         self.ensure_one()

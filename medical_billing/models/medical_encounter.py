@@ -50,15 +50,7 @@ class MedicalEncounter(models.Model):
         if not self:
             return True
         self.company_id._medical_check_accounting()
-        coverages = self._get_primary_coverages()
-        without = self.filtered(lambda e: e.id not in coverages)
-        if without:
-            raise UserError(
-                _(
-                    "No primary coverage for the patient of %(names)s: record the patient's insurance first.",
-                    names=", ".join(without.mapped("name")),
-                )
-            )
+        coverages = self._get_required_primary_coverages()
         auths = self._get_prior_authorizations(coverages)
         procedures = self.procedure_ids
         products = procedures.code_id._get_service_products()
@@ -116,6 +108,19 @@ class MedicalEncounter(models.Model):
             if chosen:
                 result[encounter.id] = chosen
         return result
+
+    def _get_required_primary_coverages(self):
+        """:meth:`_get_primary_coverages`, refusing encounters whose patient has no primary coverage."""
+        coverages = self._get_primary_coverages()
+        without = self.filtered(lambda e: e.id not in coverages)
+        if without:
+            raise UserError(
+                _(
+                    "No primary coverage for the patient of %(names)s: record the patient's insurance first.",
+                    names=", ".join(without.mapped("name")),
+                )
+            )
+        return coverages
 
     def _get_prior_authorizations(self, coverages):
         """{encounter id: medical.prior.authorization} for encounters whose payer wants one for a code.
@@ -225,15 +230,7 @@ class MedicalEncounter(models.Model):
 
     def action_request_eligibility(self):
         """Front desk: send a 270 for the primary coverage of these visits."""
-        coverages = self._get_primary_coverages()
-        without = self.filtered(lambda e: e.id not in coverages)
-        if without:
-            raise UserError(
-                _(
-                    "No primary coverage for the patient of %(names)s: record the patient's insurance first.",
-                    names=", ".join(without.mapped("name")),
-                )
-            )
+        coverages = self._get_required_primary_coverages()
         Request = self.env["medical.eligibility.request"]
         requests = Request.create(
             [Request._prepare_for_coverage(coverages[e.id], e.date_service, e) for e in self]

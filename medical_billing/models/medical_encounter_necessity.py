@@ -3,6 +3,7 @@
 # The necessity edits' payer, kept apart from the encounter's billing actions.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from odoo.addons.medical_coding.edits import ndc, necessity
 
@@ -76,30 +77,22 @@ class MedicalEncounter(models.Model):
             with_claims = {row[0] for row in self.env.cr.fetchall()}
             outside = [s for s in outside if s.encounter_id not in with_claims]
         self.env.cr.execute(
-            """
-            SELECT DISTINCT ON (COALESCE(l.encounter_procedure_id, -l.id))
-                   c.encounter_id, c.patient_id, c.date_service, code.code, l.units,
-                   ARRAY_REMOVE(ARRAY[m1.code, m2.code, m3.code, m4.code], NULL)
-              FROM medical_claim_line l
-              JOIN medical_claim c ON c.id = l.claim_id
-              JOIN medical_code code ON code.id = l.code_id
-              LEFT JOIN medical_code m1 ON m1.id = l.modifier1_id
-              LEFT JOIN medical_code m2 ON m2.id = l.modifier2_id
-              LEFT JOIN medical_code m3 ON m3.id = l.modifier3_id
-              LEFT JOIN medical_code m4 ON m4.id = l.modifier4_id
-             WHERE c.patient_id = ANY(%(patients)s) AND code.code = ANY(%(codes)s)
-               AND c.company_id = ANY(%(companies)s) AND c.state IN %(states)s
-               AND c.date_service <= %(day)s AND c.encounter_id != ALL(%(ids)s)
-             ORDER BY COALESCE(l.encounter_procedure_id, -l.id), c.id
-            """,
-            {
-                "patients": list(patient_ids),
-                "codes": list(codes),
-                "companies": self.company_id.ids,
-                "states": HISTORY_CLAIM_STATES,
-                "day": day_last,
-                "ids": self.ids,
-            },
+            SQL(
+                """
+                SELECT DISTINCT ON (COALESCE(l.encounter_procedure_id, -l.id))
+                       c.encounter_id, c.patient_id, c.date_service, code.code, l.units, %(modifiers)s
+                  FROM medical_claim_line l
+                  JOIN medical_claim c ON c.id = l.claim_id
+                  JOIN medical_code code ON code.id = l.code_id
+                  %(modifier_joins)s
+                 WHERE c.patient_id = ANY(%(patients)s) AND code.code = ANY(%(codes)s)
+                   AND c.company_id = ANY(%(companies)s) AND c.state IN %(states)s
+                   AND c.date_service <= %(day)s AND c.encounter_id != ALL(%(ids)s)
+                 ORDER BY COALESCE(l.encounter_procedure_id, -l.id), c.id
+                """,
+                states=HISTORY_CLAIM_STATES,
+                **self._necessity_history_params("l", patient_ids, codes, day_last),
+            )
         )
         return outside + [
             necessity.Service(patient_id, code, day, units or 0.0, encounter_id, tuple(modifiers))

@@ -2,8 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # The self-pay services (not billed to the payer) invoiced to the patient, kept apart from the claims.
 # pylint: disable=consider-merging-classes-inherited
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from ..tools.invoice_pricing import invoice_line_command
 
 #: fields of an encounter line that cannot change once it is invoiced to the patient
 SELF_PAY_LOCKED_FIELDS = frozenset(
@@ -121,18 +123,10 @@ class MedicalEncounter(models.Model):
             "medical_encounter_id": self.id,
             "medical_receivable_account_id": company.medical_patient_receivable_account_id.id,
             "invoice_line_ids": [
-                Command.create(
-                    {
-                        "product_id": products[line.code_id].id,
-                        "name": line._self_pay_label(),
-                        "quantity": quantity,
-                        "price_unit": price_unit,
-                        "tax_ids": [Command.set([])],
-                        "medical_encounter_procedure_id": line.id,
-                    }
+                invoice_line_command(
+                    line, products[line.code_id], line._self_pay_label(), "medical_encounter_procedure_id"
                 )
                 for line in lines
-                for quantity, price_unit in [line._self_pay_quantity_price()]
             ],
         }
 
@@ -197,17 +191,6 @@ class MedicalEncounterProcedure(models.Model):
     def unlink(self):
         self._check_self_pay_not_invoiced()
         return super().unlink()
-
-    def _self_pay_quantity_price(self):
-        """(quantity, unit price) of the invoice line billing this line's charge exactly."""
-        self.ensure_one()
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        if self.units and float(self.units).is_integer():
-            price = round(self.charge_amount / self.units, digits)
-            if self.currency_id.is_zero(price * self.units - self.charge_amount):
-                return self.units, price
-        # The charge does not divide into equal unit prices: one line at the full charge.
-        return 1.0, self.charge_amount
 
     def _self_pay_label(self):
         self.ensure_one()

@@ -41,14 +41,12 @@ def check_lines(encounters):
         for number, line in enumerate(engine.ordered(enc.procedures), start=1):
             if is_dme_code(line.code.code) and not set(line.modifier_codes) & set(RENTAL_PURCHASE):
                 findings.append(
-                    engine.Finding(
+                    engine.Finding.on_line(
                         enc.id,
                         "DME_MODIFIER",
                         f"Line {number} ({line.label}): equipment is billed as a rental (RR), a new purchase "
                         "(NU) or a used purchase (UE): add one of these modifiers.",
-                        procedure_id=line.id,
-                        code=line.code.code,
-                        code_id=line.code.id,
+                        line,
                     )
                 )
     return findings

@@ -177,6 +177,19 @@ class Finding:
     code_id: int | None = None
     related_code: str | None = None
 
+    @classmethod
+    def on_line(cls, encounter_id, edit_code, message, line, **more):
+        """A finding on the procedure line ``line``: its id, code and code id."""
+        return cls(
+            encounter_id,
+            edit_code,
+            message,
+            procedure_id=line.id,
+            code=line.code.code,
+            code_id=line.code.id,
+            **more,
+        )
+
     @property
     def severity(self):
         return EDITS[self.edit_code][1]
@@ -526,14 +539,12 @@ def _check_ptp(group, ptp):
             where = f"{line2.label}"
             if edit.modifier_indicator == "0":
                 out.append(
-                    Finding(
+                    Finding.on_line(
                         enc2.id,
                         "NCCI_PTP",
                         f"{where} is bundled into {column1} billed the same date of service (NCCI PTP, "
                         "modifier indicator 0): they are never paid together, no modifier allows it.",
-                        procedure_id=line2.id,
-                        code=column2,
-                        code_id=line2.code.id,
+                        line2,
                         related_code=column1,
                     )
                 )
@@ -541,28 +552,24 @@ def _check_ptp(group, ptp):
             bypass = _bypass_modifiers(line1, line2)
             if bypass:
                 out.append(
-                    Finding(
+                    Finding.on_line(
                         enc2.id,
                         "NCCI_PTP_BYPASSED",
                         f"{where} is a column-2 code of {column1} (NCCI PTP) billed with modifier "
                         f"{', '.join(bypass)}: the record must document a distinct service.",
-                        procedure_id=line2.id,
-                        code=column2,
-                        code_id=line2.code.id,
+                        line2,
                         related_code=column1,
                     )
                 )
             else:
                 out.append(
-                    Finding(
+                    Finding.on_line(
                         enc2.id,
                         "NCCI_PTP",
                         f"{where} is bundled into {column1} billed the same date of service (NCCI PTP, "
                         "modifier indicator 1): add an NCCI-associated modifier (59, XE, XS, XP, XU, 25, "
                         "91, anatomic...) only if the record documents a distinct service.",
-                        procedure_id=line2.id,
-                        code=column2,
-                        code_id=line2.code.id,
+                        line2,
                         related_code=column1,
                     )
                 )
@@ -611,14 +618,12 @@ def _check_mue(group, mue):
             for enc, line in entries:
                 if enc.check and (line.units or 0) > limit.value:
                     out.append(
-                        Finding(
+                        Finding.on_line(
                             enc.id,
                             "MUE",
                             f"{line.label}: {_units(line.units)} units on one line, the MUE allows "
                             f"{limit.value} ({kind}).",
-                            procedure_id=line.id,
-                            code=code,
-                            code_id=line.code.id,
+                            line,
                         )
                     )
             continue
@@ -630,14 +635,12 @@ def _check_mue(group, mue):
             if enc.check and enc.id not in flagged:
                 flagged.add(enc.id)
                 out.append(
-                    Finding(
+                    Finding.on_line(
                         enc.id,
                         "MUE",
                         f"{code}: {_units(total)} units for this patient on the date of service, the MUE "
                         f"allows {limit.value} ({kind}).",
-                        procedure_id=line.id,
-                        code=code,
-                        code_id=line.code.id,
+                        line,
                     )
                 )
     return out

@@ -83,14 +83,12 @@ def check_drug_lines(encounters, requiring):
         for number, line in enumerate(engine.ordered(enc.procedures), start=1):
             if is_drug_code(line.code.code) and not line.ndc_code:
                 findings.append(
-                    engine.Finding(
+                    engine.Finding.on_line(
                         enc.id,
                         "NDC_MISSING",
                         f"Line {number} ({line.label}): the payer requires the NDC of the drug given, "
                         "with its quantity and unit (11 digits; 4-4-2, 5-3-2 and 5-4-1 forms are completed).",
-                        procedure_id=line.id,
-                        code=line.code.code,
-                        code_id=line.code.id,
+                        line,
                     )
                 )
     return findings

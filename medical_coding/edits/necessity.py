@@ -396,15 +396,8 @@ def _check_line(enc, number, line, policy, rule, patient, past, has_prior_auth):
     where = f"Line {number} ({line.label})"
 
     def finding(edit, message, **kw):
-        return engine.Finding(
-            enc.id,
-            edit,
-            f"{where}: {message}",
-            procedure_id=line.id,
-            code=code.code,
-            code_id=code.id,
-            related_code=policy.reference,
-            **kw,
+        return engine.Finding.on_line(
+            enc.id, edit, f"{where}: {message}", line, related_code=policy.reference, **kw
         )
 
     pointed = _pointed(enc, line)

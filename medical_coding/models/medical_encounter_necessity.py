@@ -4,6 +4,7 @@
 # pylint: disable=consider-merging-classes-inherited
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..edits import dme, necessity
 
@@ -13,6 +14,21 @@ NECESSITY_RESOLUTIONS = [
     ("no_abn", "No ABN (bill with GZ, a denial is written off)"),
     ("self_pay", "Not billed to the payer (self-pay)"),
 ]
+
+
+def modifier_codes_sql(alias):
+    """SQL of the modifier codes of the procedure line aliased ``alias`` (an array without the empty ones)
+    and the four joins on ``medical_code`` (m1 to m4) it reads: ``(array, joins)``."""
+    joins = SQL(" ").join(
+        SQL(
+            "LEFT JOIN medical_code %s ON %s = %s",
+            SQL.identifier(f"m{n}"),
+            SQL.identifier(f"m{n}", "id"),
+            SQL.identifier(alias, f"modifier{n}_id"),
+        )
+        for n in range(1, 5)
+    )
+    return SQL("ARRAY_REMOVE(ARRAY[m1.code, m2.code, m3.code, m4.code], NULL)"), joins
 
 
 class MedicalEncounterProcedure(models.Model):
@@ -97,33 +113,39 @@ class MedicalEncounter(models.Model):
         billing, the payer is unknown and every policy applies; medical_billing gives the primary payer."""
         return {}
 
+    def _necessity_history_params(self, alias, patient_ids, codes, day_last):
+        """The parameters the history queries share: the modifier codes of the line aliased ``alias``
+        (``modifiers``, ``modifier_joins``) and the patients, codes, practices, last day and encounters."""
+        modifiers, modifier_joins = modifier_codes_sql(alias)
+        return {
+            "modifiers": modifiers,
+            "modifier_joins": modifier_joins,
+            "patients": list(patient_ids),
+            "codes": list(codes),
+            "companies": self.company_id.ids,
+            "day": day_last,
+            "ids": self.ids,
+        }
+
     def _necessity_history(self, patient_ids, codes, day_last):
         """The patients' earlier services of ``codes`` that count in frequency limits: lines of billed
         encounters (a claim was made) of the practices of ``self``, not the self-pay ones, as
         :class:`necessity.Service` values."""
         self.env.cr.execute(
-            """
-            SELECT e.id, e.patient_id, e.date_service, c.code, p.units,
-                   ARRAY_REMOVE(ARRAY[m1.code, m2.code, m3.code, m4.code], NULL)
-              FROM medical_encounter_procedure p
-              JOIN medical_encounter e ON e.id = p.encounter_id
-              JOIN medical_code c ON c.id = p.code_id
-              LEFT JOIN medical_code m1 ON m1.id = p.modifier1_id
-              LEFT JOIN medical_code m2 ON m2.id = p.modifier2_id
-              LEFT JOIN medical_code m3 ON m3.id = p.modifier3_id
-              LEFT JOIN medical_code m4 ON m4.id = p.modifier4_id
-             WHERE e.patient_id = ANY(%(patients)s) AND c.code = ANY(%(codes)s)
-               AND e.company_id = ANY(%(companies)s) AND e.state = 'billed'
-               AND e.date_service <= %(day)s AND e.id != ALL(%(ids)s)
-               AND p.necessity_resolution IS DISTINCT FROM 'self_pay'
-            """,
-            {
-                "patients": list(patient_ids),
-                "codes": list(codes),
-                "companies": self.company_id.ids,
-                "day": day_last,
-                "ids": self.ids,
-            },
+            SQL(
+                """
+                SELECT e.id, e.patient_id, e.date_service, c.code, p.units, %(modifiers)s
+                  FROM medical_encounter_procedure p
+                  JOIN medical_encounter e ON e.id = p.encounter_id
+                  JOIN medical_code c ON c.id = p.code_id
+                  %(modifier_joins)s
+                 WHERE e.patient_id = ANY(%(patients)s) AND c.code = ANY(%(codes)s)
+                   AND e.company_id = ANY(%(companies)s) AND e.state = 'billed'
+                   AND e.date_service <= %(day)s AND e.id != ALL(%(ids)s)
+                   AND p.necessity_resolution IS DISTINCT FROM 'self_pay'
+                """,
+                **self._necessity_history_params("p", patient_ids, codes, day_last),
+            )
         )
         return [
             necessity.Service(patient_id, code, day, units or 0.0, encounter_id, tuple(modifiers))

@@ -38,18 +38,8 @@ def ack_277(body):
     return envelope("HN", "005010X214", "277", body)
 
 
-HEAD_277 = [
-    "BHT*0085*08*277CA0001*20250306*1200*TH",
-    "HL*1**20*1",
-    "NM1*PR*2*BIG PAYER*****PI*12345",
-    "TRN*1*0123456789",
-    "DTP*050*D8*20250305",
-    "DTP*009*D8*20250306",
-    "HL*2*1*21*1",
-    "NM1*41*2*ACME BILLING*****46*SUBMIT01",
-    "TRN*2*42",
-    "STC*A1:19:PR*20250306*WQ*225.5",
-]
+# Loops 2000A-2200B of a 277CA (the writer's default payer and submitter), total 225.50.
+HEAD_277 = x12_ack_writer.ack_277ca_head(x12_ack_writer.Source277(), 225.5)
 
 
 def provider(number, parent):

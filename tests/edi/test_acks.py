@@ -29,17 +29,16 @@ ACCEPTED_999 = [
     "AK9*A*1*1*1",
 ]
 
-REJECTED_999 = [
-    "AK1*HC*43*005010X222A1",
-    "AK2*837*0001*005010X222A1",
-    "IK3*CLM*22*2300*8",
-    "CTX*CLM01:PCN0001",
-    "IK4*2*782*6*12A",
-    "IK3*NM1*9*2010*8",
-    "IK4*9*67*7",
-    "IK5*R*5",
-    "AK9*R*1*1*0",
-]
+REJECTED_999 = x12_ack_writer.ack_999_body(
+    43,
+    [
+        (
+            "0001",
+            "R",
+            ["IK3*CLM*22*2300*8", "CTX*CLM01:PCN0001", "IK4*2*782*6*12A", "IK3*NM1*9*2010*8", "IK4*9*67*7"],
+        )
+    ],
+)
 
 PARTIAL_999 = [
     "AK1*HC*44*005010X222A1",
@@ -52,17 +51,19 @@ PARTIAL_999 = [
     "AK9*P*2*2*1",
 ]
 
+# Loops 2000A-2200B of the sample 277CA: BIG PAYER answering ACME BILLING's batch 42 (total 225.50).
+HEAD_277 = x12_ack_writer.ack_277ca_head(
+    x12_ack_writer.Source277(
+        source="NM1*PR*2*BIG PAYER*****PI*12345",
+        submitter_name="ACME BILLING",
+        submitter_id="SUBMIT01",
+        batch_trace="42",
+    ),
+    225.5,
+)
+
 ACK_277CA = [
-    "BHT*0085*08*277CA0001*20250306*1200*TH",
-    "HL*1**20*1",
-    "NM1*PR*2*BIG PAYER*****PI*12345",
-    "TRN*1*0123456789",
-    "DTP*050*D8*20250305",
-    "DTP*009*D8*20250306",
-    "HL*2*1*21*1",
-    "NM1*41*2*ACME BILLING*****46*SUBMIT01",
-    "TRN*2*42",
-    "STC*A1:19:PR*20250306*WQ*225.5",
+    *HEAD_277,
     "QTY*90*1",
     "QTY*AA*1",
     "AMT*YU*125.5",

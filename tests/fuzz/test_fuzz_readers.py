@@ -190,17 +190,9 @@ def claims_of(data):
 
 def ack_277_for(data):
     payer, provider, claims = claims_of(data)
+    source = x12_ack_writer.Source277(source=f"NM1*PR*2*{payer}*****PI*12345")
     body = [
-        "BHT*0085*08*277CA0001*20250306*1200*TH",
-        "HL*1**20*1",
-        f"NM1*PR*2*{payer}*****PI*12345",
-        "TRN*1*0123456789",
-        "DTP*050*D8*20250305",
-        "DTP*009*D8*20250306",
-        "HL*2*1*21*1",
-        "NM1*41*2*ACME BILLING*****46*SUBMIT01",
-        "TRN*2*42",
-        "STC*A1:19:PR*20250306*WQ*225.5",
+        *x12_ack_writer.ack_277ca_head(source, 225.5),
         f"QTY*90*{len(claims)}",
         "AMT*YU*125.5",
         "HL*3*2*19*1",
@@ -225,19 +217,23 @@ def ack_277_for(data):
     return envelope("HN", "005010X214", "277", [body])
 
 
-REJECTED_999 = [
-    "AK1*HC*43*005010X222A1",
-    "AK2*837*0001*005010X222A1",
-    "IK3*CLM*22*2300*8",
-    "CTX*CLM01:PCN0001",
-    "IK4*2*782*6*12A",
-    "IK3*NM1*9*2010*8",
-    "IK4*9:1:2*67*7",
-    "IK5*R*5",
-    "AK2*837*0002*005010X222A1",
-    "IK5*E",
-    "AK9*P*2*2*1",
-]
+REJECTED_999 = x12_ack_writer.ack_999_body(
+    43,
+    [
+        (
+            "0001",
+            "R",
+            [
+                "IK3*CLM*22*2300*8",
+                "CTX*CLM01:PCN0001",
+                "IK4*2*782*6*12A",
+                "IK3*NM1*9*2010*8",
+                "IK4*9:1:2*67*7",
+            ],
+        ),
+        ("0002", "E", []),
+    ],
+)
 
 
 def icd_excerpt():

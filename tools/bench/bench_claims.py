@@ -13,7 +13,7 @@ Goal: ratio <= 1.3.
 
 import time
 
-from run import report
+from run import create_patients, create_provider, report
 
 from odoo import Command
 
@@ -65,25 +65,8 @@ def _setup(env):
             ],
         }
     )
-    provider = quiet["res.partner"].create(
-        {"name": "Bench Provider", "is_provider": True, "npi": "1234567893"}
-    )
-    patients = quiet["res.partner"].create(
-        [
-            {
-                "name": f"Bench Patient {n}",
-                "is_patient": True,
-                "birthdate": "1970-01-01",
-                "gender": "f",
-                "street": "1 Bench Street",
-                "city": "Sacramento",
-                "state_id": state.id,
-                "zip": "95814",
-                "company_id": company.id,
-            }
-            for n in range(ENCOUNTERS)
-        ]
-    )
+    provider = create_provider(quiet)
+    patients = create_patients(quiet, company, ENCOUNTERS)
     quiet["medical.coverage"].create(
         [
             {

@@ -19,7 +19,7 @@ import random
 import time
 
 from markupsafe import Markup
-from run import report
+from run import create_patients, create_provider, report
 
 ENCOUNTERS = 10_000
 PATIENTS = 3_000
@@ -94,26 +94,8 @@ def _setup(env):
     cr.execute("ANALYZE medical_mue")
 
     quiet = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
-    state = env.ref("base.state_us_5")
-    patients = quiet["res.partner"].create(
-        [
-            {
-                "name": f"Bench Patient {n}",
-                "is_patient": True,
-                "birthdate": "1970-01-01",
-                "gender": "f",
-                "street": "1 Bench Street",
-                "city": "Sacramento",
-                "state_id": state.id,
-                "zip": "95814",
-                "company_id": company.id,
-            }
-            for n in range(PATIENTS)
-        ]
-    )
-    provider = quiet["res.partner"].create(
-        {"name": "Bench Provider", "is_provider": True, "npi": "1234567893"}
-    )
+    patients = create_patients(quiet, company, PATIENTS)
+    provider = create_provider(quiet)
     pos = quiet["medical.code"].search([("system", "=", "pos"), ("code", "=", "11")], limit=1) or quiet[
         "medical.code"
     ].create({"system": "pos", "code": "11", "name": "Office"})

@@ -37,6 +37,32 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - started, result
 
 
+def create_patients(quiet, company, count):
+    """``count`` patients of ``company`` with the address and birth data a claim needs."""
+    state = quiet.ref("base.state_us_5")
+    return quiet["res.partner"].create(
+        [
+            {
+                "name": f"Bench Patient {n}",
+                "is_patient": True,
+                "birthdate": "1970-01-01",
+                "gender": "f",
+                "street": "1 Bench Street",
+                "city": "Sacramento",
+                "state_id": state.id,
+                "zip": "95814",
+                "company_id": company.id,
+            }
+            for n in range(count)
+        ]
+    )
+
+
+def create_provider(quiet):
+    """The rendering provider of the bench claims."""
+    return quiet["res.partner"].create({"name": "Bench Provider", "is_provider": True, "npi": "1234567893"})
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
