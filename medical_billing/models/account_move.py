@@ -46,6 +46,7 @@ class AccountMoveLine(models.Model):
         precompute=True,
         readonly=False,
         index="btree_not_null",
+        check_company=True,
         help="The patient of the claim or visit behind this journal item (the partner may be a payer or "
         "a guarantor): patient ledgers group by it.",
     )

@@ -721,7 +721,9 @@ class MedicalCoverageEligibility(models.Model):
         default=fields.Date.context_today,
         help="The day the check answers for (the date of service asked about).",
     )
-    request_id = fields.Many2one("medical.eligibility.request", readonly=True, ondelete="set null")
+    request_id = fields.Many2one(
+        "medical.eligibility.request", readonly=True, ondelete="set null", check_company=True
+    )
 
 
 class MedicalCoverage(models.Model):
