@@ -8,11 +8,10 @@ hypothesis is a test-only dependency (pinned in requirements-test.txt with the f
 """
 
 import os
-import signal
-from contextlib import contextmanager
 
 import medical_billing_edi as edi
 import pytest
+from test_ack_robustness import time_bound
 from test_eligibility import RECEIVER, SOURCE, SUBSCRIBER, envelope_271
 
 pytest.importorskip("hypothesis", reason="hypothesis (requirements-test.txt) is not installed")
@@ -58,27 +57,11 @@ EXAMPLES = int(os.environ.get("MEDICAL_FUZZ_EXAMPLES", "10000")) if os.environ.g
 TIME_BOUND = float(os.environ.get("MEDICAL_FUZZ_TIME_BOUND", "3"))  # seconds per case, on a loaded machine
 
 
-@contextmanager
-def bounded(seconds):
-    """Fail the case when the reader runs longer than ``seconds`` (a CPU-eating input)."""
-
-    def expired(_signum, _frame):
-        raise TimeoutError(f"the 271 reader took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_271_reader_never_crashes_on_mutated_files(text):
     try:
-        with bounded(TIME_BOUND):
+        with time_bound(TIME_BOUND):
             parsed = edi.parse_271(text)
     except edi.X12Error as error:
         assert str(error).startswith("segment ")
