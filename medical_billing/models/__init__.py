@@ -32,3 +32,9 @@ from . import medical_encounter_necessity
 from . import medical_abn
 from . import medical_claim_necessity
 from . import medical_encounter_self_pay
+from . import medical_remittance
+from . import medical_remittance_claim
+from . import medical_remittance_import
+from . import medical_remittance_posting
+from . import medical_denial
+from . import medical_claim_remittance

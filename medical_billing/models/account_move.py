@@ -17,6 +17,14 @@ class AccountMove(models.Model):
         readonly=True,
         check_company=True,
     )
+    medical_remittance_id = fields.Many2one(
+        "medical.remittance",
+        string="Remittance",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        check_company=True,
+    )
     medical_receivable_account_id = fields.Many2one(
         "account.account",
         string="Medical Receivable",
@@ -37,6 +45,15 @@ class AccountMoveLine(models.Model):
         readonly=True,
         check_company=True,
         help="The claim line this journal item bills, reverses or settles: remittances reconcile by it.",
+    )
+    medical_remittance_claim_id = fields.Many2one(
+        "medical.remittance.claim",
+        string="Remittance Claim",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        check_company=True,
+        help="The remittance claim (835 CLP) this journal item posts.",
     )
     medical_patient_id = fields.Many2one(
         "res.partner",
@@ -60,12 +77,18 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
     )
 
-    @api.depends("medical_claim_line_id", "move_id.medical_claim_id", "move_id.medical_encounter_id")
+    @api.depends(
+        "medical_claim_line_id",
+        "medical_remittance_claim_id",
+        "move_id.medical_claim_id",
+        "move_id.medical_encounter_id",
+    )
     def _compute_medical_patient_id(self):
         for line in self:
             move = line.move_id
             line.medical_patient_id = (
                 line.medical_claim_line_id.claim_id.patient_id
+                or line.medical_remittance_claim_id.claim_id.patient_id
                 or move.medical_claim_id.patient_id
                 or move.medical_encounter_id.patient_id
             )

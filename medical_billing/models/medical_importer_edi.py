@@ -21,6 +21,7 @@ EDI_KINDS = {
     "999": ("999", edi.parse_999, "_dispatch_999"),
     "277ca": ("277CA", edi.parse_277ca, "_dispatch_277ca"),
     "271": ("271", edi.parse_271, None),
+    "835": ("835", edi.parse_835, "_dispatch_835"),
 }
 
 
@@ -36,6 +37,7 @@ class MedicalImporter(models.AbstractModel):
             ("999", _("999 acknowledgement of an 837P batch")),
             ("277ca", _("277CA claim acknowledgement")),
             ("271", _("271 eligibility response")),
+            ("835", _("835 remittance advice (ERA): posted to the books")),
             ("claim-status-codes", _("Claim status codes and categories (X12 lists, TSV)")),
         ]
 
@@ -63,6 +65,12 @@ class MedicalImporter(models.AbstractModel):
             self._keep_refused_file(kind, data, filename, error.args[0])
             raise
         batch_ids = counts.pop("batch_ids", [])
+        remittance_ids = counts.pop("remittance_ids", [])
+        if counts.get("log_id") and remittance_ids:
+            log = self.env["medical.import.log"].sudo().browse(counts["log_id"])
+            self.env["medical.remittance"].sudo().browse(remittance_ids).write(
+                {"import_log_id": log.id, "attachment_id": log.attachment_id.id}
+            )
         if counts.get("log_id"):
             self.env["medical.import.log"].sudo().browse(counts["log_id"]).write(
                 {
@@ -373,6 +381,31 @@ class MedicalImporter(models.AbstractModel):
                 )
         counts = claims._apply_277ca(ack)
         return counts, claims.batch_id
+
+    # ------------------------------------------------------------------ 835
+
+    def _import_835(self, data, filename, effective):
+        """Post the remittances of an 835 (see medical_remittance_import.py and _posting.py)."""
+        return self._import_edi("835", data, filename)
+
+    @api.model
+    def _dispatch_835(self, parsed, segments, filename):
+        """Build, match and post one remittance per transaction; all of them or none."""
+        Remittance = self.env["medical.remittance"]
+        remittances = Remittance._create_from_835(parsed, lambda reason: self._refuse(filename, reason))
+        remittances.action_post()
+        exceptions = remittances.claim_ids.filtered(lambda c: c.match_state == "exception")
+        counts = {
+            "total": len(remittances.claim_ids),
+            "remittances": len(remittances),
+            "posted": len(remittances.filtered(lambda r: r.state == "posted")),
+            "claims_matched": len(remittances.claim_ids) - len(exceptions),
+            "exceptions": len(exceptions),
+            "denials": len(remittances.claim_ids.filtered("is_denial")),
+            "amount": round(sum(remittances.mapped("amount")), 2),
+            "remittance_ids": remittances.ids,
+        }
+        return counts, self.env["medical.claim.batch"]
 
     # ------------------------------------------------------------------ claim status code lists
 

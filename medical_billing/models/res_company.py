@@ -49,6 +49,30 @@ MEDICAL_ACCOUNTS = {
         "reconcile": True,
         "base": "current_liability",
     },
+    "medical_remit_oa_account_id": {
+        "name": "Other Payer Adjustments (OA)",
+        "account_type": "income",
+        "reconcile": False,
+        "base": "income",
+    },
+    "medical_remit_pi_account_id": {
+        "name": "Payer Initiated Reductions (PI)",
+        "account_type": "income",
+        "reconcile": False,
+        "base": "income",
+    },
+    "medical_remit_cr_account_id": {
+        "name": "Payer Corrections and Reversals (CR)",
+        "account_type": "income",
+        "reconcile": False,
+        "base": "income",
+    },
+    "medical_unapplied_cash_account_id": {
+        "name": "Unapplied Payer Cash",
+        "account_type": "liability_current",
+        "reconcile": True,
+        "base": "current_liability",
+    },
     "medical_transfer_clearing_account_id": {
         "name": "Receivable Transfer Clearing",
         "account_type": "asset_current",
@@ -149,6 +173,45 @@ class ResCompany(models.Model):
         domain="[('reconcile', '=', True), ('deprecated', '=', False)]",
         help="Clearing account of balances moving between receivables (payer to next payer, payer to "
         "patient) when they cannot move in one entry; it is back to zero once each move is complete.",
+    )
+
+    medical_remit_oa_account_id = fields.Many2one(
+        "account.account",
+        string="Other Adjustments (OA)",
+        check_company=True,
+        domain="[('internal_group', 'in', ('income', 'expense')), ('deprecated', '=', False)]",
+        help="Where remittances post other adjustments (835 CAS group OA) and provider adjustments (PLB) "
+        "that are neither interest nor balances.",
+    )
+    medical_remit_pi_account_id = fields.Many2one(
+        "account.account",
+        string="Payer Initiated Reductions (PI)",
+        check_company=True,
+        domain="[('internal_group', 'in', ('income', 'expense')), ('deprecated', '=', False)]",
+        help="Where remittances post payer initiated reductions (835 CAS group PI).",
+    )
+    medical_remit_cr_account_id = fields.Many2one(
+        "account.account",
+        string="Corrections and Reversals (CR)",
+        check_company=True,
+        domain="[('internal_group', 'in', ('income', 'expense')), ('deprecated', '=', False)]",
+        help="Where remittances post correction and reversal adjustments (835 CAS group CR).",
+    )
+    medical_unapplied_cash_account_id = fields.Many2one(
+        "account.account",
+        string="Unapplied Payer Cash",
+        check_company=True,
+        domain="[('reconcile', '=', True), ('deprecated', '=', False)]",
+        help="Payments of remittance claims that match none of our claims wait here until the biller applies "
+        "them to a claim.",
+    )
+    medical_deposit_journal_id = fields.Many2one(
+        "account.journal",
+        string="ERA Deposit Bank Journal",
+        check_company=True,
+        domain="[('type', '=', 'bank')]",
+        help="The bank account payers pay into: a remittance's deposit is debited to its outstanding receipts "
+        "account, and matched with its bank statement line. Default: the company's first bank journal.",
     )
 
     def write(self, vals):
@@ -316,6 +379,35 @@ class ResCompany(models.Model):
                     )
                 )
         return True
+
+    def _medical_deposit_journal(self):
+        """The bank journal remittance deposits arrive in: the setting, else the company's first bank."""
+        self.ensure_one()
+        if self.medical_deposit_journal_id:
+            return self.medical_deposit_journal_id
+        Journal = self.env["account.journal"].sudo()
+        return Journal.search(
+            [*Journal._check_company_domain(self), ("type", "=", "bank")], order="sequence, id", limit=1
+        )
+
+    def _medical_deposit_account(self):
+        """The outstanding receipts account a remittance deposit is debited to (as a customer payment's)."""
+        self.ensure_one()
+        journal = self._medical_deposit_journal()
+        account = journal.inbound_payment_method_line_ids.payment_account_id[:1]
+        if not account:
+            chart = self.env["account.chart.template"].with_context(allowed_company_ids=self.root_id.ids)
+            account = chart.ref("account_journal_payment_debit_account_id", raise_if_not_found=False)
+        account = account or self.transfer_account_id
+        if not account:
+            raise UserError(
+                _(
+                    "The company %(company)s has no outstanding receipts account for remittance deposits: set up "
+                    "a bank journal.",
+                    company=self.name,
+                )
+            )
+        return account
 
     def _medical_transfer_journal(self):
         """The journal of the entries moving balances between receivables (payer to next payer, copays):
