@@ -145,7 +145,7 @@ _PARTIES = {
 _MIA_REMARKS = (5, 20, 21, 22, 23)
 _MOA_REMARKS = (3, 4, 5, 6, 7)
 _SERVICE_DATES = {"472", "150", "151"}
-# Read where they are allowed, otherwise ignored: the values the models do not need.
+# Valid 835 segments whose values nobody needs: skipped where the guide allows them, refused elsewhere.
 _SKIPPED = {"N3": ("payer", "payee"), "N4": ("payer", "payee"), "RDM": ("payee",), "CUR": ("header",)}
 
 
