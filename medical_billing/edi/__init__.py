@@ -1,10 +1,10 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""X12 EDI for professional billing: 837P and 270 out, 999, 277CA and 271 in.
+"""X12 EDI for professional billing: 837P and 270 out, 999, 277CA, 271 and 835 in.
 
 Plain Python over dataclasses, with no Odoo import: models map their records onto these
 classes and call :func:`write_837p`, :func:`write_270`, :func:`parse_999`, :func:`parse_277ca`,
-:func:`parse_271` and :func:`validate`.
+:func:`parse_271`, :func:`parse_835` (with :func:`balance_errors`) and :func:`validate`.
 """
 
 from . import x12_ack_writer, x12_codes
@@ -18,6 +18,16 @@ from .x12_271 import (
     Rejection,
     RelatedEntity,
     parse_271,
+)
+from .x12_835 import balance_errors, parse_835
+from .x12_835_data import (
+    ProviderAdjustment,
+    RemitAdjustment,
+    RemitClaim,
+    RemitParty,
+    RemitService,
+    Remittance,
+    Remittance835,
 )
 from .x12_837 import Written837P, write_837p
 from .x12_837_data import (
@@ -98,11 +108,18 @@ __all__ = [
     "Patient",
     "Payer",
     "Provider",
+    "ProviderAdjustment",
     "ProviderStatus",
     "Receiver",
     "ReceiverStatus",
     "Rejection",
     "RelatedEntity",
+    "RemitAdjustment",
+    "RemitClaim",
+    "RemitParty",
+    "RemitService",
+    "Remittance",
+    "Remittance835",
     "SegmentError",
     "ServiceFacility",
     "StatusInfo",
@@ -112,9 +129,11 @@ __all__ = [
     "Written837P",
     "X12DataError",
     "X12Error",
+    "balance_errors",
     "npi_is_valid",
     "parse_271",
     "parse_277ca",
+    "parse_835",
     "parse_999",
     "pyx12_999",
     "same_control_number",
