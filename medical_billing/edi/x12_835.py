@@ -364,7 +364,12 @@ class _Reader835:
         self.area = "plb"
         self.plbs.extend(_plb(seg))
 
+    def _once(self, seg: Segment) -> None:
+        raise seg.error(f"{seg.id} appears once, at the start of the transaction set")
+
     _HANDLERS = {
+        "BPR": _once,
+        "TRN": _once,
         "N1": _n1,
         "REF": _ref,
         "DTM": _dtm,

@@ -486,6 +486,7 @@ def test_plb_with_several_pairs():
         ({"s17": "LQ*HE*N130"}, "LQ outside a service line (SVC)", "segment 17 (LQ)"),
         ({"s29": "LQ*XX*N130"}, "LQ01 must be HE or RX", "segment 29 (LQ)"),
         ({"s17": "CLM*PCN0001*800"}, "segment not allowed in an 835", "segment 17 (CLM)"),
+        ({"s17": "TRN*1*EFT0002*1935665544"}, "TRN appears once, at the start", "segment 17 (TRN)"),
         ({"s17": "N3*1 MAIN STREET"}, "N3 is not allowed here", "segment 17 (N3)"),
         ({"s17": "TS3*1234567893*11*20251231*2*2000"}, "TS3 must follow the LX", "segment 17 (TS3)"),
         ({"s6": "REF*1K*PAYERCLM1"}, "REF01 must be EV or F2", "segment 6 (REF)"),

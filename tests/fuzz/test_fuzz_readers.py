@@ -269,6 +269,7 @@ def seeds(shared_dir):
     acks_999 = [edi.pyx12_999(path.read_bytes()).encode() for path in samples[:2]]
     acks_999.append(envelope("FA", "005010X231A1", "999", [REJECTED_999, [*REJECTED_999[:1], "AK9*R*0*0*0"]]))
     acks_277 = [ack_277_for(path.read_bytes()) for path in samples[:3]]
+    remittances = [path.read_bytes() for path in sorted((shared_dir / "x12" / "samples").glob("X221-*.edi"))]
     hcpcs_lines = (shared_dir / "cms" / "hcpcs" / "HCPC2019_CONTR_ANWEB.txt").read_bytes().split(b"\n")
     hcpcs_seed = b"\n".join(hcpcs_lines[:60]) + b"\n"
     ncci_seed = (shared_dir / "cms" / "ncci" / "ccipra-v322r0-f1.excerpt.txt").read_bytes()
@@ -288,6 +289,7 @@ def seeds(shared_dir):
         {
             "999": acks_999 + negative,
             "277ca": acks_277 + negative,
+            "835": remittances + negative,
             "icd10cm": [icd_seed, zipped("icd10cm-tabular-2027.xml", icd_seed)],
             "hcpcs": [hcpcs_seed, zipped("HCPC2019_CONTR_ANWEB.txt", hcpcs_seed)],
             "cpt": [cpt_seed],
@@ -309,6 +311,12 @@ def seeds(shared_dir):
     )
 
 
+def read_835(data):
+    """An 835 and its balancing: both must return, or raise X12Error."""
+    result = edi.parse_835(data)
+    return result, [edi.balance_errors(transaction) for transaction in result.transactions]
+
+
 def read_ncci(data):
     return [row for _name, stream in ncci_file.open_sources(data) for row in ncci_file.parse(stream)]
 
@@ -323,6 +331,7 @@ def read_mue(data):
 READERS = {
     "999": (edi.parse_999, edi.X12Error, b"~", b"*"),
     "277ca": (edi.parse_277ca, edi.X12Error, b"~", b"*"),
+    "835": (read_835, edi.X12Error, b"~", b"*"),
     "icd10cm": (icd10cm.parse, CodeFileError, b"\n", b">"),
     "hcpcs": (hcpcs.parse, CodeFileError, b"\n", b" "),
     "cpt": (cpt.parse, CodeFileError, b"\n", b","),
