@@ -47,8 +47,11 @@ def interchange(
     created: datetime = _CREATED,
     usage: str = "T",
     line_breaks: bool = False,
+    st03: bool = True,
 ) -> str:
     """ISA / GS / ST ... SE / GE / IEA around transaction sets given as (ST01, body segments without ST/SE).
+
+    ``st03``: write the version in ST03 (the 835 guide does not use it).
 
     Transaction sets are numbered 0001, 0002 ...; ``control`` is ISA13 / IEA02, ``group`` GS06 / GE02.
     """
@@ -60,7 +63,7 @@ def interchange(
     ]
     count = 0
     for count, (set_id, body) in enumerate(sets, start=1):
-        segments.append(f"ST*{set_id}*{count:04d}*{version}")
+        segments.append(f"ST*{set_id}*{count:04d}*{version}" if st03 else f"ST*{set_id}*{count:04d}")
         segments += body
         segments.append(f"SE*{len(body) + 2}*{count:04d}")
     segments += [f"GE*{count}*{group}", f"IEA*1*{isa13}"]

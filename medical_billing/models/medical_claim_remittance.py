@@ -95,7 +95,8 @@ class MedicalClaim(models.Model):
             line.amount_paid = paid
         self.write(
             {
-                "payer_claim_control_number": rclaim.payer_claim_control_number or self.payer_claim_control_number,
+                "payer_claim_control_number": rclaim.payer_claim_control_number
+                or self.payer_claim_control_number,
                 "date_adjudicated": rclaim.date_payment or fields.Date.context_today(self),
                 "adjustment_ids": [
                     Command.create(
@@ -168,9 +169,10 @@ class MedicalRemittanceClaim(models.Model):
             self.env["medical.denial"].create(values)
 
     def _denial_values(self, adjustments, claim_line, rline=None):
-        reason = adjustments.filtered(lambda a: a.group_code != "PR" and a.reason_code not in PRICING_REASONS)[
-            :1
-        ] or adjustments[:1]
+        reason = (
+            adjustments.filtered(lambda a: a.group_code != "PR" and a.reason_code not in PRICING_REASONS)[:1]
+            or adjustments[:1]
+        )
         claim = self.claim_id
         remarks = [r for r in ((rline.remark_codes if rline else "") or "", self.remark_codes or "") if r]
         return {

@@ -49,41 +49,69 @@ class MedicalRemittance(models.Model):
         tracking=True,
     )
     payer_name = fields.Char(readonly=True, help="The payer as the file names it (N1*PR).")
-    payer_identifier = fields.Char(readonly=True, help="The payer's id in the file (REF*2U, else N1*PR N104).")
-    payee_id_qualifier = fields.Char(string="Payee Id Type", readonly=True, help="N1*PE N103: XX NPI, FI TIN.")
+    payer_identifier = fields.Char(
+        readonly=True, help="The payer's id in the file (REF*2U, else N1*PR N104)."
+    )
+    payee_id_qualifier = fields.Char(
+        string="Payee Id Type", readonly=True, help="N1*PE N103: XX NPI, FI TIN."
+    )
     payee_identifier = fields.Char(string="Payee Id", readonly=True, help="N1*PE N104: whom the payer pays.")
     trace_number = fields.Char(
-        required=True, readonly=True, index=True, help="TRN02: the check or EFT trace number, as on the bank statement."
+        required=True,
+        readonly=True,
+        index=True,
+        help="TRN02: the check or EFT trace number, as on the bank statement.",
     )
     trace_payer_id = fields.Char(
-        string="Trace Originator", required=True, readonly=True, help="TRN03: the payer's id of the trace number."
+        string="Trace Originator",
+        required=True,
+        readonly=True,
+        help="TRN03: the payer's id of the trace number.",
     )
     transaction_control_number = fields.Char(string="ST02", readonly=True)
     amount = fields.Monetary(
         string="Payment", readonly=True, help="BPR02, negative when the practice owes the payer (BPR03 D)."
     )
     payment_method = fields.Selection(PAYMENT_METHODS, readonly=True, help="BPR04.")
-    date_payment = fields.Date(string="Payment Date", readonly=True, help="BPR16: effective date of the payment.")
+    date_payment = fields.Date(
+        string="Payment Date", readonly=True, help="BPR16: effective date of the payment."
+    )
     date_production = fields.Date(string="Production Date", readonly=True, help="DTM*405.")
     import_log_id = fields.Many2one("medical.import.log", string="Import", readonly=True, check_company=True)
     attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True)
     state = fields.Selection(
-        REMITTANCE_STATES, default="draft", required=True, readonly=True, copy=False, index=True, tracking=True
+        REMITTANCE_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
     )
     move_id = fields.Many2one(
-        "account.move", string="Journal Entry", readonly=True, copy=False, index="btree_not_null", check_company=True
+        "account.move",
+        string="Journal Entry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
     )
     reversal_move_id = fields.Many2one(
         "account.move", string="Reversal", readonly=True, copy=False, check_company=True
     )
     claim_ids = fields.One2many("medical.remittance.claim", "remittance_id", string="Claims", readonly=True)
     provider_adjustment_ids = fields.One2many(
-        "medical.remittance.provider.adjustment", "remittance_id", string="Provider Adjustments", readonly=True
+        "medical.remittance.provider.adjustment",
+        "remittance_id",
+        string="Provider Adjustments",
+        readonly=True,
     )
     amount_charges = fields.Monetary(string="Charges", compute="_compute_totals", store=True)
     amount_paid = fields.Monetary(string="Paid on Claims", compute="_compute_totals", store=True)
     amount_contractual = fields.Monetary(string="Contractual (CO)", compute="_compute_totals", store=True)
-    amount_patient = fields.Monetary(string="Patient Responsibility (PR)", compute="_compute_totals", store=True)
+    amount_patient = fields.Monetary(
+        string="Patient Responsibility (PR)", compute="_compute_totals", store=True
+    )
     amount_other_adjustments = fields.Monetary(
         string="Other Adjustments (OA, PI, CR)", compute="_compute_totals", store=True
     )
@@ -138,7 +166,9 @@ class MedicalRemittance(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super(MedicalRemittance, check_workflow_create(self, vals_list, WORKFLOW_FIELDS)).create(vals_list)
+        return super(MedicalRemittance, check_workflow_create(self, vals_list, WORKFLOW_FIELDS)).create(
+            vals_list
+        )
 
     def write(self, vals):
         check_workflow_write(self, vals, WORKFLOW_FIELDS)

@@ -82,8 +82,12 @@ class MedicalRemittanceClaim(models.Model):
         help="The entry that applied this exception's payment to the claim the biller chose.",
     )
     line_ids = fields.One2many("medical.remittance.line", "remittance_claim_id", string="Service Lines")
-    adjustment_ids = fields.One2many("medical.remittance.adjustment", "remittance_claim_id", string="Adjustments")
-    move_line_ids = fields.One2many("account.move.line", "medical_remittance_claim_id", string="Journal Items")
+    adjustment_ids = fields.One2many(
+        "medical.remittance.adjustment", "remittance_claim_id", string="Adjustments"
+    )
+    move_line_ids = fields.One2many(
+        "account.move.line", "medical_remittance_claim_id", string="Journal Items"
+    )
     amount_contractual = fields.Monetary(string="Contractual", compute="_compute_group_amounts", store=True)
     amount_other = fields.Monetary(string="Other Adjustments", compute="_compute_group_amounts", store=True)
 
@@ -96,7 +100,9 @@ class MedicalRemittanceClaim(models.Model):
     def _compute_group_amounts(self):
         for rclaim in self:
             adjustments = rclaim.adjustment_ids
-            rclaim.amount_contractual = sum(adjustments.filtered(lambda a: a.group_code == "CO").mapped("amount"))
+            rclaim.amount_contractual = sum(
+                adjustments.filtered(lambda a: a.group_code == "CO").mapped("amount")
+            )
             rclaim.amount_other = sum(
                 adjustments.filtered(lambda a: a.group_code in ("OA", "PI", "CR")).mapped("amount")
             )

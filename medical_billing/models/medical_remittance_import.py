@@ -88,8 +88,8 @@ class MedicalRemittance(models.Model):
             if not payer:
                 raise refuse(
                     _(
-                        "%(where)s: the payer %(name)s (id %(id)s) is not one of your payers, and none of the "
-                        "claims it pays is ours: set its payer id, or check the file.",
+                        "%(where)s: the payer %(name)s (id %(id)s) is not one of your payers, and none of "
+                        "the claims it pays is ours: set its payer id, or check the file.",
                         where=where,
                         name=transaction.payer_name,
                         id=self._835_payer_ids(transaction)[:1] or "-",
@@ -317,7 +317,9 @@ class MedicalRemittanceClaim(models.Model):
                 continue
             lines_reason = rclaim._match_lines(claim)
             if lines_reason:
-                rclaim.write({"match_state": "exception", "exception_reason": lines_reason, "claim_id": claim.id})
+                rclaim.write(
+                    {"match_state": "exception", "exception_reason": lines_reason, "claim_id": claim.id}
+                )
                 continue
             if not rclaim.is_reversal:
                 taken.add((rclaim.remittance_id.id, claim.id))
@@ -344,7 +346,10 @@ class MedicalRemittanceClaim(models.Model):
         if self.patient_name and claim.patient_id.name:
             last = split_person_name(claim.patient_id.name)[0].upper()
             if last and self.patient_name.split(" ")[0].upper() != last:
-                return _("The patient of the remittance is not the patient of claim %s.", claim.patient_control_number)
+                return _(
+                    "The patient of the remittance is not the patient of claim %s.",
+                    claim.patient_control_number,
+                )
         billed = claim.secondary_claim_ids.filtered(
             lambda c: c.state not in ("draft", "cancel", "replaced", "voided") and c.frequency != "8"
         )
@@ -355,7 +360,9 @@ class MedicalRemittanceClaim(models.Model):
                 next=billed[0].patient_control_number,
             )
         if self.is_reversal and not self._reversed_payment(claim):
-            return _("Claim %s has no posted payment for this reversal to take back.", claim.patient_control_number)
+            return _(
+                "Claim %s has no posted payment for this reversal to take back.", claim.patient_control_number
+            )
         return None
 
     def _reversed_payment(self, claim):

@@ -18,7 +18,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.medical_coding.models.workflow import workflow_action
 
-from ..edi.remit_rules import DENIED_STATUS, FORWARDED_STATUSES, ZERO, Adj, is_denial, plan_line, plb_target
+from ..edi.remit_rules import DENIED_STATUS, ZERO, Adj, is_denial, plan_line, plb_target
 
 GROUP_ACCOUNTS = {
     "CO": "medical_contractual_account_id",
@@ -110,7 +110,7 @@ class MedicalRemittance(models.Model):
         return move
 
     def _deposit_line_vals(self):
-        """The bank deposit: BPR02 on the outstanding receipts of the deposit journal (none for NON / zero)."""
+        """The bank deposit: BPR02 on the outstanding receipts of the deposit journal (none when zero)."""
         self.ensure_one()
         if self.currency_id.is_zero(self.amount):
             return []
@@ -188,9 +188,9 @@ class MedicalRemittanceClaim(models.Model):
         claim = self.claim_id
         company = self.company_id
         payer = self.payer_id
-        receivable = claim._payer_receivable_lines().account_id[:1] or payer._medical_claim_receivable_account(
-            company
-        )
+        receivable = claim._payer_receivable_lines().account_id[
+            :1
+        ] or payer._medical_claim_receivable_account(company)
         to_next_payer = self._pr_to_next_payer()
         options = {"patient_to_next_payer": to_next_payer, "next_payer_claim": bool(claim.primary_claim_id)}
         vals = []
@@ -230,7 +230,12 @@ class MedicalRemittanceClaim(models.Model):
         vals = []
         if plan.receivable:
             vals.append(
-                {**base, "account_id": receivable.id, "partner_id": payer.id, "balance": -float(plan.receivable)}
+                {
+                    **base,
+                    "account_id": receivable.id,
+                    "partner_id": payer.id,
+                    "balance": -float(plan.receivable),
+                }
             )
         for group, amount in plan.buckets.items():
             if not amount:
@@ -255,7 +260,9 @@ class MedicalRemittanceClaim(models.Model):
         return [
             {
                 "name": _(
-                    "Unapplied: claim %(claim)s (segment %(pos)s)", claim=self.patient_control_number, pos=self.position
+                    "Unapplied: claim %(claim)s (segment %(pos)s)",
+                    claim=self.patient_control_number,
+                    pos=self.position,
                 ),
                 "account_id": self.company_id.medical_unapplied_cash_account_id.id,
                 "partner_id": self.payer_id.id,
@@ -274,7 +281,9 @@ class MedicalRemittanceClaim(models.Model):
             lambda ln: ln.account_id.reconcile and ln.parent_state == "posted"
         )
         earlier_items.filtered("reconciled").remove_move_reconcile()
-        earlier_items.filtered(lambda ln: ln.matched_debit_ids or ln.matched_credit_ids).remove_move_reconcile()
+        earlier_items.filtered(
+            lambda ln: ln.matched_debit_ids or ln.matched_credit_ids
+        ).remove_move_reconcile()
         for rclaim in reversals:
             items = (rclaim.move_line_ids | rclaim.reversed_claim_id.move_line_ids).filtered(
                 lambda ln: ln.account_id.reconcile and ln.parent_state == "posted" and not ln.reconciled
@@ -365,7 +374,11 @@ class MedicalRemittanceProviderAdjustment(models.Model):
             return []
         return [
             {
-                "name": _("Provider adjustment %(reason)s %(reference)s", reason=self.reason_code, reference=self.reference or ""),
+                "name": _(
+                    "Provider adjustment %(reason)s %(reference)s",
+                    reason=self.reason_code,
+                    reference=self.reference or "",
+                ),
                 "account_id": account.id,
                 "partner_id": payer.id,
                 "balance": self.amount,
@@ -390,9 +403,9 @@ class MedicalRemittanceProviderAdjustment(models.Model):
         for plb in self.filtered("claim_id"):
             move = plb.remittance_id.move_id
             item = move.line_ids.filtered(
-                lambda ln, p=plb: ln.account_id == p.account_id and not ln.reconciled and ln.name.startswith(
-                    _("Provider adjustment %(reason)s", reason=p.reason_code)
-                )
+                lambda ln, p=plb: ln.account_id == p.account_id
+                and not ln.reconciled
+                and ln.name.startswith(_("Provider adjustment %(reason)s", reason=p.reason_code))
             )[:1]
             open_items = plb.claim_id._payer_receivable_lines() | self.env["account.move.line"].search(
                 [
@@ -402,7 +415,9 @@ class MedicalRemittanceProviderAdjustment(models.Model):
                     ("parent_state", "=", "posted"),
                 ]
             )
-            opposite = open_items.filtered(lambda ln, i=item: not ln.reconciled and (ln.balance > 0) != (i.balance > 0))
+            opposite = open_items.filtered(
+                lambda ln, i=item: not ln.reconciled and (ln.balance > 0) != (i.balance > 0)
+            )
             if item and opposite:
                 plan.append(item | opposite)
         if plan:

@@ -210,8 +210,9 @@ class ResCompany(models.Model):
         string="ERA Deposit Bank Journal",
         check_company=True,
         domain="[('type', '=', 'bank')]",
-        help="The bank account payers pay into: a remittance's deposit is debited to its outstanding receipts "
-        "account, and matched with its bank statement line. Default: the company's first bank journal.",
+        help="The bank account payers pay into: a remittance's deposit is debited to its outstanding "
+        "receipts account, and matched with its bank statement line. Default: the company's first bank "
+        "journal.",
     )
 
     def write(self, vals):
@@ -402,8 +403,8 @@ class ResCompany(models.Model):
         if not account:
             raise UserError(
                 _(
-                    "The company %(company)s has no outstanding receipts account for remittance deposits: set up "
-                    "a bank journal.",
+                    "The company %(company)s has no outstanding receipts account for remittance deposits: "
+                    "set up a bank journal.",
                     company=self.name,
                 )
             )
