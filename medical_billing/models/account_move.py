@@ -55,6 +55,18 @@ class AccountMoveLine(models.Model):
         check_company=True,
         help="The remittance claim (835 CLP) this journal item posts.",
     )
+    medical_claim_id = fields.Many2one(
+        "medical.claim",
+        string="Claim",
+        compute="_compute_medical_claim_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        index="btree_not_null",
+        check_company=True,
+        help="The claim behind this journal item: the claim it bills, or the claim a remittance pays, "
+        "reverses or recoups on.",
+    )
     medical_patient_id = fields.Many2one(
         "res.partner",
         string="Patient",
@@ -76,6 +88,15 @@ class AccountMoveLine(models.Model):
         store=True,
         index="btree_not_null",
     )
+
+    @api.depends("medical_claim_line_id", "medical_remittance_claim_id")
+    def _compute_medical_claim_id(self):
+        for line in self:
+            line.medical_claim_id = (
+                line.medical_claim_line_id.claim_id
+                or line.medical_remittance_claim_id.claim_id
+                or line.medical_claim_id
+            )
 
     @api.depends(
         "medical_claim_line_id",

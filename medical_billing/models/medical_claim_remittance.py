@@ -21,6 +21,41 @@ class MedicalClaim(models.Model):
     denial_ids = fields.One2many("medical.denial", "claim_id", string="Denials", copy=False, readonly=True)
     remittance_count = fields.Integer(compute="_compute_remittance_count")
 
+    @api.depends(
+        "invoice_id.state",
+        "invoice_id.amount_residual",
+        "invoice_id.payment_state",
+        "invoice_id.line_ids.amount_residual",
+        "reversal_move_id",
+        "remittance_claim_ids.move_line_ids.amount_residual",
+    )
+    def _compute_payer_balance(self):
+        """The payer balance also counts what remittances left open on the claim: a payment beyond the
+        balance (the payer's credit on the claim), a recoupment not yet offset."""
+        res = super()._compute_payer_balance()
+        claims = self.filtered("id")
+        if not claims:
+            return res
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("medical_claim_id", "in", claims.ids),
+                ("move_id.medical_remittance_id", "!=", False),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ],
+            ["medical_claim_id", "partner_id"],
+            ["amount_residual:sum"],
+        )
+        for claim, partner, residual in groups:
+            if partner == claim.payer_id and not claim.currency_id.is_zero(residual):
+                claim.amount_residual += residual
+                if claim.currency_id.is_zero(claim.amount_residual):
+                    claim.payment_state = "paid"
+                elif claim.payment_state == "paid":
+                    claim.payment_state = "partial"
+        return res
+
     @api.depends("remittance_claim_ids")
     def _compute_remittance_count(self):
         for claim in self:

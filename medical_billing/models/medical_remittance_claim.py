@@ -4,10 +4,20 @@
 and the provider-level adjustments (PLB). Each record keeps the payer's data as received, and what it was
 matched to among our claims."""
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.medical_coding.models.workflow import check_workflow_write, in_workflow_action
 
 from ..edi.remit_rules import CLAIM_STATUSES
 from .medical_claim_line import ADJUSTMENT_GROUPS
+
+
+# What a biller may edit on what the payer sent: the claim an exception pays (and its lines'). The rest is
+# the payer's data, or workflow fields the actions set.
+def _check_payer_data_write(records, vals, editable=()):
+    check_workflow_write(records, vals, [fname for fname in vals if fname not in editable])
+
 
 MATCH_STATES = [
     ("matched", "Matched"),
@@ -91,6 +101,13 @@ class MedicalRemittanceClaim(models.Model):
     amount_contractual = fields.Monetary(string="Contractual", compute="_compute_group_amounts", store=True)
     amount_other = fields.Monetary(string="Other Adjustments", compute="_compute_group_amounts", store=True)
 
+    def write(self, vals):
+        _check_payer_data_write(self, vals, ("claim_id",))
+        manual = not in_workflow_action(self.env)
+        if manual and "claim_id" in vals and any(r.match_state != "exception" for r in self):
+            raise UserError(_("Only the claim of an exception can be picked by hand."))
+        return super().write(vals)
+
     @api.depends("status_code")
     def _compute_is_reversal(self):
         for rclaim in self:
@@ -151,6 +168,17 @@ class MedicalRemittanceLine(models.Model):
     is_denial = fields.Boolean(string="Denial", readonly=True)
     adjustment_ids = fields.One2many("medical.remittance.adjustment", "line_id", string="Adjustments")
 
+    def write(self, vals):
+        _check_payer_data_write(self, vals, ("claim_line_id",))
+        manual = not in_workflow_action(self.env)
+        if (
+            manual
+            and "claim_line_id" in vals
+            and any(line.remittance_claim_id.match_state != "exception" for line in self)
+        ):
+            raise UserError(_("Only the lines of an exception can be matched by hand."))
+        return super().write(vals)
+
     @api.depends("allowed_amount", "claim_line_id.expected_amount")
     def _compute_variance(self):
         for line in self:
@@ -194,6 +222,10 @@ class MedicalRemittanceAdjustment(models.Model):
         "claim, or patient responsibility left for the next payer's claim.",
     )
 
+    def write(self, vals):
+        _check_payer_data_write(self, vals)
+        return super().write(vals)
+
 
 class MedicalRemittanceProviderAdjustment(models.Model):
     """A provider-level adjustment (PLB): interest, recoupment, forwarding balance... Positive amounts reduce
@@ -220,3 +252,7 @@ class MedicalRemittanceProviderAdjustment(models.Model):
         help="The claim the reference names (recoupments, forwarding balances), when it is one of ours.",
     )
     account_id = fields.Many2one("account.account", readonly=True, check_company=True)
+
+    def write(self, vals):
+        _check_payer_data_write(self, vals)
+        return super().write(vals)

@@ -12,6 +12,8 @@ import re
 
 from odoo import Command, _, api, models
 
+from odoo.addons.medical_coding.models.workflow import workflow_action
+
 from .. import edi
 from ..edi.remit_rules import CLAIM_STATUSES
 from ..tools.person_name import split_person_name
@@ -280,6 +282,7 @@ class MedicalRemittanceClaim(models.Model):
 
     # ------------------------------------------------------------------ matching
 
+    @workflow_action
     def _match_claims(self):
         """Match each remittance claim to our claim and its lines, or make it an exception (with the reason).
 
@@ -380,12 +383,14 @@ class MedicalRemittanceClaim(models.Model):
             limit=1,
         )
 
-    def _match_lines(self, claim):
-        """Match the service lines to the claim's lines; the reason when one does not match, else None."""
+    def _match_lines(self, claim, keep=None):
+        """Match the service lines to the claim's lines (``keep``: lines already matched by hand); the reason
+        when one does not match, else None."""
         self.ensure_one()
-        free = claim.line_ids.sorted(lambda ln: (ln.sequence, ln.id))
+        keep = keep or self.line_ids.browse()
+        free = claim.line_ids.sorted(lambda ln: (ln.sequence, ln.id)) - keep.claim_line_id
         matches = []
-        for rline in self.line_ids.sorted("sequence"):
+        for rline in self.line_ids.sorted("sequence") - keep:
             line = rline._find_claim_line(free, claim)
             if not line:
                 return _(
@@ -397,7 +402,8 @@ class MedicalRemittanceClaim(models.Model):
             free -= line
             matches.append((rline, line))
         for rline, line in matches:
-            rline.claim_line_id = line
+            if rline.claim_line_id != line:
+                rline.claim_line_id = line
         return None
 
 
@@ -423,7 +429,8 @@ class MedicalRemittanceLineMatch(models.Model):
                 continue
             if self.date_service and not (start <= self.date_service <= end):
                 continue
-            if currency.compare_amounts(line.charge_amount, self.charge_amount):
+            # a reversal (CLP02 22) reports the charge negative
+            if currency.compare_amounts(line.charge_amount, abs(self.charge_amount)):
                 continue
             return line
         return candidates.browse()

@@ -89,6 +89,12 @@ class MedicalRemittance(models.Model):
             line_vals += rclaim._unapplied_line_vals(-rclaim.paid_amount)
         for plb in self.provider_adjustment_ids:
             line_vals += plb._posting_line_vals()
+        self.claim_ids.adjustment_ids.filtered(lambda a: a.remittance_claim_id in matched)._mark_posted()
+        if not line_vals:
+            # Nothing paid, nothing adjusted in the books (all denied): no entry, the claims still change.
+            self.write({"state": "posted"})
+            matched.claim_id._sync_from_remittances(matched)
+            return self.env["account.move"]
         move = self.env["account.move"].create(
             {
                 "move_type": "entry",
@@ -103,7 +109,6 @@ class MedicalRemittance(models.Model):
         )
         move.action_post()
         self.write({"state": "posted", "move_id": move.id})
-        self.claim_ids.adjustment_ids.filtered(lambda a: a.remittance_claim_id in matched)._mark_posted()
         matched._reconcile_payments()
         self.provider_adjustment_ids._reconcile_balances()
         matched.claim_id._sync_from_remittances(matched)
@@ -150,12 +155,83 @@ class MedicalRemittance(models.Model):
         )
         started = self.claim_ids.secondary_claim_id.filtered(lambda c: c.state in ("draft", "ready"))
         started.action_cancel()
+        self.state = "cancel"
         claims = self.claim_ids.claim_id | earlier.claim_id
         claims._sync_from_remittances(self.env["medical.remittance.claim"])
 
 
 class MedicalRemittanceClaim(models.Model):
     _inherit = "medical.remittance.claim"
+
+    # ------------------------------------------------------------------ exceptions
+
+    @workflow_action
+    def action_apply_match(self):
+        """Apply an exception to the claim the biller picked: its lines are matched (those the biller did not
+        pick by code, modifiers, date and charge), and on a posted remittance its payment moves from
+        unapplied payer cash to the claim in an entry of its own."""
+        for rclaim in self:
+            if rclaim.match_state != "exception":
+                raise UserError(_("Claim %s is not an exception.", rclaim.patient_control_number))
+            if not rclaim.claim_id:
+                raise UserError(_("Pick the claim this remittance claim pays first."))
+            reason = rclaim._match_problem(rclaim.claim_id, set())
+            if not reason:
+                picked = rclaim.line_ids.filtered("claim_line_id")
+                if picked.claim_line_id.claim_id - rclaim.claim_id:
+                    reason = _("The lines picked belong to another claim.")
+                else:
+                    reason = rclaim._match_lines(rclaim.claim_id, keep=picked)
+            if reason:
+                raise UserError(reason)
+            rclaim.write({"match_state": "matched", "exception_reason": False})
+            if rclaim.remittance_id.state == "posted":
+                rclaim._post_resolution()
+        return True
+
+    @workflow_action
+    def action_keep_unapplied(self):
+        """Leave an exception's payment on unapplied payer cash (to refund, or apply later by an entry)."""
+        if any(r.match_state != "exception" or r.remittance_id.state != "posted" for r in self):
+            raise UserError(_("Only the exceptions of a posted remittance can be kept as unapplied cash."))
+        self.write({"match_state": "unapplied"})
+        return True
+
+    def _post_resolution(self):
+        self.ensure_one()
+        self._mark_denials()
+        line_vals = self._posting_line_vals() + self._unapplied_line_vals(self.paid_amount)
+        remittance = self.remittance_id
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "company_id": self.company_id.id,
+                "journal_id": self.company_id.medical_payment_journal_id.id,
+                "date": fields.Date.context_today(self),
+                "ref": _(
+                    "ERA %(trace)s: claim %(claim)s applied",
+                    trace=remittance.trace_number,
+                    claim=self.patient_control_number,
+                ),
+                "partner_id": self.payer_id.id,
+                "medical_remittance_id": remittance.id,
+                "line_ids": [fields.Command.create(vals) for vals in line_vals],
+            }
+        )
+        move.action_post()
+        self.resolution_move_id = move
+        self.adjustment_ids._mark_posted()
+        self._reconcile_payments()
+        unapplied = self.move_line_ids.filtered(
+            lambda ln: ln.account_id == self.company_id.medical_unapplied_cash_account_id
+            and not ln.reconciled
+        )
+        if len(unapplied) > 1:
+            unapplied.reconcile()
+        self.claim_id._sync_from_remittances(self)
+        return move
+
+    # ------------------------------------------------------------------ posting
 
     def _mark_denials(self):
         """Flag the denied claims (CLP02 4, or nothing paid with a denial reason) and denied lines."""
@@ -374,6 +450,7 @@ class MedicalRemittanceProviderAdjustment(models.Model):
             return []
         return [
             {
+                "medical_claim_id": claim.id,
                 "name": _(
                     "Provider adjustment %(reason)s %(reference)s",
                     reason=self.reason_code,

@@ -10,6 +10,8 @@ from .common import MedicalBillingCommon
 
 
 class RemittanceCommon(MedicalBillingCommon):
+    interchanges = 800  # ISA13 of the next 835 built (each file is a new interchange)
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -31,9 +33,9 @@ class RemittanceCommon(MedicalBillingCommon):
     @staticmethod
     def service(line, paid, adjustments=(), **values):
         """An SVC paying claim line ``line`` (its code, modifiers, charge, date)."""
+        values.setdefault("charge", line.charge_amount)
         return EraService(
             code=line.code_id.code,
-            charge=line.charge_amount,
             paid=paid,
             modifiers=tuple(line._modifiers().mapped("code")),
             date_service=line.claim_id.date_service,
@@ -43,7 +45,10 @@ class RemittanceCommon(MedicalBillingCommon):
 
     def era(self, claims, trace="EFT0001", **values):
         """An 835 file of one transaction paying ``claims`` (EraClaim), from the test payer to the practice"""
-        return era_835([era_835_body(claims, trace=trace, payee_npi=self.npi, **values)])
+        RemittanceCommon.interchanges += 1
+        return era_835(
+            [era_835_body(claims, trace=trace, payee_npi=self.npi, **values)], control=self.interchanges
+        )
 
     def import_era(self, text, filename="era.835"):
         counts = self.env["medical.importer"].import_file("835", text.encode(), filename)
@@ -54,13 +59,8 @@ class RemittanceCommon(MedicalBillingCommon):
         """A CLP of ``claim`` (its number, charge and patient) paying ``paid``."""
         last, first = split_person_name(claim.patient_id.name)[:2]
         values.setdefault("patient", (last.upper(), first.upper()))
-        return EraClaim(
-            pcn=claim.patient_control_number,
-            charge=claim.amount_total,
-            paid=paid,
-            services=services,
-            **values,
-        )
+        values.setdefault("charge", claim.amount_total)
+        return EraClaim(pcn=claim.patient_control_number, paid=paid, services=services, **values)
 
     def assertNoExceptions(self, remittance):
         exceptions = remittance.claim_ids.filtered(lambda c: c.match_state != "matched")

@@ -42,6 +42,11 @@ def _may_change(env):
     return _IN_WORKFLOW_ACTION.get() or env.su
 
 
+def in_workflow_action(env):
+    """Whether the current call runs inside a workflow action (or as superuser): what a user's edit is not."""
+    return _may_change(env)
+
+
 def check_workflow_write(records, vals, fnames):
     """Refuse ``records.write(vals)`` when it sets one of ``fnames`` outside a workflow action."""
     touched = [fname for fname in fnames if fname in vals]
