@@ -312,7 +312,7 @@ class MedicalRemittanceClaim(models.Model):
         for rclaim in self.sorted(lambda r: (r.remittance_id.id, r.sequence)):
             company = rclaim.company_id.id
             claim = by_pcn.get((company, rclaim.patient_control_number)) or by_payer_number.get(
-                (company, rclaim.payer_claim_control_number)
+                (company, rclaim.payer_claim_control_number), Claim
             )
             reason = rclaim._match_problem(claim, taken)
             if reason:

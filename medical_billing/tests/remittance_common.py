@@ -60,7 +60,8 @@ class RemittanceCommon(MedicalBillingCommon):
         last, first = split_person_name(claim.patient_id.name)[:2]
         values.setdefault("patient", (last.upper(), first.upper()))
         values.setdefault("charge", claim.amount_total)
-        return EraClaim(pcn=claim.patient_control_number, paid=paid, services=services, **values)
+        values.setdefault("pcn", claim.patient_control_number)
+        return EraClaim(paid=paid, services=services, **values)
 
     def assertNoExceptions(self, remittance):
         exceptions = remittance.claim_ids.filtered(lambda c: c.match_state != "matched")
