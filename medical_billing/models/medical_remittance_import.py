@@ -10,6 +10,8 @@ modifiers, date and charge). What does not match becomes an exception for the bi
 
 import re
 
+import psycopg2.errors
+
 from odoo import Command, _, api, models
 
 from odoo.addons.medical_coding.models.workflow import workflow_action
@@ -149,13 +151,29 @@ class MedicalRemittance(models.Model):
     def _create_from_835(self, parsed, refuse, attachment=None):
         """Draft remittances of a read 835 (one per transaction), their claims matched; or refuse it."""
         plans = self._835_plan(parsed, refuse)
-        remittances = self.browse()
+        vals_list = []
         for transaction, company, payer in plans:
             vals = self._835_values(transaction, company, payer)
             if attachment:
                 vals["attachment_id"] = attachment.id
-            remittances |= self.with_company(company).create(vals)
+            vals_list.append(vals)
+        remittances = self._create_remittances(vals_list, refuse)
         remittances.claim_ids._match_claims()
+        return remittances
+
+    @api.model
+    def _create_remittances(self, vals_list, refuse):
+        """Create the remittances; another user importing the same payment at the same moment makes the
+        database refuse the second (unique trace number): that becomes a refusal, not a second posting."""
+        try:
+            with self.env.cr.savepoint():
+                remittances = self.create(vals_list)
+                self.env.flush_all()
+        except (psycopg2.errors.UniqueViolation, psycopg2.errors.SerializationFailure):
+            traces = ", ".join(vals["trace_number"] for vals in vals_list)
+            raise refuse(
+                _("payment %(traces)s was imported by another user at the same moment.", traces=traces)
+            ) from None
         return remittances
 
     @api.model
