@@ -194,7 +194,8 @@ class TestRemittanceConcurrency(RemittanceCommon):
             env_a.flush_all()
             cr_a.commit()
             try:
-                with mute_logger("odoo.sql_db"), self.assertRaisesRegex(UserError, "was imported by another user at the same moment"):
+                refused = "was imported by another user at the same moment"
+                with mute_logger("odoo.sql_db"), self.assertRaisesRegex(UserError, refused):
                     env_b["medical.remittance"]._create_remittances(
                         [values], lambda reason: UserError(reason)
                     )
