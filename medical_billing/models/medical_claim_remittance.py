@@ -162,9 +162,11 @@ class MedicalClaim(models.Model):
         """Bill the next payer what these claims' payers left to the patient (once per claim): the claim is
         made ready, or marked submitted when the payer forwarded it itself (crossover)."""
         started = self.browse()
-        for rclaim in new_rclaims.filtered(lambda r: not r.is_reversal and not r.is_denial):
+        candidates = new_rclaims.filtered(lambda r: not r.is_reversal and not r.is_denial)
+        flags = candidates._next_payer_flags()
+        for rclaim in candidates:
             claim = rclaim.claim_id
-            if effective.get(claim) != rclaim or not rclaim._pr_to_next_payer():
+            if effective.get(claim) != rclaim or not flags[rclaim.id]:
                 continue
             if claim.currency_id.compare_amounts(claim.amount_patient, 0) <= 0:
                 continue

@@ -19,6 +19,7 @@ from odoo.exceptions import UserError
 from odoo.addons.medical_coding.models.workflow import workflow_action
 
 from ..edi.remit_rules import DENIED_STATUS, ZERO, Adj, is_denial, plan_line, plb_target
+from .medical_claim_next_payer import PRIORITY_RANK
 
 GROUP_ACCOUNTS = {
     "CO": "medical_contractual_account_id",
@@ -83,13 +84,14 @@ class MedicalRemittance(models.Model):
             rclaim.reversed_claim_id = earlier
             earlier.reversed_by_id = rclaim
         line_vals = self._deposit_line_vals()
+        to_next_payer = matched._next_payer_flags()
         for rclaim in matched:
-            line_vals += rclaim._posting_line_vals()
+            line_vals += rclaim._posting_line_vals(to_next_payer[rclaim.id])
         for rclaim in self.claim_ids - matched:
             line_vals += rclaim._unapplied_line_vals(-rclaim.paid_amount)
         for plb in self.provider_adjustment_ids:
             line_vals += plb._posting_line_vals()
-        self.claim_ids.adjustment_ids.filtered(lambda a: a.remittance_claim_id in matched)._mark_posted()
+        matched.adjustment_ids._mark_posted(to_next_payer)
         if not line_vals:
             # Nothing paid, nothing adjusted in the books (all denied): no entry, the claims still change.
             self.write({"state": "posted"})
@@ -253,13 +255,35 @@ class MedicalRemittanceClaim(models.Model):
 
     def _pr_to_next_payer(self):
         """Whether this payer's patient responsibility goes to the patient's next payer's claim."""
-        claim = self.claim_id
-        if self.is_reversal or claim.frequency == "8":
-            return False
-        return bool(claim._next_coverage_in_force())
+        self.ensure_one()
+        return self._next_payer_flags()[self.id]
 
-    def _posting_line_vals(self):
-        """Journal items of one matched remittance claim (all but the deposit)."""
+    def _next_payer_flags(self):
+        """{remittance claim id: whether its patient has a coverage after its claim's, in force on the date
+        of service}: one search for all (``medical.claim._next_coverage_in_force``, claim by claim)."""
+        claims = self.claim_id
+        coverages = self.env["medical.coverage"].search(
+            [("patient_id", "in", claims.patient_id.ids), ("company_id", "in", claims.company_id.ids)]
+        )
+        flags = {}
+        for rclaim in self:
+            claim = rclaim.claim_id
+            if not claim or rclaim.is_reversal or claim.frequency == "8":
+                flags[rclaim.id] = False
+                continue
+            rank = PRIORITY_RANK.get(claim.coverage_id.priority, 9)
+            flags[rclaim.id] = any(
+                coverage.patient_id == claim.patient_id
+                and coverage.company_id == claim.company_id
+                and coverage.priority_rank > rank
+                and coverage.is_in_force(claim.date_service)
+                for coverage in coverages
+            )
+        return flags
+
+    def _posting_line_vals(self, to_next_payer=None):
+        """Journal items of one matched remittance claim (all but the deposit). ``to_next_payer``: whether its
+        patient responsibility goes to the next payer (see _next_payer_flags; computed when not given)."""
         self.ensure_one()
         claim = self.claim_id
         company = self.company_id
@@ -267,7 +291,8 @@ class MedicalRemittanceClaim(models.Model):
         receivable = claim._payer_receivable_lines().account_id[
             :1
         ] or payer._medical_claim_receivable_account(company)
-        to_next_payer = self._pr_to_next_payer()
+        if to_next_payer is None:
+            to_next_payer = self._pr_to_next_payer()
         options = {"patient_to_next_payer": to_next_payer, "next_payer_claim": bool(claim.primary_claim_id)}
         vals = []
         settled = ZERO
@@ -303,6 +328,12 @@ class MedicalRemittanceClaim(models.Model):
             "medical_remittance_claim_id": self.id,
             "medical_patient_id": self.claim_id.patient_id.id,
         }
+        # Contra-revenue carries the analytics of the revenue it reduces (the invoice line of the claim line).
+        analytic = {
+            ln.medical_claim_line_id.id: ln.analytic_distribution
+            for ln in self.claim_id.invoice_id.invoice_line_ids
+            if ln.medical_claim_line_id and ln.analytic_distribution
+        }
         vals = []
         if plan.receivable:
             vals.append(
@@ -325,6 +356,8 @@ class MedicalRemittanceClaim(models.Model):
             item = {**base, "account_id": account.id, "partner_id": partner.id, "balance": float(amount)}
             if group != "PR" and claim_line.product_id:
                 item["product_id"] = claim_line.product_id.id
+                if analytic.get(claim_line.id):
+                    item["analytic_distribution"] = analytic[claim_line.id]
             vals.append(item)
         return vals
 
@@ -384,22 +417,24 @@ class MedicalRemittanceClaim(models.Model):
 
     def _reconcile_patient_items(self, claims):
         """Reconcile each claim's open patient receivable items (its patient shares, copays applied)."""
+        items = self.env["account.move.line"].search(
+            [
+                ("account_id", "in", claims.company_id.medical_patient_receivable_account_id.ids),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                "|",
+                ("medical_claim_id", "in", claims.ids),
+                ("move_id.medical_claim_id", "in", claims.ids),
+            ]
+        )
         plan = []
         for claim in claims:
-            company = claim.company_id
-            items = self.env["account.move.line"].search(
-                [
-                    ("company_id", "=", company.id),
-                    ("account_id", "=", company.medical_patient_receivable_account_id.id),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    "|",
-                    ("medical_claim_line_id.claim_id", "=", claim.id),
-                    ("move_id.medical_claim_id", "=", claim.id),
-                ]
+            own = items.filtered(
+                lambda ln, c=claim: (ln.medical_claim_id or ln.move_id.medical_claim_id) == c
+                and ln.account_id == c.company_id.medical_patient_receivable_account_id
             )
-            if items.filtered(lambda ln: ln.balance > 0) and items.filtered(lambda ln: ln.balance < 0):
-                plan.append(items)
+            if own.filtered(lambda ln: ln.balance > 0) and own.filtered(lambda ln: ln.balance < 0):
+                plan.append(own)
         if plan:
             self.env["account.move.line"]._reconcile_plan(plan)
 
@@ -407,11 +442,13 @@ class MedicalRemittanceClaim(models.Model):
 class MedicalRemittanceAdjustment(models.Model):
     _inherit = "medical.remittance.adjustment"
 
-    def _mark_posted(self):
+    def _mark_posted(self, to_next_payer=None):
         """Record which adjustments reached the books (see remit_rules.plan_line for the others)."""
+        flags = to_next_payer or self.remittance_claim_id._next_payer_flags()
         for rclaim in self.remittance_claim_id:
-            to_next_payer = rclaim._pr_to_next_payer()
+            to_next_payer = flags[rclaim.id]
             next_payer_claim = bool(rclaim.claim_id.primary_claim_id)
+            posted = self.browse()
             for adjustment in self.filtered(lambda a, r=rclaim: a.remittance_claim_id == r):
                 denied = adjustment.line_id.is_denial if adjustment.line_id else rclaim.is_denial
                 plan = plan_line(
@@ -421,7 +458,9 @@ class MedicalRemittanceAdjustment(models.Model):
                     next_payer_claim=next_payer_claim,
                     denied=denied,
                 )
-                adjustment.posted = not plan.skipped
+                if not plan.skipped:
+                    posted |= adjustment
+            posted.write({"posted": True})
 
 
 class MedicalRemittanceProviderAdjustment(models.Model):

@@ -46,6 +46,15 @@ class TestRemittancePosting(RemittanceCommon):
         self.assertEqual(claim.amount_patient, 20.0)
         self.assertEqual(remittance.amount_contractual, 80.0)
         self.assertEqual(remittance.amount_patient, 20.0)
+        # The remittance's totals are its journal entry's lines.
+        by_account = {}
+        for line in move.line_ids:
+            by_account[line.account_id] = by_account.get(line.account_id, 0.0) + line.balance
+        self.assertEqual(remittance.amount, by_account[self.deposit_account])
+        self.assertEqual(remittance.amount_paid, by_account[self.deposit_account])
+        self.assertEqual(remittance.amount_contractual, by_account[self.contractual])
+        self.assertEqual(remittance.amount_patient, by_account[self.patient_ar])
+        self.assertEqual(-by_account[self.payer_ar], remittance.amount_charges)
         self.assertReceivablesMatchClaims(self.payer)
 
     # ------------------------------------------------------------------ helpers
@@ -326,6 +335,31 @@ class TestRemittancePosting(RemittanceCommon):
         self.assertEqual(overpaid.amount_residual, 0.0)
         self.assertEqual(claim.amount_residual, 0.0)
         self.assertReceivablesMatchClaims(self.payer)
+
+    def test_authorized_return_and_other_provider_adjustments(self):
+        claim = self.submitted_claim()
+        era = self.era(
+            [self.pay_in_full(claim, [100, 200], [[], []])],
+            provider_adjustments=[("72", "REFUND1", 40), ("CV", "CP", -1.27)],
+        )
+        remittance, _counts = self.import_era(era)
+        company = self.practice
+        self.assertMoveLines(
+            remittance.move_id,
+            [
+                (self.deposit_account, self.payer, 261.27, 0.0),
+                (self.payer_ar, self.payer, 0.0, 100.0),
+                (self.payer_ar, self.payer, 0.0, 200.0),
+                # an authorized return naming no claim of ours: off the payer's credit balance
+                (company.medical_payer_credit_account_id, self.payer, 40.0, 0.0),
+                # any other provider adjustment: other adjustments
+                (company.medical_remit_oa_account_id, self.payer, 0.0, 1.27),
+            ],
+        )
+        self.assertEqual(
+            remittance.provider_adjustment_ids.mapped("account_id"),
+            company.medical_payer_credit_account_id | company.medical_remit_oa_account_id,
+        )
 
     def test_forwarding_balance_goes_through_the_payer_credit_balance(self):
         credit_account = self.practice.medical_payer_credit_account_id
