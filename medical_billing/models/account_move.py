@@ -55,6 +55,15 @@ class AccountMoveLine(models.Model):
         check_company=True,
         help="The remittance claim (835 CLP) this journal item posts.",
     )
+    medical_provider_adjustment_id = fields.Many2one(
+        "medical.remittance.provider.adjustment",
+        string="Provider Adjustment",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        check_company=True,
+        help="The provider-level adjustment (835 PLB) this journal item posts.",
+    )
     medical_claim_id = fields.Many2one(
         "medical.claim",
         string="Claim",

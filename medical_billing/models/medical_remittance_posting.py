@@ -146,7 +146,8 @@ class MedicalRemittance(models.Model):
         reversing = self.claim_ids.filtered(lambda c: c.reversed_claim_id)
         earlier = reversing.reversed_claim_id
         reversals = moves._reverse_moves(
-            [{"date": today, "ref": _("Cancel %s", move.ref or move.name)} for move in moves], cancel=True
+            [{"date": today, "ref": self.env._("Cancel %s", move.ref or move.name)} for move in moves],
+            cancel=True,
         )
         self.reversal_move_id = reversals[:1]
         earlier.write({"reversed_by_id": False})
@@ -490,6 +491,7 @@ class MedicalRemittanceProviderAdjustment(models.Model):
         return [
             {
                 "medical_claim_id": claim.id,
+                "medical_provider_adjustment_id": self.id,
                 "name": _(
                     "Provider adjustment %(reason)s %(reference)s",
                     reason=self.reason_code,
@@ -519,10 +521,8 @@ class MedicalRemittanceProviderAdjustment(models.Model):
         for plb in self.filtered("claim_id"):
             move = plb.remittance_id.move_id
             item = move.line_ids.filtered(
-                lambda ln, p=plb: ln.account_id == p.account_id
-                and not ln.reconciled
-                and ln.name.startswith(_("Provider adjustment %(reason)s", reason=p.reason_code))
-            )[:1]
+                lambda ln, p=plb: ln.medical_provider_adjustment_id == p and not ln.reconciled
+            )
             open_items = plb.claim_id._payer_receivable_lines() | self.env["account.move.line"].search(
                 [
                     ("medical_remittance_claim_id.claim_id", "=", plb.claim_id.id),
