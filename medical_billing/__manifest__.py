@@ -36,6 +36,7 @@
         "data/medical_abn_data.xml",
         "views/medical_abn_views.xml",
         "report/medical_abn_report.xml",
+        "data/medical_remittance_deposit_data.xml",
         "views/medical_billing_menus.xml",
     ],
     "demo": [
