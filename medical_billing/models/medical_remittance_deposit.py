@@ -346,6 +346,8 @@ class AccountBankStatementLine(models.Model):
             # Rewrites the statement line's items with the payer as partner (still in suspense).
             self.partner_id = deposit_line.partner_id
         if _oca_reconcile(self.env):
+            # From the statement line as it is now (not what an earlier unmatching left proposed).
+            self.clean_reconcile()
             self._add_account_move_line(deposit_line)
             self.reconcile_bank_line()
             return
