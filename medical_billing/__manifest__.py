@@ -36,6 +36,7 @@
         "data/medical_abn_data.xml",
         "views/medical_abn_views.xml",
         "report/medical_abn_report.xml",
+        "data/medical_remittance_deposit_data.xml",
         "views/medical_billing_menus.xml",
     ],
     "demo": [
@@ -43,6 +44,7 @@
         "demo/medical_edi_demo.xml",
         "demo/medical_eligibility_demo.xml",
         "demo/medical_abn_demo.xml",
+        "demo/medical_remittance_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "application": True,

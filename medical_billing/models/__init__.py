@@ -36,5 +36,7 @@ from . import medical_remittance
 from . import medical_remittance_claim
 from . import medical_remittance_import
 from . import medical_remittance_posting
+from . import medical_remittance_deposit
+from . import medical_remittance_demo
 from . import medical_denial
 from . import medical_claim_remittance

@@ -23,3 +23,4 @@ from . import test_self_pay
 from . import test_remittance
 from . import test_remittance_flows
 from . import test_remittance_walls
+from . import test_remittance_deposit
