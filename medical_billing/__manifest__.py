@@ -36,6 +36,9 @@
         "data/medical_abn_data.xml",
         "views/medical_abn_views.xml",
         "report/medical_abn_report.xml",
+        "report/medical_remittance_eob.xml",
+        "views/medical_remittance_views.xml",
+        "wizard/medical_remittance_import_views.xml",
         "views/medical_billing_menus.xml",
     ],
     "demo": [

@@ -38,3 +38,4 @@ from . import medical_remittance_import
 from . import medical_remittance_posting
 from . import medical_denial
 from . import medical_claim_remittance
+from . import medical_remittance_ui

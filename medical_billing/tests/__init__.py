@@ -21,3 +21,4 @@ from . import test_eligibility_sftp
 from . import test_abn
 from . import test_self_pay
 from . import test_remittance
+from . import test_remittance_ui
