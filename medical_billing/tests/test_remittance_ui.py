@@ -4,9 +4,13 @@
 its summary, the claim's remittances, the EOB print, and who may see or print what."""
 
 import base64
+import shutil
+import tempfile
+from pathlib import Path
 
 from lxml import html
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
@@ -234,3 +238,69 @@ class TestRemittanceUi(RemittanceCommon):
         # nor change a remittance
         with self.assertRaises(AccessError):
             remittance.with_user(self.accountant).write({"payer_name": "Someone else"})
+
+
+@tagged("post_install", "-at_install")
+class TestRemittanceDrop(RemittanceCommon):
+    """The clearinghouse drops the payers' 835 files in the inbox the polling cron reads (local folders)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        root = Path(tempfile.mkdtemp(prefix="medical-era-drop-"))
+        cls.addClassCleanup(shutil.rmtree, root, True)
+        cls.inbox = root / "in"
+        cls.inbox.mkdir()
+        (root / "out").mkdir()
+        cls.receiver = cls.env["medical.edi.receiver"].create(
+            {
+                "name": "Acme Clearinghouse",
+                "company_id": cls.practice.id,
+                "receiver_code": "ACMECH",
+                "sender_code": "PRACTICE01",
+                "receiver_interchange_code": "ACMECH",
+                "submitter_name": "Test Practice Billing",
+                "submitter_code": "SUB123",
+                "contact_name": "Billing Office",
+                "contact_phone": "916-555-0100",
+                "folder_ids": [
+                    Command.create(
+                        {
+                            "transaction_set": "270",
+                            "outbox_path": str(root / "out"),
+                            "inbox_path": str(cls.inbox),
+                        }
+                    )
+                ],
+            }
+        )
+
+    def test_cron_posts_the_dropped_835_and_moves_the_files(self):
+        claim = self.submitted_claim()
+        first, second = claim.line_ids.sorted("sequence")
+        paid = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    200,
+                    [
+                        self.service(first, 60, [("CO", "45", 20), ("PR", "3", 20)]),
+                        self.service(second, 140, [("CO", "45", 60)]),
+                    ],
+                    patient_amount=20,
+                )
+            ],
+            trace="EFT4242",
+        )
+        (self.inbox / "a-era.txt").write_text(paid)
+        (self.inbox / "b-again.835").write_text(paid)  # the same payment twice: refused
+        outcomes = self.env["medical.edi.receiver.folder"]._cron_pick_up()
+        self.assertEqual(outcomes["a-era.txt"]["posted"], 1)
+        self.assertIn("b-again.835 was refused, nothing was changed.", outcomes["b-again.835"])
+        remittance = self.env["medical.remittance"].search([("trace_number", "=", "EFT4242")])
+        self.assertEqual(remittance.state, "posted")
+        self.assertEqual(remittance.import_log_id.filename, "a-era.txt")
+        self.assertEqual(claim.state, "paid")
+        self.assertTrue((self.inbox / "processed" / "a-era.txt").is_file())
+        self.assertTrue((self.inbox / "refused" / "b-again.835").is_file())
+        self.assertFalse([p for p in self.inbox.iterdir() if p.is_file()])
