@@ -235,9 +235,30 @@ class TestRemittanceUi(RemittanceCommon):
         )
         report = self.env.ref("medical_billing.action_report_remittance_eob")
         self.assertNotIn(self.accountant, report.groups_id.users)
-        # nor change a remittance
+
+    def test_accountant_reads_the_remittance_and_changes_nothing(self):
+        claim = self.submitted_claim()
+        remittance, _counts = self.import_era(self.paying_era(claim, trace="EFT7777"))
+        as_accountant = remittance.with_user(self.accountant)
+        # the screens open read-only, without the links to the claims (patient records) an accountant may
+        # not read
+        form = Form(as_accountant)
+        self.assertEqual((form.amount, form.state, form.move_id), (200.0, "posted", remittance.move_id))
+        self.assertEqual(len(form.matched_claim_ids), 1)
+        self.assertNotIn("claim_id", form.matched_claim_ids._records[0])
+        rform = Form(as_accountant.claim_ids)
+        self.assertEqual((rform.paid_amount, rform.amount_contractual), (200.0, 80.0))
+        self.assertEqual(
+            len(rform.move_line_ids), len(remittance.move_id.line_ids.filtered("medical_remittance_claim_id"))
+        )
+        arch = as_accountant.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="action_post"', arch)
+        self.assertNotIn('name="action_cancel"', arch)
         with self.assertRaises(AccessError):
-            remittance.with_user(self.accountant).write({"payer_name": "Someone else"})
+            as_accountant.write({"payer_name": "Someone else"})
+        with self.assertRaises(AccessError):
+            as_accountant.action_cancel()
+        self.assertEqual(remittance.state, "posted")
 
 
 @tagged("post_install", "-at_install")
