@@ -14,7 +14,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
-from odoo.addons.medical_billing.edi.x12_835_writer import era_835, era_835_body
+from odoo.addons.medical_billing.edi.x12_835_writer import EraClaim, era_835, era_835_body
 
 from .remittance_common import RemittanceCommon
 
@@ -124,6 +124,44 @@ class TestRemittanceUi(RemittanceCommon):
         self.assertEqual(
             self.env[action["res_model"]].search(action["domain"]), remittance.exception_claim_ids
         )
+
+    def run_server_action(self, xmlid, rclaim):
+        action = self.env.ref(xmlid).with_user(self.biller)
+        return action.with_context(
+            active_model=rclaim._name, active_id=rclaim.id, active_ids=rclaim.ids
+        ).run()
+
+    def test_exception_buttons_apply_to_claim_and_keep_as_unapplied_cash(self):
+        if not hasattr(self.env["medical.remittance.claim"], "action_apply_match"):
+            self.skipTest("action_apply_match and action_keep_unapplied come with the remittance posting")
+        claim = self.submitted_claim()
+        strangers = [
+            EraClaim(pcn="NOTOURS1", charge=300, paid=300),
+            EraClaim(pcn="NOTOURS2", charge=40, paid=40),
+        ]
+        remittance, counts = self.import_era(self.era(strangers, trace="EFT0003"))
+        self.assertEqual(counts["exceptions"], 2)
+        first, second = remittance.claim_ids.sorted("sequence")
+        # the biller picks the claim in the Exceptions tab, then Apply to Claim on the remittance claim
+        form = Form(remittance.with_user(self.biller))
+        with form.exception_claim_ids.edit(0) as row:
+            self.assertEqual(row.patient_control_number, "NOTOURS1")
+            row.claim_id = claim
+        form.save()
+        self.run_server_action("medical_billing.action_server_remittance_claim_apply_match", first)
+        self.assertEqual(first.match_state, "matched")
+        unapplied = self.practice.medical_unapplied_cash_account_id
+        self.assertMoveLines(
+            first.resolution_move_id,
+            [(unapplied, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        self.assertEqual(claim.state, "paid")
+        self.run_server_action("medical_billing.action_server_remittance_claim_keep_unapplied", second)
+        self.assertEqual(second.match_state, "unapplied")
+        self.assertEqual(remittance.unapplied_claim_ids, second)
+        self.assertEqual(remittance.matched_claim_ids, first)
+        self.assertFalse(remittance.exception_claim_ids)
+        self.assertEqual(remittance.exception_count, 0)
 
     def test_views_of_the_remittance_models_load(self):
         for model in ("medical.remittance", "medical.remittance.claim", "medical.denial"):
