@@ -4,6 +4,7 @@
 its summary, the claim's remittances, the EOB print, and who may see or print what."""
 
 import base64
+import dataclasses
 import shutil
 import tempfile
 from pathlib import Path
@@ -135,8 +136,9 @@ class TestRemittanceUi(RemittanceCommon):
         if not hasattr(self.env["medical.remittance.claim"], "action_apply_match"):
             self.skipTest("action_apply_match and action_keep_unapplied come with the remittance posting")
         claim = self.submitted_claim()
+        # claim numbers the payer got wrong: the first is the claim's (same patient), the second nobody's
         strangers = [
-            EraClaim(pcn="NOTOURS1", charge=300, paid=300),
+            dataclasses.replace(self.era_claim(claim, 300, []), pcn="NOTOURS1"),
             EraClaim(pcn="NOTOURS2", charge=40, paid=40),
         ]
         remittance, counts = self.import_era(self.era(strangers, trace="EFT0003"))
