@@ -37,6 +37,9 @@
         "views/medical_abn_views.xml",
         "report/medical_abn_report.xml",
         "data/medical_remittance_deposit_data.xml",
+        "report/medical_remittance_eob.xml",
+        "views/medical_remittance_views.xml",
+        "wizard/medical_remittance_import_views.xml",
         "views/medical_billing_menus.xml",
     ],
     "demo": [

@@ -40,3 +40,4 @@ from . import medical_remittance_deposit
 from . import medical_remittance_demo
 from . import medical_denial
 from . import medical_claim_remittance
+from . import medical_remittance_ui

@@ -12,9 +12,13 @@ from pathlib import Path
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..edi.x12_kind import interchange_kind
+
 _logger = logging.getLogger(__name__)
 
 TRANSACTION_SETS = [("270", "270 eligibility requests out, 271 responses in")]
+# The import kind of a folder's inbox files; an 835 dropped in an inbox is imported as one (edi/x12_kind.py).
+INBOX_KINDS = {"270": "271"}
 TRANSPORTS = [("local", "Folders on the Odoo server"), ("sftp", "SFTP")]
 # Where picked-up inbox files go, inside the inbox folder.
 PROCESSED, REFUSED = "processed", "refused"
@@ -315,17 +319,19 @@ class MedicalEdiReceiverFolder(models.Model):
             files.put(filename, data)
 
     def _pick_up(self):
-        """Import each inbox file of these folders as its answer kind (271); return {filename: outcome}.
+        """Import each inbox file of these folders as its answer kind (271), or as a remittance (835) when
+        its envelope says so; return {filename: outcome}.
 
-        Each file is imported in its own savepoint, then moved to ``processed/`` or ``refused/``.
+        Each file is imported in its own savepoint, in the folder's practice, then moved to ``processed/``
+        or ``refused/`` (a refused file is also kept in the import history with the reason).
         """
-        Importer = self.env["medical.importer"]
         outcomes = {}
         for folder in self:
-            kind = {"270": "271"}[folder.transaction_set]
+            Importer = self.env["medical.importer"].with_company(folder.company_id)
             with folder._files() as files:
                 for name in files.names():
                     data = files.fetch(name)
+                    kind = interchange_kind(data, INBOX_KINDS[folder.transaction_set])
                     try:
                         with self.env.cr.savepoint():
                             counts = Importer.import_file(kind, data, name)

@@ -39,3 +39,18 @@ class ResConfigSettings(models.TransientModel):
     medical_transfer_clearing_account_id = fields.Many2one(
         related="company_id.medical_transfer_clearing_account_id", readonly=False, check_company=True
     )
+    medical_remit_oa_account_id = fields.Many2one(
+        related="company_id.medical_remit_oa_account_id", readonly=False, check_company=True
+    )
+    medical_remit_pi_account_id = fields.Many2one(
+        related="company_id.medical_remit_pi_account_id", readonly=False, check_company=True
+    )
+    medical_remit_cr_account_id = fields.Many2one(
+        related="company_id.medical_remit_cr_account_id", readonly=False, check_company=True
+    )
+    medical_unapplied_cash_account_id = fields.Many2one(
+        related="company_id.medical_unapplied_cash_account_id", readonly=False, check_company=True
+    )
+    medical_deposit_journal_id = fields.Many2one(
+        related="company_id.medical_deposit_journal_id", readonly=False, check_company=True
+    )

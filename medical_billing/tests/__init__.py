@@ -24,3 +24,4 @@ from . import test_remittance
 from . import test_remittance_flows
 from . import test_remittance_walls
 from . import test_remittance_deposit
+from . import test_remittance_ui

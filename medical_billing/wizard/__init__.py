@@ -2,3 +2,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import medical_copay_register
 from . import medical_code_import
+from . import medical_remittance_import

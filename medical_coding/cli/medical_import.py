@@ -4,6 +4,9 @@
 
     odoo-bin --addons-path=... medical_import -d DB --kind icd10cm [--file PATH] [--effective YYYY-MM-DD]
 
+Exit status: 0 imported, 1 refused (nothing was changed), 2 imported but exceptions are left to resolve
+(835 remittance claims that match none of ours; printed, after committing) or a bad command line.
+
 Odoo's own options (``-c CONFIG``, ``-d DB``, ``--addons-path``, ``--db_host`` …) are accepted as by the
 server. The kinds are the database's: ``medical.importer._import_kinds()``, which other addons extend
 (ncci-ptp, mue, 999, 277ca…), so they are listed once the database is known. The import runs through
@@ -24,6 +27,11 @@ from odoo.exceptions import UserError
 from odoo.tools import config
 
 _logger = logging.getLogger(__name__)
+
+# Exit statuses: 0 imported, 1 refused (nothing changed), 2 imported with exceptions left to resolve (835
+# claims matched to none of ours); argparse also exits 2 on a bad command line, before anything is read.
+EXIT_REFUSED = 1
+EXIT_EXCEPTIONS = 2
 
 
 def _date(value):
@@ -143,7 +151,7 @@ class MedicalImport(Command):
             except UserError as exc:
                 cr.rollback()
                 sys.stderr.write(f"medical_import: {exc.args[0]}\n")
-                sys.exit(1)
+                sys.exit(EXIT_REFUSED)
             if options.dry_run:
                 cr.rollback()
                 sys.stdout.write(f"dry run, rolled back: {format_counts(options.kind, counts)}\n")
@@ -153,4 +161,9 @@ class MedicalImport(Command):
                 sys.stdout.write(
                     f"imported {format_counts(options.kind, counts)} (history #{counts['log_id']})\n"
                 )
+        exceptions = counts.get("exceptions") or 0
+        if exceptions and not options.dry_run:
+            # imported and committed, but work is left: the exceptions to resolve by hand (835 remittances)
+            sys.stdout.write(f"{exceptions} exception(s) left to resolve in the database.\n")
+            sys.exit(EXIT_EXCEPTIONS)
         return 0
