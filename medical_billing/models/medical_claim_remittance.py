@@ -191,7 +191,7 @@ class MedicalClaim(models.Model):
 
 
 class MedicalRemittanceClaim(models.Model):
-    _inherit = "medical.remittance.claim"
+    _inherit = "medical.remittance.claim"  # pylint: disable=consider-merging-classes-inherited
 
     def _create_denials(self):
         """One denial per denied claim, or per denied line of a claim paid in part."""

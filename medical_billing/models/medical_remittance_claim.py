@@ -50,7 +50,7 @@ class MedicalRemittanceClaim(models.Model):
     charge_amount = fields.Monetary(string="Charge")
     paid_amount = fields.Monetary(string="Paid")
     patient_amount = fields.Monetary(string="Patient Responsibility (CLP05)")
-    filing_indicator = fields.Char(string="Filing Indicator")
+    filing_indicator = fields.Char()
     payer_claim_control_number = fields.Char(string="Payer Claim Number (CLP07)", index="btree_not_null")
     facility_code = fields.Char(string="Facility (CLP08)")
     frequency_code = fields.Char(string="Frequency (CLP09)")
@@ -75,9 +75,7 @@ class MedicalRemittanceClaim(models.Model):
         check_company=True,
         help="The earlier payment of the claim this reversal (CLP02 22) takes back.",
     )
-    reversed_by_id = fields.Many2one(
-        "medical.remittance.claim", string="Reversed By", readonly=True, check_company=True
-    )
+    reversed_by_id = fields.Many2one("medical.remittance.claim", readonly=True, check_company=True)
     secondary_claim_id = fields.Many2one(
         "medical.claim",
         string="Next Payer's Claim",

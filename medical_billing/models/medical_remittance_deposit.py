@@ -254,7 +254,7 @@ class MedicalRemittance(models.Model):
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
 
     def _medical_statement_lines(self):
         """The bank statement lines these items are reconciled with (directly, or through the entry OCA's

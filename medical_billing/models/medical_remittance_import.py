@@ -278,7 +278,7 @@ def _adjustment_values(adj):
 
 
 class MedicalRemittanceLine(models.Model):
-    _inherit = "medical.remittance.line"
+    _inherit = "medical.remittance.line"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -296,7 +296,7 @@ class MedicalRemittanceLine(models.Model):
 
 
 class MedicalRemittanceClaim(models.Model):
-    _inherit = "medical.remittance.claim"
+    _inherit = "medical.remittance.claim"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ matching
 

@@ -42,6 +42,7 @@ class MedicalRemittance(models.Model):
     @workflow_action
     def action_post(self):
         """Post the remittances: their entries, reconciliations, and the claims' new adjudication."""
+        self.check_access("write")
         if any(r.state != "draft" for r in self):
             raise UserError(_("Only draft remittances can be posted."))
         self.company_id._medical_check_accounting()
@@ -53,6 +54,7 @@ class MedicalRemittance(models.Model):
     def action_cancel(self):
         """Cancel: a posted remittance is reversed exactly (its reconciliations undone), and its claims go
         back to what the payer's other remittances say of them."""
+        self.check_access("write")
         for remittance in self:
             if remittance.state == "cancel":
                 continue
@@ -64,6 +66,7 @@ class MedicalRemittance(models.Model):
     @workflow_action
     def action_draft(self):
         """A cancelled remittance back to draft, to post it again (its claims are matched again)."""
+        self.check_access("write")
         if any(r.state != "cancel" for r in self):
             raise UserError(_("Only cancelled remittances can go back to draft."))
         self.write({"state": "draft", "move_id": False, "reversal_move_id": False})
@@ -164,7 +167,7 @@ class MedicalRemittance(models.Model):
 
 
 class MedicalRemittanceClaim(models.Model):
-    _inherit = "medical.remittance.claim"
+    _inherit = "medical.remittance.claim"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ exceptions
 
@@ -173,6 +176,7 @@ class MedicalRemittanceClaim(models.Model):
         """Apply an exception to the claim the biller picked: its lines are matched (those the biller did not
         pick by code, modifiers, date and charge), and on a posted remittance its payment moves from
         unapplied payer cash to the claim in an entry of its own."""
+        self.check_access("write")
         for rclaim in self:
             if rclaim.match_state != "exception":
                 raise UserError(_("Claim %s is not an exception.", rclaim.patient_control_number))
@@ -195,6 +199,7 @@ class MedicalRemittanceClaim(models.Model):
     @workflow_action
     def action_keep_unapplied(self):
         """Leave an exception's payment on unapplied payer cash (to refund, or apply later by an entry)."""
+        self.check_access("write")
         if any(r.match_state != "exception" or r.remittance_id.state != "posted" for r in self):
             raise UserError(_("Only the exceptions of a posted remittance can be kept as unapplied cash."))
         self.write({"match_state": "unapplied"})
@@ -441,7 +446,7 @@ class MedicalRemittanceClaim(models.Model):
 
 
 class MedicalRemittanceAdjustment(models.Model):
-    _inherit = "medical.remittance.adjustment"
+    _inherit = "medical.remittance.adjustment"  # pylint: disable=consider-merging-classes-inherited
 
     def _mark_posted(self, to_next_payer=None):
         """Record which adjustments reached the books (see remit_rules.plan_line for the others)."""
@@ -465,7 +470,7 @@ class MedicalRemittanceAdjustment(models.Model):
 
 
 class MedicalRemittanceProviderAdjustment(models.Model):
-    _inherit = "medical.remittance.provider.adjustment"
+    _inherit = "medical.remittance.provider.adjustment"  # pylint: disable=consider-merging-classes-inherited
 
     def _posting_line_vals(self):
         """The journal item of a provider adjustment: positive amounts reduce the payment (a debit)."""

@@ -126,15 +126,7 @@ class TestRemittanceUi(RemittanceCommon):
             self.env[action["res_model"]].search(action["domain"]), remittance.exception_claim_ids
         )
 
-    def run_server_action(self, xmlid, rclaim):
-        action = self.env.ref(xmlid).with_user(self.biller)
-        return action.with_context(
-            active_model=rclaim._name, active_id=rclaim.id, active_ids=rclaim.ids
-        ).run()
-
     def test_exception_buttons_apply_to_claim_and_keep_as_unapplied_cash(self):
-        if not hasattr(self.env["medical.remittance.claim"], "action_apply_match"):
-            self.skipTest("action_apply_match and action_keep_unapplied come with the remittance posting")
         claim = self.submitted_claim()
         # claim numbers the payer got wrong: the first is the claim's (same patient), the second nobody's
         strangers = [
@@ -150,7 +142,7 @@ class TestRemittanceUi(RemittanceCommon):
             self.assertEqual(row.patient_control_number, "NOTOURS1")
             row.claim_id = claim
         form.save()
-        self.run_server_action("medical_billing.action_server_remittance_claim_apply_match", first)
+        first.with_user(self.biller).action_apply_match()
         self.assertEqual(first.match_state, "matched")
         unapplied = self.practice.medical_unapplied_cash_account_id
         self.assertMoveLines(
@@ -158,7 +150,7 @@ class TestRemittanceUi(RemittanceCommon):
             [(unapplied, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
         )
         self.assertEqual(claim.state, "paid")
-        self.run_server_action("medical_billing.action_server_remittance_claim_keep_unapplied", second)
+        second.with_user(self.biller).action_keep_unapplied()
         self.assertEqual(second.match_state, "unapplied")
         self.assertEqual(remittance.unapplied_claim_ids, second)
         self.assertEqual(remittance.matched_claim_ids, first)
