@@ -7,7 +7,7 @@ from collections import defaultdict
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.medical_coding.models.workflow import workflow_action
+from odoo.addons.medical_coding.models.workflow import check_draft, workflow_action
 
 from .. import edi
 from ..tools.claim_mapper import ClaimMapper
@@ -125,14 +125,13 @@ class MedicalClaimBatch(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "claim_ids" in vals and any(batch.state != "draft" for batch in self):
-            raise UserError(_("The claims of a generated batch are those of its file: they cannot change."))
+        if "claim_ids" in vals:
+            check_draft(self, _("The claims of a generated batch are those of its file: they cannot change."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
-        if any(batch.state != "draft" for batch in self):
-            raise UserError(_("Only draft batches can be deleted: the others carry a file and its numbers."))
+        check_draft(self, _("Only draft batches can be deleted: the others carry a file and its numbers."))
 
     # ------------------------------------------------------------------ actions
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.medical_coding.models.workflow import check_draft
+
 from .. import edi
 from ..tools.person_name import split_person_name
 from .medical_coverage import ELIGIBILITY_RESULTS
@@ -259,14 +261,13 @@ class MedicalEligibilityRequest(models.Model):
                 raise UserError(
                     _("The state and answer of an eligibility request change only through its actions.")
                 )
-            if REQUEST_FIELDS.intersection(vals) and any(r.state != "draft" for r in self):
-                raise UserError(_("A sent eligibility request cannot be changed: check again instead."))
+            if REQUEST_FIELDS.intersection(vals):
+                check_draft(self, _("A sent eligibility request cannot be changed: check again instead."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
-        if any(r.state != "draft" for r in self):
-            raise UserError(_("Only draft eligibility requests can be deleted."))
+        check_draft(self, _("Only draft eligibility requests can be deleted."))
 
     # ------------------------------------------------------------------ helpers
 
