@@ -411,13 +411,7 @@ class MedicalClaimBatch(models.Model):
         receiver = self.receiver_id
         created = fields.Datetime.context_timestamp(self, fields.Datetime.now()).replace(tzinfo=None)
         return edi.Interchange(
-            sender_id=receiver.sender_code,
-            receiver_id=receiver.receiver_interchange_code,
-            sender_qualifier=receiver.sender_qualifier,
-            receiver_qualifier=receiver.receiver_qualifier,
-            control_number=interchange,
-            group_control_number=group,
-            transaction_control_number=first_st,
+            **receiver._envelope_values(interchange, group, first_st),
             created=created.replace(second=0, microsecond=0),
             submitter=edi.Submitter(
                 name=receiver.submitter_name or self.company_id.name,
@@ -427,9 +421,6 @@ class MedicalClaimBatch(models.Model):
                 email=receiver.contact_email or "",
             ),
             receiver=edi.Receiver(name=receiver.name, receiver_id=receiver.receiver_code),
-            usage=receiver.usage_indicator,
-            application_sender_code=receiver.application_sender_code or "",
-            application_receiver_code=receiver.application_receiver_code or "",
             batch_id=self.name if len(self.name) <= 30 else "",
             acknowledgment_requested=receiver.acknowledgment_requested,
             max_claims_per_transaction=receiver.max_claims_per_transaction or 5000,

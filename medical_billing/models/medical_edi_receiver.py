@@ -287,6 +287,23 @@ class MedicalEdiReceiver(models.Model):
             )
         return interchange, group, numbers[0]
 
+    def _envelope_values(self, interchange, group, first_st):
+        """The ISA/GS/ST values of an outgoing file to this receiver (837P and 270 alike), for the control
+        numbers of :meth:`_next_control_numbers`."""
+        self.ensure_one()
+        return {
+            "sender_id": self.sender_code,
+            "receiver_id": self.receiver_interchange_code,
+            "sender_qualifier": self.sender_qualifier,
+            "receiver_qualifier": self.receiver_qualifier,
+            "control_number": interchange,
+            "group_control_number": group,
+            "transaction_control_number": first_st,
+            "usage": self.usage_indicator,
+            "application_sender_code": self.application_sender_code or "",
+            "application_receiver_code": self.application_receiver_code or "",
+        }
+
     def action_view_batches(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("medical_billing.medical_claim_batch_action")

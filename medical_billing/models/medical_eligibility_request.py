@@ -360,18 +360,7 @@ class MedicalEligibilityRequest(models.Model):
             reference = f"E{receiver.company_id.id}-{interchange}"
             now = fields.Datetime.context_timestamp(self, fields.Datetime.now()).replace(tzinfo=None)
             ic = edi.EligibilityInterchange(
-                sender_id=receiver.sender_code,
-                receiver_id=receiver.receiver_interchange_code,
-                sender_qualifier=receiver.sender_qualifier,
-                receiver_qualifier=receiver.receiver_qualifier,
-                control_number=interchange,
-                group_control_number=group,
-                transaction_control_number=first_st,
-                created=now,
-                usage=receiver.usage_indicator,
-                application_sender_code=receiver.application_sender_code or "",
-                application_receiver_code=receiver.application_receiver_code or "",
-                reference=reference,
+                **receiver._envelope_values(interchange, group, first_st), created=now, reference=reference
             )
             try:
                 text = edi.write_270(ic, requests.sudo()._270_inquiries(), line_breaks=True)
