@@ -5,6 +5,8 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.medical_coding.tools.counts import count_by
+
 # ISA05 / ISA07 interchange id qualifiers of the 005010 envelope.
 ISA_QUALIFIERS = [
     ("ZZ", "ZZ - Mutually Defined"),
@@ -124,11 +126,7 @@ class MedicalEdiReceiver(models.Model):
     batch_count = fields.Integer(compute="_compute_batch_count")
 
     def _compute_batch_count(self):
-        counts = dict(
-            self.env["medical.claim.batch"]._read_group(
-                [("receiver_id", "in", self.ids)], ["receiver_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "medical.claim.batch", "receiver_id")
         for receiver in self:
             receiver.batch_count = counts.get(receiver, 0)
 

@@ -7,6 +7,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.medical_coding.models.workflow import check_draft
+from odoo.addons.medical_coding.tools.counts import count_by
 
 from .. import edi
 from ..tools.person_name import split_person_name
@@ -723,11 +724,7 @@ class MedicalCoverage(models.Model):
     eligibility_request_count = fields.Integer(compute="_compute_eligibility_request_count")
 
     def _compute_eligibility_request_count(self):
-        counts = dict(
-            self.env["medical.eligibility.request"]._read_group(
-                [("coverage_id", "in", self.ids)], ["coverage_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "medical.eligibility.request", "coverage_id")
         for coverage in self:
             coverage.eligibility_request_count = counts.get(coverage, 0)
 
