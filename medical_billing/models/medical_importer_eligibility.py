@@ -6,7 +6,7 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import edi
-from .medical_eligibility_request import FOLLOW_UP_ACTIONS, NOT_FOUND_REASONS
+from .medical_eligibility_answer import FOLLOW_UP_ACTIONS, NOT_FOUND_REASONS
 
 
 class MedicalEligibilityRequest(models.Model):
