@@ -7,6 +7,15 @@ from odoo.exceptions import UserError
 REFERENCE_NAMED = {"medical.encounter", "medical.claim", "medical.claim.batch"}
 
 
+def _outside(linked, company):
+    """True when one of the ``linked`` records may not be linked from a record of ``company`` (Odoo's test
+    in its company check)."""
+    if not linked:
+        return False
+    domain = linked._check_company_domain(company)
+    return bool(domain) and linked != linked.with_context(active_test=False).filtered_domain(domain)
+
+
 class MedicalCompanyCheckMixin(models.AbstractModel):
     """Company walls of the medical records.
 
@@ -53,15 +62,11 @@ class MedicalCompanyCheckMixin(models.AbstractModel):
         if self._medical_checked_fields(fnames, company_dependent=True):
             return False
         names = self._medical_checked_fields(fnames)
-        for company, records in self.sudo().grouped("company_id").items():
-            for name in names:
-                linked = records[name]
-                if not linked:
-                    continue
-                domain = linked._check_company_domain(company)
-                if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
-                    return False
-        return True
+        return not any(
+            _outside(records[name], company)
+            for company, records in self.sudo().grouped("company_id").items()
+            for name in names
+        )
 
     def _medical_reference(self):
         """How a message names this record: its reference, else its kind and id."""
@@ -75,14 +80,7 @@ class MedicalCompanyCheckMixin(models.AbstractModel):
         names = self._medical_checked_fields(fnames)
         foreign = []
         for record in self.sudo():
-            company = record.company_id
-            for name in names:
-                linked = record[name]
-                if not linked:
-                    continue
-                domain = linked._check_company_domain(company)
-                if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
-                    foreign.append((record, name))
+            foreign += [(record, name) for name in names if _outside(record[name], record.company_id)]
         return foreign
 
     def _medical_foreign_links_message(self, foreign):
