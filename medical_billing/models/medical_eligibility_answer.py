@@ -135,7 +135,7 @@ def _money(value):
 
 
 class MedicalEligibilityRequest(models.Model):
-    _inherit = "medical.eligibility.request"
+    _inherit = "medical.eligibility.request"  # pylint: disable=consider-merging-classes-inherited
 
     def _apply_271(self, response, log=None):
         """Fill the request (one, sent) with the 271 ``response``; record the check on the coverage."""

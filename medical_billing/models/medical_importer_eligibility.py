@@ -13,7 +13,7 @@ class MedicalEligibilityRequest(models.Model):
     """271 eligibility responses, imported as kind ``271`` of ``medical.importer`` (medical_importer_edi.py):
     each answer fills the request with its trace number."""
 
-    _inherit = "medical.eligibility.request"
+    _inherit = "medical.eligibility.request"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _check_271_rights(self):
