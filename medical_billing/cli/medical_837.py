@@ -14,13 +14,13 @@ are accepted as by the server.
 import argparse
 import os
 import sys
-import threading
 from pathlib import Path
 
-import odoo
 from odoo.cli import Command
 from odoo.exceptions import UserError
 from odoo.tools import config
+
+from odoo.addons.medical_coding.cli.common import superuser_env
 
 
 def build_parser():
@@ -97,13 +97,8 @@ class Medical837(Command):
         out = options.out
         if not out.is_dir():
             build_parser().error(f"{out} is not a folder")
-        dbname = dbnames[0]
-        threading.current_thread().dbname = dbname
-        registry = odoo.modules.registry.Registry(dbname)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            if "medical.claim.batch" not in env:
-                build_parser().error(f"the medical_billing addon is not installed in database {dbname}")
+        with superuser_env(dbnames[0], "medical.claim.batch", "medical_billing", build_parser().error) as env:
+            cr = env.cr
             env = env(context=env["res.users"].context_get())
             if options.company:
                 unknown = set(options.company) - set(env["res.company"].browse(options.company).exists().ids)

@@ -230,41 +230,46 @@ class _Builder:
         self.line: dict | None = None
 
     # Each level is a dict until closed; closing a level closes the levels below it.
+    def _closed(self, level: str, record: type, no_status: str = ""):
+        """Close the open ``level`` (an attribute: "line", "claim"...): its dict becomes a ``record``, its
+        lists tuples; ``no_status`` is the error when it holds no STC status (empty: none needed).
+        None when the level is not open."""
+        values = getattr(self, level)
+        if values is None:
+            return None
+        setattr(self, level, None)
+        seg = values.pop("seg", None)
+        if no_status and not values["statuses"]:
+            raise seg.error(no_status)
+        for key in ("statuses", "lines"):
+            if key in values:
+                values[key] = tuple(values[key])
+        return record(**values)
+
     def close_line(self) -> None:
-        if self.line is not None:
-            line, self.line = self.line, None
-            if not line["statuses"]:
-                raise line["seg"].error("the service line has no STC status")
-            del line["seg"]
-            self.claim["lines"].append(LineStatus(**line))
+        line = self._closed("line", LineStatus, "the service line has no STC status")
+        if line is not None:
+            self.claim["lines"].append(line)
 
     def close_claim(self) -> None:
         self.close_line()
-        if self.claim is not None:
-            claim, self.claim = self.claim, None
-            if not claim["statuses"]:
-                raise claim.pop("seg").error("the claim has no STC status")
-            claim.pop("seg")
-            claim["statuses"] = tuple(claim["statuses"])
-            claim["lines"] = tuple(claim["lines"])
-            self.claims.append(ClaimStatus(**claim))
+        claim = self._closed("claim", ClaimStatus, "the claim has no STC status")
+        if claim is not None:
+            self.claims.append(claim)
 
     def close_provider(self) -> None:
         self.close_claim()
-        if self.provider is not None:
-            provider, self.provider = self.provider, None
-            provider["statuses"] = tuple(provider["statuses"])
-            self.providers.append(ProviderStatus(**provider))
+        provider = self._closed("provider", ProviderStatus)
+        if provider is not None:
+            self.providers.append(provider)
 
     def close_receiver(self) -> None:
         self.close_provider()
-        if self.receiver is not None:
-            receiver, self.receiver = self.receiver, None
-            seg = receiver.pop("seg")
-            if not receiver["statuses"]:
-                raise seg.error("the information receiver level has no STC status")
-            receiver["statuses"] = tuple(receiver["statuses"])
-            self.receivers.append(ReceiverStatus(**receiver))
+        receiver = self._closed(
+            "receiver", ReceiverStatus, "the information receiver level has no STC status"
+        )
+        if receiver is not None:
+            self.receivers.append(receiver)
 
 
 _CLAIM_REFS = {

@@ -26,6 +26,8 @@ from . import medical_claim_status_code
 from . import medical_import_log
 from . import medical_importer_edi
 from . import medical_eligibility_request
+from . import medical_eligibility_answer
+from . import medical_eligibility_benefit
 from . import medical_edi_receiver_folder
 from . import medical_importer_eligibility
 from . import medical_encounter_necessity

@@ -7,7 +7,7 @@ from collections import defaultdict
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.medical_coding.models.workflow import workflow_action
+from odoo.addons.medical_coding.models.workflow import check_draft, workflow_action
 
 from .. import edi
 from ..tools.claim_mapper import ClaimMapper
@@ -125,14 +125,13 @@ class MedicalClaimBatch(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "claim_ids" in vals and any(batch.state != "draft" for batch in self):
-            raise UserError(_("The claims of a generated batch are those of its file: they cannot change."))
+        if "claim_ids" in vals:
+            check_draft(self, _("The claims of a generated batch are those of its file: they cannot change."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
-        if any(batch.state != "draft" for batch in self):
-            raise UserError(_("Only draft batches can be deleted: the others carry a file and its numbers."))
+        check_draft(self, _("Only draft batches can be deleted: the others carry a file and its numbers."))
 
     # ------------------------------------------------------------------ actions
 
@@ -412,13 +411,7 @@ class MedicalClaimBatch(models.Model):
         receiver = self.receiver_id
         created = fields.Datetime.context_timestamp(self, fields.Datetime.now()).replace(tzinfo=None)
         return edi.Interchange(
-            sender_id=receiver.sender_code,
-            receiver_id=receiver.receiver_interchange_code,
-            sender_qualifier=receiver.sender_qualifier,
-            receiver_qualifier=receiver.receiver_qualifier,
-            control_number=interchange,
-            group_control_number=group,
-            transaction_control_number=first_st,
+            **receiver._envelope_values(interchange, group, first_st),
             created=created.replace(second=0, microsecond=0),
             submitter=edi.Submitter(
                 name=receiver.submitter_name or self.company_id.name,
@@ -428,9 +421,6 @@ class MedicalClaimBatch(models.Model):
                 email=receiver.contact_email or "",
             ),
             receiver=edi.Receiver(name=receiver.name, receiver_id=receiver.receiver_code),
-            usage=receiver.usage_indicator,
-            application_sender_code=receiver.application_sender_code or "",
-            application_receiver_code=receiver.application_receiver_code or "",
             batch_id=self.name if len(self.name) <= 30 else "",
             acknowledgment_requested=receiver.acknowledgment_requested,
             max_claims_per_transaction=receiver.max_claims_per_transaction or 5000,

@@ -281,32 +281,34 @@ class MedicalClaim(models.Model):
 
     def _check_no_live_next_payer(self):
         """A claim whose balance went on to a next payer's claim is corrected only after that claim."""
-        for claim in self:
-            live = claim.secondary_claim_ids.filtered(
-                lambda c: c.state not in ("cancel", "replaced", "voided") and c.frequency != "8"
-            )
-            if live:
-                raise UserError(
-                    _(
-                        "Claim %(claim)s has moved its balance to the next payer's claim %(next)s: void or "
-                        "cancel claim %(next)s first.",
-                        claim=claim.patient_control_number,
-                        next=live[0].patient_control_number,
-                    )
-                )
+        self._check_next_payer_claims(
+            ("cancel", "replaced", "voided"),
+            lambda claim, next_claim: self.env._(
+                "Claim %(claim)s has moved its balance to the next payer's claim %(next)s: void or "
+                "cancel claim %(next)s first.",
+                claim=claim,
+                next=next_claim,
+            ),
+        )
 
     def _check_adjudication_editable(self):
         """The adjudication a next payer has been billed from is fixed: correct that claim first."""
+        self._check_next_payer_claims(
+            ("draft", "cancel", "replaced", "voided"),
+            lambda claim, next_claim: self.env._(
+                "The adjudication of claim %(claim)s was billed to the next payer on claim %(next)s: "
+                "void or reset that claim to draft before changing it.",
+                claim=claim,
+                next=next_claim,
+            ),
+        )
+
+    def _check_next_payer_claims(self, states_ended, message):
+        """Refuse with ``message(claim number, next claim number)`` when a claim's balance went on to a next
+        payer's claim that still counts: neither a void (frequency 8) nor in one of ``states_ended``."""
         for claim in self:
-            billed = claim.secondary_claim_ids.filtered(
-                lambda c: c.state not in ("draft", "cancel", "replaced", "voided") and c.frequency != "8"
+            following = claim.secondary_claim_ids.filtered(
+                lambda c: c.state not in states_ended and c.frequency != "8"
             )
-            if billed:
-                raise UserError(
-                    _(
-                        "The adjudication of claim %(claim)s was billed to the next payer on claim %(next)s: "
-                        "void or reset that claim to draft before changing it.",
-                        claim=claim.patient_control_number,
-                        next=billed[0].patient_control_number,
-                    )
-                )
+            if following:
+                raise UserError(message(claim.patient_control_number, following[0].patient_control_number))

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.medical_coding.tools.counts import count_by
+
 # X12 individual relationship codes (SBR02 / PAT01) as keys.
 RELATIONSHIPS = [("18", "Self"), ("01", "Spouse"), ("19", "Child"), ("G8", "Other Relationship")]
 PRIORITIES = [("primary", "Primary"), ("secondary", "Secondary"), ("tertiary", "Tertiary")]
@@ -176,6 +178,57 @@ class MedicalCoverage(models.Model):
             "context": {"default_coverage_id": self.id},
         }
 
+    # ------------------------------------------------------------------ eligibility requests (270/271)
+
+    eligibility_request_ids = fields.One2many("medical.eligibility.request", "coverage_id")
+    eligibility_request_count = fields.Integer(compute="_compute_eligibility_request_count")
+
+    def _compute_eligibility_request_count(self):
+        counts = count_by(self, "medical.eligibility.request", "coverage_id")
+        for coverage in self:
+            coverage.eligibility_request_count = counts.get(coverage, 0)
+
+    def action_request_eligibility(self):
+        """Front desk: send a 270 for today's visit (or the date in the context) for these coverages."""
+        day = self.env.context.get("eligibility_date") or fields.Date.context_today(self)
+        Request = self.env["medical.eligibility.request"]
+        requests = Request.create([Request._prepare_for_coverage(c, day) for c in self])
+        requests.action_send()
+        return requests._action_open()
+
+    def action_view_eligibility_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "medical_billing.medical_eligibility_request_action"
+        )
+        action["domain"] = [("coverage_id", "=", self.id)]
+        action["context"] = {"default_coverage_id": self.id, "default_company_id": self.company_id.id}
+        return action
+
+    def _latest_eligibility_on(self, pairs):
+        """``{(coverage id, day): medical.coverage.eligibility}`` of the latest check answering for a day on
+        or before ``day``, for ``pairs`` of (coverage id, day); one search. A check recorded before checks had
+        a date of service answers for the day it was made."""
+        checks = (
+            self.env["medical.coverage.eligibility"]
+            .sudo()
+            .search([("coverage_id", "in", list({c for c, _d in pairs}))], order="date desc, id desc")
+        )
+        by_coverage = {}
+        for check in checks:
+            day = check.date_service or fields.Date.to_date(check.date)
+            by_coverage.setdefault(check.coverage_id.id, []).append((day, check))
+        for entries in by_coverage.values():
+            entries.sort(key=lambda entry: entry[0], reverse=True)  # stable: latest check first on a day
+        result = {}
+        for coverage_id, day in pairs:
+            if not day:
+                continue
+            found = next((c for d, c in by_coverage.get(coverage_id, []) if d <= day), None)
+            if found:
+                result[coverage_id, day] = found
+        return result
+
 
 class MedicalCoverageEligibility(models.Model):
     """One recorded eligibility check (phone, portal or 270/271) of a coverage."""
@@ -195,3 +248,11 @@ class MedicalCoverageEligibility(models.Model):
     )
     reference = fields.Char(help="Call reference or 271 trace number.")
     notes = fields.Text()
+    date_service = fields.Date(
+        string="For Date of Service",
+        default=fields.Date.context_today,
+        help="The day the check answers for (the date of service asked about).",
+    )
+    request_id = fields.Many2one(
+        "medical.eligibility.request", readonly=True, ondelete="set null", check_company=True
+    )

@@ -5,6 +5,8 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.medical_coding.tools.counts import count_by
+
 # ISA05 / ISA07 interchange id qualifiers of the 005010 envelope.
 ISA_QUALIFIERS = [
     ("ZZ", "ZZ - Mutually Defined"),
@@ -124,11 +126,7 @@ class MedicalEdiReceiver(models.Model):
     batch_count = fields.Integer(compute="_compute_batch_count")
 
     def _compute_batch_count(self):
-        counts = dict(
-            self.env["medical.claim.batch"]._read_group(
-                [("receiver_id", "in", self.ids)], ["receiver_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "medical.claim.batch", "receiver_id")
         for receiver in self:
             receiver.batch_count = counts.get(receiver, 0)
 
@@ -286,6 +284,23 @@ class MedicalEdiReceiver(models.Model):
                 )
             )
         return interchange, group, numbers[0]
+
+    def _envelope_values(self, interchange, group, first_st):
+        """The ISA/GS/ST values of an outgoing file to this receiver (837P and 270 alike), for the control
+        numbers of :meth:`_next_control_numbers`."""
+        self.ensure_one()
+        return {
+            "sender_id": self.sender_code,
+            "receiver_id": self.receiver_interchange_code,
+            "sender_qualifier": self.sender_qualifier,
+            "receiver_qualifier": self.receiver_qualifier,
+            "control_number": interchange,
+            "group_control_number": group,
+            "transaction_control_number": first_st,
+            "usage": self.usage_indicator,
+            "application_sender_code": self.application_sender_code or "",
+            "application_receiver_code": self.application_receiver_code or "",
+        }
 
     def action_view_batches(self):
         self.ensure_one()

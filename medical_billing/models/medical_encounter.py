@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.medical_coding.tools.counts import count_by
+
 from .medical_coverage import ELIGIBILITY_RESULTS
 
 
@@ -19,11 +21,7 @@ class MedicalEncounter(models.Model):
     )
 
     def _compute_claim_count(self):
-        counts = dict(
-            self.env["medical.claim"]._read_group(
-                [("encounter_id", "in", self.ids)], ["encounter_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "medical.claim", "encounter_id")
         for encounter in self:
             encounter.claim_count = counts.get(encounter, 0)
 

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Date
 
+from odoo.addons.medical_coding.tools.counts import count_by
+
 
 class MedicalFeeSchedule(models.Model):
     """A price list of procedure codes: the practice's charge master, or a payer's contracted rates."""
@@ -46,11 +48,7 @@ class MedicalFeeSchedule(models.Model):
     ]
 
     def _compute_line_count(self):
-        counts = dict(
-            self.env["medical.fee.schedule.line"]._read_group(
-                [("schedule_id", "in", self.ids)], ["schedule_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "medical.fee.schedule.line", "schedule_id")
         for schedule in self:
             schedule.line_count = counts.get(schedule, 0)
 

@@ -411,12 +411,11 @@ class MedicalImporter(models.AbstractModel):
 
     def _import_claim_status_codes(self, data, filename, effective):
         """Load an X12 claim status category or status code list (TSV) into ``medical.claim.status.code``."""
-        if not (
-            self.env.is_superuser() or self.env.user.has_group("medical_coding.medical_coding_group_manager")
-        ):
-            raise AccessError(_("Only a Medical Manager may import code lists."))
-        if not data:
-            raise UserError(_("Choose the code list file to import."))
+        self._check_import_allowed(
+            data,
+            _("Only a Medical Manager may import code lists."),
+            _("Choose the code list file to import."),
+        )
         try:
             rows = parse_status_code_tsv(self.env, data)
         except UserError as error:

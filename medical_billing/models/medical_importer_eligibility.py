@@ -6,14 +6,14 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import edi
-from .medical_eligibility_request import FOLLOW_UP_ACTIONS, NOT_FOUND_REASONS
+from .medical_eligibility_answer import FOLLOW_UP_ACTIONS, NOT_FOUND_REASONS
 
 
 class MedicalEligibilityRequest(models.Model):
     """271 eligibility responses, imported as kind ``271`` of ``medical.importer`` (medical_importer_edi.py):
     each answer fills the request with its trace number."""
 
-    _inherit = "medical.eligibility.request"
+    _inherit = "medical.eligibility.request"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _check_271_rights(self):

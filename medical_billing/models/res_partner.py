@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from odoo.addons.medical_coding.tools.counts import count_by
+
 # Partner fields that decide which medical receivable is a partner's default receivable.
 RECEIVABLE_TRIGGERS = {"is_payer", "is_patient", "guarantor_id", "company_id", "payer_receivable_account_id"}
 
@@ -94,11 +96,7 @@ class ResPartner(models.Model):
 
     @api.depends("coverage_ids")
     def _compute_coverage_count(self):
-        counts = dict(
-            self.env["medical.coverage"]._read_group(
-                [("patient_id", "in", self.ids)], ["patient_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "medical.coverage", "patient_id")
         for partner in self:
             partner.coverage_count = counts.get(partner, 0)
 

@@ -1,5 +1,12 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""837P batches from claims: the files validate in pyx12 and read back with their claims, loops and
+control numbers; batches per receiver, their sequences, and the command line that writes them.
+
+Over 500 lines: most tests write a file and read it back loop by loop (subscriber, patient, other
+payers, lines), which takes room; they share the payers and claims set up once for the class.
+"""
+
 import os
 import stat
 import tempfile

@@ -1,5 +1,12 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The claim from encounter to adjudication: its flow and workflow, its ledger links, and two users
+validating it at once.
+
+Over 500 lines: each test follows one claim through the flow and asserts its journal items to the cent,
+which takes room; the three classes share the billing fixtures of ``common.py`` and one subject.
+"""
+
 import re
 from datetime import date, timedelta
 

@@ -17,14 +17,14 @@ server. The kinds are the database's: ``medical.importer._import_kinds()``, whic
 import argparse
 import logging
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 
-import odoo
 from odoo.cli import Command
 from odoo.exceptions import UserError
 from odoo.tools import config
+
+from .common import superuser_env
 
 _logger = logging.getLogger(__name__)
 
@@ -116,13 +116,8 @@ class MedicalImport(Command):
                 build_parser().print_help()
                 return 0
             build_parser().error("give the database with -d DB (exactly one)")
-        dbname = dbnames[0]
-        threading.current_thread().dbname = dbname
-        registry = odoo.modules.registry.Registry(dbname)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            if "medical.importer" not in env:
-                build_parser().error(f"the medical_coding addon is not installed in database {dbname}")
+        with superuser_env(dbnames[0], "medical.importer", "medical_coding", build_parser().error) as env:
+            cr = env.cr
             kinds = env["medical.importer"]._import_kinds()
             parser = build_parser(kinds)
             if options.help:

@@ -26,6 +26,9 @@ annual wellness visit"), a service in month M counts until the end of month M + 
 is covered from the first day of month M + window).
 
 Messages are written for the coder and name codes; they must never be logged.
+
+Over 500 lines: the policy data (code lists, rules, policies) and the checks that read them are one rule
+language, documented above; each check is a small function beside the rule field it gives meaning to.
 """
 
 import re

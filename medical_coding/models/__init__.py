@@ -8,6 +8,7 @@ from . import medical_import_progress
 from . import res_partner
 from . import res_company
 from . import medical_encounter
+from . import medical_encounter_line_mixin
 from . import medical_encounter_procedure
 from . import medical_encounter_diagnosis
 from . import medical_edit_finding

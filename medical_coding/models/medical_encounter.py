@@ -1,5 +1,12 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The encounter (``medical.encounter``): its fields, workflow, and the coding check run on a batch.
+
+Its necessity check is in ``medical_encounter_necessity.py``, its lines in ``medical_encounter_diagnosis.py``
+and ``medical_encounter_procedure.py``. About 500 lines: the check reads a whole batch in a few set-based
+queries (``_edit_engine_data``) and writes its findings and notes in bulk, which is a third of the file.
+"""
+
 from collections import defaultdict
 
 from markupsafe import Markup

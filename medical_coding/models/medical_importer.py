@@ -141,12 +141,11 @@ class MedicalImporter(models.AbstractModel):
     @api.model
     def _import_code_set(self, kind, data, filename, effective):
         """Parse the whole file first (a bad line refuses it, nothing written), then bulk-write it."""
-        if not (
-            self.env.is_superuser() or self.env.user.has_group("medical_coding.medical_coding_group_manager")
-        ):
-            raise AccessError(_("Only a Medical Manager may import code sets."))
-        if not data:
-            raise UserError(_("Choose the file to import: this kind has no built-in release."))
+        self._check_import_allowed(
+            data,
+            _("Only a Medical Manager may import code sets."),
+            _("Choose the file to import: this kind has no built-in release."),
+        )
         parser, systems, origin = CODE_SET_KINDS[kind]
         report = self.env.context.get("medical_import_progress") or (lambda fraction, message="": None)
         try:
@@ -170,6 +169,16 @@ class MedicalImporter(models.AbstractModel):
         return counts
 
     @api.model
+    def _check_import_allowed(self, data, refused, missing):
+        """Before reading a shared table's file: ``refused`` (AccessError) unless the user is a Medical
+        Manager, then ``missing`` (UserError) when no file was given."""
+        if not (
+            self.env.is_superuser() or self.env.user.has_group("medical_coding.medical_coding_group_manager")
+        ):
+            raise AccessError(refused)
+        if not data:
+            raise UserError(missing)
+
     def _code_file_error_message(self, filename, error):
         if error.line:
             return _(

@@ -3,7 +3,7 @@
 # Code sets, edit tables and policies are separate concerns, each in its own file.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import _, api, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from ..edits import policy_file
 
@@ -20,12 +20,11 @@ class MedicalImporter(models.AbstractModel):
     @api.model
     def _import_policy(self, data, filename, effective):
         """Create or replace the shared policies of the file, by reference; all or nothing."""
-        if not (
-            self.env.is_superuser() or self.env.user.has_group("medical_coding.medical_coding_group_manager")
-        ):
-            raise AccessError(_("Only a Medical Manager may import coverage policies."))
-        if not data:
-            raise UserError(_("Give the CSV file of coverage policies."))
+        self._check_import_allowed(
+            data,
+            _("Only a Medical Manager may import coverage policies."),
+            _("Give the CSV file of coverage policies."),
+        )
         try:
             policies = policy_file.parse(data)
         except policy_file.PolicyFileError as error:

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from ..codesets import mue_file, ncci_file
 from ..codesets.errors import CodeFileError
 from ..edits import engine
-from ..tools.bulk import copy_lines, copy_text, file_error, stage, upsert
+from ..tools.bulk import copy_lines, copy_text, file_error, load_counts, stage, upsert
 
 
 class MedicalMue(models.Model):
@@ -133,13 +133,7 @@ class MedicalMue(models.Model):
             cr.execute("DROP TABLE IF EXISTS medical_mue_import")
             cr.execute("DROP TABLE IF EXISTS medical_mue_import_src")
         self.invalidate_model()
-        return {
-            "rows": rows,
-            "created": created,
-            "updated": updated,
-            "unchanged": distinct - created - updated,
-            "effective": date_start.isoformat(),
-        }
+        return {**load_counts(rows, distinct, created, updated), "effective": date_start.isoformat()}
 
     @api.model
     def _effective_date(self, effective, filename):

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from ..codesets import ncci_file
 from ..codesets.errors import CodeFileError
 from ..edits import engine
-from ..tools.bulk import NULL, copy_lines, copy_text, file_error, stage, upsert
+from ..tools.bulk import NULL, copy_lines, copy_text, file_error, load_counts, stage, upsert
 
 
 class MedicalNcciEdit(models.Model):
@@ -137,12 +137,7 @@ class MedicalNcciEdit(models.Model):
             cr.execute("DROP TABLE IF EXISTS medical_ncci_import")
             cr.execute("DROP TABLE IF EXISTS medical_ncci_import_src")
         self.invalidate_model()
-        return {
-            "rows": rows,
-            "created": created,
-            "updated": updated,
-            "unchanged": distinct - created - updated,
-        }
+        return load_counts(rows, distinct, created, updated)
 
 
 def _ncci_copy_lines(part, rows):

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..edits.npi import npi_error
+from ..tools.counts import count_by
 
 TAXONOMY_RE = re.compile(r"^[0-9]{3}[0-9A-Z]{6}X$")
 PHI_GROUPS = "medical_coding.medical_coding_group_front_desk"
@@ -81,11 +82,7 @@ class ResPartner(models.Model):
                     partner.guarantor_id = partner
 
     def _compute_encounter_count(self):
-        counts = dict(
-            self.env["medical.encounter"]._read_group(
-                [("patient_id", "in", self.ids)], ["patient_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "medical.encounter", "patient_id")
         for partner in self:
             partner.encounter_count = counts.get(partner._origin, 0)
 

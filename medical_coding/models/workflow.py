@@ -19,7 +19,7 @@ Creation: a new record takes the default of its workflow fields; ``default_<fiel
 import contextvars
 import functools
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 _IN_WORKFLOW_ACTION = contextvars.ContextVar("medical_workflow_action", default=False)
 
@@ -70,6 +70,12 @@ def check_workflow_create(model, vals_list, fnames):
             if touched:
                 raise _refusal(model, touched)
     return model
+
+
+def check_draft(records, message):
+    """Refuse with ``message`` (a UserError) when one of ``records`` is past its draft state."""
+    if any(record.state != "draft" for record in records):
+        raise UserError(message)
 
 
 def _refusal(records, fnames):

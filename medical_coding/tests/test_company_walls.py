@@ -67,6 +67,29 @@ class TestCompanyWalls(MedicalCodingCase):
         with self.assertRaisesRegex(UserError, "Encounter belongs to another practice"):
             manager_finding.company_id = self.company_b
 
+    def test_batch_of_findings_checked_like_one(self):
+        """Many findings at once (the check's batch) are company-checked per practice and field, not per
+        record: one foreign link among clean ones is still refused, and named."""
+        Finding = self.env["medical.edit.finding"].with_user(self.user_coder)
+        clean = [
+            self.finding_values(diagnosis_id=self.encounter_a.diagnosis_ids.id),
+            self.finding_values(procedure_id=self.encounter_a.procedure_ids.id),
+        ]
+        self.assertEqual(len(Finding.create(clean)), 2)
+        for fname, value, label in (
+            ("procedure_id", self.encounter_b.procedure_ids.id, "Procedure Line"),
+            ("diagnosis_id", self.encounter_b.diagnosis_ids.id, "Diagnosis"),
+        ):
+            with self.subTest(fname), self.assertRaises(UserError) as caught:
+                Finding.create([*clean, self.finding_values(**{fname: value})])
+            message = caught.exception.args[0]
+            self.assertIn(f"{label} belongs to another practice", message)
+            self.assertNotIn("Bertha", message)
+        # a batch moved into the other practice while pointing at this one's encounter is refused
+        findings = Finding.create(clean).with_user(self.user_manager)
+        with self.assertRaisesRegex(UserError, "Encounter belongs to another practice"):
+            findings.write({"company_id": self.company_b.id})
+
     def test_encounter_refusal_names_no_patient_of_another_practice(self):
         encounter = self.encounter_a.with_user(self.user_coder)
         with self.assertRaises(UserError) as caught:

@@ -90,6 +90,12 @@ def upsert(cr, target, source, keys, values, insert=None, update=None, changed=N
     return cr.rowcount, updated
 
 
+def load_counts(rows, distinct, created, updated):
+    """What a load reports: the ``rows`` read, the keys ``created`` and ``updated``, and the other
+    ``distinct`` keys as ``unchanged``."""
+    return {"rows": rows, "created": created, "updated": updated, "unchanged": distinct - created - updated}
+
+
 def file_error(env, filename, member, error):
     """UserError for a bad line of an edit file (:class:`CodeFileError`): names the file (and ZIP member)
     and the line; nothing is written."""
