@@ -28,6 +28,8 @@
         "views/medical_edit_finding_views.xml",
         "views/medical_edit_table_views.xml",
         "views/medical_coverage_policy_views.xml",
+        "views/medical_quality_views.xml",
+        "report/medical_quality_scorecard.xml",
     ],
     "assets": {
         "web.assets_backend": ["medical_coding/static/src/js/import_progress_field.js"],
