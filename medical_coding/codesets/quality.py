@@ -23,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .common import shown
 from .errors import CodeFileError
 
 OPTION_KINDS = {
@@ -38,6 +39,7 @@ CODE_RE = re.compile(r"[0-9A-Z]{1,8}")
 DIAGNOSIS_RE = re.compile(r"[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?")
 POS_RE = re.compile(r"\d{2}")
 MODIFIER_RE = re.compile(r"[0-9A-Z]{2}")
+PERCENTILE_RE = re.compile(r"[0-9]{1,2}")
 
 
 @dataclass
@@ -126,6 +128,10 @@ def parse(data, filename=None):
         content = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CodeFileError(exc.lineno, f"the file is not valid JSON: {exc.msg}") from exc
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise CodeFileError(0, "the file holds a number too long to be read") from exc
+    except RecursionError as exc:
+        raise CodeFileError(0, "the file nests its values too deeply to be a measures file") from exc
     if isinstance(content, dict):
         measures = [_measure(key, value, criteria=True) for key, value in content.items()]
         return QualityFile("single-source", measures=_unique(measures))
@@ -153,16 +159,18 @@ def _unique(measures):
 def _measure_id(value):
     measure = str(value or "").strip().upper()
     if not MEASURE_RE.fullmatch(measure):
-        raise CodeFileError(0, f"{value!r} is not a quality measure id like 001 or 128")
+        raise CodeFileError(0, f"{shown(value)} is not a quality measure id like 001 or 128")
     return measure
 
 
 def _measure(key, item, criteria):
     if not isinstance(item, dict):
-        raise CodeFileError(0, f"measure {key}: not a JSON object")
+        raise CodeFileError(0, f"measure {shown(key)}: not a JSON object")
     measure = _measure_id(item.get("measureId", key))
     if str(key) != str(item.get("measureId", key)):
-        raise CodeFileError(0, f"measure {key}: its measureId says {item['measureId']}")
+        raise CodeFileError(
+            0, f"measure {shown(key)[1:-1]}: its measureId says {shown(item['measureId'])[1:-1]}"
+        )
     spec = MeasureSpec(
         measure,
         title=_text(item.get("title")),
@@ -207,8 +215,8 @@ def _age(option, key, where):
     value = option.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value > 150:
-        raise CodeFileError(0, f"{where}: {key} {value!r} is not an age in years")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 150:
+        raise CodeFileError(0, f"{where}: {key} {shown(value)} is not an age in years")
     return float(value)
 
 
@@ -221,7 +229,7 @@ def _codes(values, where, key, pattern, strip_dot=False):
     for value in values:
         code = str(value or "").strip().upper()
         if not pattern.fullmatch(code):
-            raise CodeFileError(0, f"{where}: {key} holds {value!r}, which is not a code")
+            raise CodeFileError(0, f"{where}: {key} holds {shown(value)}, which is not a code")
         codes.append(code.replace(".", "") if strip_dot else code)
     return tuple(dict.fromkeys(codes))
 
@@ -235,7 +243,7 @@ def _eligibility(measure, number, option):
         raise CodeFileError(0, f"{where}: minAge {min_age:g} is above maxAge {max_age:g}")
     sex = option.get("sexCode")
     if sex not in (None, "M", "F"):
-        raise CodeFileError(0, f"{where}: sexCode {sex!r} is neither M nor F")
+        raise CodeFileError(0, f"{where}: sexCode {shown(sex)} is neither M nor F")
     procedures = option.get("procedureCodes")
     if not isinstance(procedures, list) or not procedures:
         raise CodeFileError(0, f"{where}: no procedureCodes")
@@ -276,7 +284,8 @@ def _performance(measure, number, option):
     kind = OPTION_KINDS.get(option.get("optionType"))
     if not kind:
         raise CodeFileError(
-            0, f"{where}: optionType {option.get('optionType')!r} is not one of {', '.join(OPTION_KINDS)}"
+            0,
+            f"{where}: optionType {shown(option.get('optionType'))} is not one of {', '.join(OPTION_KINDS)}",
         )
     codes = option.get("qualityCodes")
     if not isinstance(codes, list) or not codes:
@@ -301,13 +310,15 @@ def _benchmark(item):
         raise CodeFileError(0, f"{where}: percentiles is not an object")
     percentiles = {}
     for key, value in raw.items():
-        if not str(key).isdigit() or int(key) not in PERCENTILES:
-            raise CodeFileError(0, f"{where}: unknown percentile {key!r}")
+        if not PERCENTILE_RE.fullmatch(str(key)) or int(key) not in PERCENTILES:
+            raise CodeFileError(0, f"{where}: unknown percentile {shown(key)}")
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-            raise CodeFileError(0, f"{where}: percentile {key} {value!r} is not a rate from 0 to 100")
+            raise CodeFileError(0, f"{where}: percentile {key} {shown(value)} is not a rate from 0 to 100")
         percentiles[int(key)] = float(value)
     average = item.get("averagePerformanceRate")
-    if average is not None and (isinstance(average, bool) or not isinstance(average, int | float)):
+    if average is not None and (
+        isinstance(average, bool) or not isinstance(average, int | float) or not 0 <= average <= 100
+    ):
         raise CodeFileError(0, f"{where}: averagePerformanceRate is not a number")
     return Benchmark(
         measure,
