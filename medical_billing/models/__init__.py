@@ -32,3 +32,4 @@ from . import medical_encounter_necessity
 from . import medical_abn
 from . import medical_claim_necessity
 from . import medical_encounter_self_pay
+from . import medical_quality

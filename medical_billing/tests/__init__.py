@@ -20,3 +20,4 @@ from . import test_eligibility
 from . import test_eligibility_sftp
 from . import test_abn
 from . import test_self_pay
+from . import test_quality_claim

@@ -556,3 +556,19 @@ class MedicalQualityQdc(models.Model):
         for qdc in self:
             code = "-".join([qdc.code, *(qdc.modifiers or "").split(",")]).rstrip("-")
             qdc.label = f"{code} {qdc.code_id.name or ''}".strip()
+
+
+class MedicalCode(models.Model):
+    _inherit = "medical.code"
+
+    @api.model
+    def _quality_code_ids(self, code_ids):
+        """The ids among ``code_ids`` that are quality data codes of a measure (of any year), in one query:
+        their lines are billed at 0.00."""
+        if not code_ids:
+            return set()
+        self.env["medical.quality.qdc"].flush_model(["code_id"])
+        self.env.cr.execute(
+            "SELECT DISTINCT code_id FROM medical_quality_qdc WHERE code_id = ANY(%s)", [list(code_ids)]
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
