@@ -94,3 +94,6 @@ class TestQualityClaim(EdiCommon):
         self.assertFalse(self.prompted(self.make_encounter()))
         other = self.env["res.partner"].create({"name": "Dr Other", "is_provider": True, "npi": "1245319599"})
         self.assertEqual(self.prompted(self.make_encounter(provider_id=other.id)), self.bmi)
+        # an encounter-based measure asks at each visit
+        self.bmi.reporting = "encounter"
+        self.assertEqual(self.prompted(self.make_encounter()), self.bmi)
