@@ -34,7 +34,12 @@
     "assets": {
         "web.assets_backend": ["medical_coding/static/src/js/import_progress_field.js"],
     },
-    "demo": ["demo/medical_coding_demo.xml", "demo/medical_coverage_policy_demo.xml"],
+    "demo": [
+        "demo/medical_quality_measures_demo.xml",
+        "demo/medical_coding_demo.xml",
+        "demo/medical_coverage_policy_demo.xml",
+        "demo/medical_quality_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }

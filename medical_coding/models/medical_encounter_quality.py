@@ -273,3 +273,39 @@ class MedicalEncounter(models.Model):
             values.append(line)
         self.env["medical.encounter.procedure"].create(values)
         return self.action_check()
+
+    # ------------------------------------------------------------------ demo data
+
+    @api.model
+    def _demo_report_quality(self, rows):
+        """Demo data: report outcomes ``rows`` [(encounter xml id, measure id, kind)] as a coder would."""
+        for xmlid, measure_code, kind in rows:
+            encounter = self.env.ref(xmlid)
+            option = self.env["medical.quality.performance"].search(
+                [
+                    ("measure_id.measure_code", "=", measure_code),
+                    ("measure_id.year", "=", encounter.date_service.year),
+                    ("kind", "=", kind),
+                ],
+                limit=1,
+            )
+            if option and encounter.state not in ("billed", "cancel"):
+                encounter.action_report_quality_outcome(option)
+
+    @api.model
+    def _demo_quality_stray(self, encounter_id, code):
+        """Demo data: a quality data code line (0.00) on an encounter the code's measure does not apply to."""
+        encounter = self.browse(encounter_id)
+        qdc = self.env["medical.code"].search(
+            [("code", "=", code), ("system", "in", ("cpt", "hcpcs"))], limit=1
+        )
+        if qdc and not encounter.procedure_ids.filtered(lambda line: line.code_id == qdc):
+            self.env["medical.encounter.procedure"].create(
+                {
+                    "encounter_id": encounter.id,
+                    "sequence": 99,
+                    "code_id": qdc.id,
+                    "charge_amount": 0.0,
+                    "diagnosis_pointers": "A",
+                }
+            )

@@ -4,9 +4,11 @@
 # pylint: disable=consider-merging-classes-inherited
 import hashlib
 import json
+from datetime import date, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import file_open
 
 from ..codesets import quality as quality_file
 from ..edits import quality as quality_engine
@@ -197,6 +199,24 @@ class MedicalQualityMeasure(models.Model):
                 )
             )
         return result
+
+    # ------------------------------------------------------------------ demo data
+
+    @api.model
+    def _demo_import(self):
+        """Demo data: import the shipped excerpt (demo/quality_*_demo.json, written for this suite in
+        CMS's layouts) for the years of the demo visits (this year, and the last one in January)."""
+        today = fields.Date.context_today(self)
+        importer = self.env["medical.importer"]
+        measures = file_open("medical_coding/demo/quality_measures_demo.json", "rb").read()
+        benchmarks = json.loads(file_open("medical_coding/demo/quality_benchmarks_demo.json", "rb").read())
+        for year in sorted({today.year, (today - timedelta(days=60)).year}):
+            importer.import_file("quality", measures, "quality_measures_demo.json", date(year, 1, 1))
+            for row in benchmarks:
+                row["performanceYear"] = year
+            importer.import_file(
+                "quality", json.dumps(benchmarks).encode(), "quality_benchmarks_demo.json", date(year, 1, 1)
+            )
 
     # ------------------------------------------------------------------ import
 

@@ -11,8 +11,10 @@ class MedicalQualityOutcome(models.TransientModel):
 
     _name = "medical.quality.outcome"
     _description = "Report a Quality Outcome"
+    _check_company_auto = True
 
-    encounter_id = fields.Many2one("medical.encounter", required=True, readonly=True)
+    encounter_id = fields.Many2one("medical.encounter", required=True, readonly=True, check_company=True)
+    company_id = fields.Many2one(related="encounter_id.company_id")
     measure_id = fields.Many2one("medical.quality.measure", required=True, readonly=True)
     option_groups = fields.Char(compute="_compute_option_groups")
     performance_id = fields.Many2one(
