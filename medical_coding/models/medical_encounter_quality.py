@@ -58,9 +58,7 @@ class MedicalEncounterProcedure(models.Model):
 class MedicalEditFinding(models.Model):
     _inherit = "medical.edit.finding"
 
-    quality_measure_id = fields.Many2one(
-        "medical.quality.measure", string="Quality Measure", ondelete="cascade"
-    )
+    quality_measure_id = fields.Many2one("medical.quality.measure", ondelete="cascade")
 
     def action_report_quality(self):
         """Open the choice of outcome of the measure this finding prompts for."""

@@ -27,9 +27,9 @@ class MedicalQualityReport(models.Model):
     _rec_name = "measure_id"
 
     company_id = fields.Many2one("res.company", readonly=True)
-    provider_id = fields.Many2one("res.partner", string="Provider", readonly=True)
+    provider_id = fields.Many2one("res.partner", readonly=True)
     npi = fields.Char(string="NPI", readonly=True)
-    measure_id = fields.Many2one("medical.quality.measure", string="Measure", readonly=True)
+    measure_id = fields.Many2one("medical.quality.measure", readonly=True)
     measure_code = fields.Char(string="Measure Id", readonly=True)
     year = fields.Integer(string="Performance Year", readonly=True, aggregator=False)
     inverse = fields.Boolean(readonly=True, help="Lower performance rates are better.")

@@ -210,7 +210,7 @@ class TestQualityEngine(QualityCase):
         wizard = (
             self.env["medical.quality.outcome"]
             .with_user(self.user_coder)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "performance_id": self.measures["236"]
