@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..edits import engine
 from ..edits import quality as quality_engine
+from .medical_encounter import CODING_GROUPS
 
 OUTCOMES = [
     ("met", "Performance Met"),
@@ -82,15 +83,13 @@ class MedicalEncounter(models.Model):
     _inherit = "medical.encounter"
 
     quality_result_ids = fields.One2many(
-        "medical.quality.result",
-        "encounter_id",
-        string="Quality Measures",
-        groups="medical_coding.medical_coding_group_coder,medical_coding.medical_coding_group_biller",
+        "medical.quality.result", "encounter_id", string="Quality Measures", groups=CODING_GROUPS
     )
     quality_missing_count = fields.Integer(
         compute="_compute_quality_missing_count",
         search="_search_quality_missing_count",
         string="Missing Quality Codes",
+        groups=CODING_GROUPS,
     )
 
     @api.depends("finding_ids.edit_code")

@@ -379,6 +379,12 @@ class TestQualityReport(QualityCase):
             self.env["medical.quality.report"].with_user(self.user_front_desk).search([])
         with self.assertRaises(AccessError):
             self.env["medical.quality.measure"].with_user(self.user_front_desk).search([])
+        encounter = self.visit()
+        with self.assertRaises(AccessError):
+            encounter.with_user(self.user_front_desk).read(["quality_result_ids"])
+        with self.assertRaises(AccessError):
+            encounter.with_user(self.user_front_desk).read(["quality_missing_count"])
+        self.assertEqual(encounter.with_user(self.user_coder).quality_missing_count, 2)
         with self.assertRaises(AccessError):
             self.measures["128"].with_user(self.user_coder).write({"reporting": "encounter"})
         other_company = self.env["res.company"].create({"name": "Other Practice"})
