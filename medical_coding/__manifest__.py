@@ -28,11 +28,18 @@
         "views/medical_edit_finding_views.xml",
         "views/medical_edit_table_views.xml",
         "views/medical_coverage_policy_views.xml",
+        "views/medical_quality_views.xml",
+        "report/medical_quality_scorecard.xml",
     ],
     "assets": {
         "web.assets_backend": ["medical_coding/static/src/js/import_progress_field.js"],
     },
-    "demo": ["demo/medical_coding_demo.xml", "demo/medical_coverage_policy_demo.xml"],
+    "demo": [
+        "demo/medical_quality_measures_demo.xml",
+        "demo/medical_coding_demo.xml",
+        "demo/medical_coverage_policy_demo.xml",
+        "demo/medical_quality_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }

@@ -103,6 +103,8 @@ class Line:
     code: str
     units: float
     charge: float
+    #: a quality data code (CPT Category II, HCPCS G-code of a MIPS measure): reported at 0.00
+    quality_code: bool = False
 
 
 @dataclass(frozen=True)
@@ -280,6 +282,8 @@ def check_timely_filing(claim, state):
 
 def check_charges(claim, state):
     for line in claim.lines:
+        if line.quality_code and abs(line.charge) < claim.rounding / 2:
+            continue  # a quality data code line is billed at 0.00 (CMS: a charge of 0.00 or a nominal one)
         if not _positive(line.charge, claim.rounding):
             yield Finding(
                 claim.id,

@@ -57,6 +57,7 @@ class MedicalClaim(models.Model):
         eligibility = self.coverage_id._latest_eligibility_on(
             {(c.coverage_id.id, c.date_service) for c in self}
         )
+        quality_codes = self.env["medical.code"]._quality_code_ids(self.line_ids.code_id.ids)
         return [
             payer_edits.Claim(
                 id=claim.id,
@@ -91,6 +92,7 @@ class MedicalClaim(models.Model):
                         code=line.code_id.code or "",
                         units=line.units,
                         charge=line.charge_amount,
+                        quality_code=line.code_id.id in quality_codes,
                     )
                     for line in claim.line_ids
                 ),

@@ -258,6 +258,11 @@ class MedicalEncounterProcedure(models.Model):
     def create(self, vals_list):
         """Lines created without a charge are priced from the charge master, in one lookup per company."""
         to_price = [vals for vals in vals_list if not vals.get("charge_amount") and vals.get("code_id")]
+        # quality data codes (MIPS) are billed at 0.00, never priced
+        quality = self.env["medical.code"]._quality_code_ids({vals["code_id"] for vals in to_price})
+        to_price = [
+            v for v in to_price if v["code_id"] not in quality and not v.get("quality_performance_id")
+        ]
         if to_price:
             Encounter = self.env["medical.encounter"]
             Code = self.env["medical.code"]

@@ -3,6 +3,7 @@
 """``odoo-bin medical_import``: import a code set (or any kind of ``medical.importer``) from the shell.
 
     odoo-bin --addons-path=... medical_import -d DB --kind icd10cm [--file PATH] [--effective YYYY-MM-DD]
+    odoo-bin --addons-path=... medical_import -d DB --kind quality --file FILE.json --year 2025
 
 Exit status: 0 imported, 1 refused (nothing was changed), 2 imported but exceptions are left to resolve
 (835 remittance claims that match none of ours; printed, after committing) or a bad command line.
@@ -41,6 +42,21 @@ def _date(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
 
 
+def _year(value):
+    if not (value.isdigit() and len(value) == 4):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a year like 2025")
+    return int(value)
+
+
+def effective_of(options):
+    """The import's effective date: ``--effective``, or January 1 of ``--year`` (a performance year)."""
+    if options.year and options.effective:
+        raise ValueError("give either --year or --effective, not both")
+    if options.year:
+        return date(options.year, 1, 1)
+    return options.effective
+
+
 def build_parser(kinds=None):
     """The command's own options; ``kinds`` (``[(kind, label)]``) become the choices of ``--kind``."""
     prog = f"{Path(sys.argv[0]).name} medical_import"
@@ -66,6 +82,11 @@ def build_parser(kinds=None):
     )
     parser.add_argument("--file", type=Path, help="the file to import (default: the kind's built-in release)")
     parser.add_argument("--effective", type=_date, help="effective date of the release, YYYY-MM-DD")
+    parser.add_argument(
+        "--year",
+        type=_year,
+        help="performance year of a quality measures file (kind quality): imported as effective January 1",
+    )
     parser.add_argument("--dry-run", action="store_true", help="report the counts, then roll back")
     parser.add_argument(
         "--company",
@@ -126,6 +147,10 @@ class MedicalImport(Command):
             options, _odoo_args = parser.parse_known_args(cmdargs)
             if not options.kind:
                 parser.error("--kind is required")
+            try:
+                effective = effective_of(options)
+            except ValueError as exc:
+                parser.error(str(exc))
             env = env(context=env["res.users"].context_get())
             if options.company:
                 company = env["res.company"].browse(options.company).exists()
@@ -135,11 +160,9 @@ class MedicalImport(Command):
             try:
                 if options.file:
                     # the only place a server path is read: never reachable over RPC
-                    counts = env["medical.importer"]._import_path(
-                        options.kind, options.file, options.effective
-                    )
+                    counts = env["medical.importer"]._import_path(options.kind, options.file, effective)
                 else:
-                    counts = run_import(env, options.kind, None, None, options.effective)
+                    counts = run_import(env, options.kind, None, None, effective)
             except OSError as exc:
                 cr.rollback()
                 parser.error(f"cannot read {options.file}: {exc.strerror or exc}")

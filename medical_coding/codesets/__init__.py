@@ -9,7 +9,7 @@ is wrong, and read zip archives through the one :func:`~.common.zip_members`. Mo
 call models, so they can be tested, fuzzed and benchmarked on their own.
 """
 
-from . import common, cpt, errors, hcpcs, icd10cm, mue_file, ncci_file, pos
+from . import common, cpt, errors, hcpcs, icd10cm, mue_file, ncci_file, pos, quality
 from .common import CodeRow, CodeSet
 from .errors import CodeFileError
 
@@ -25,4 +25,5 @@ __all__ = [
     "mue_file",
     "ncci_file",
     "pos",
+    "quality",
 ]

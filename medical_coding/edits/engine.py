@@ -60,6 +60,9 @@ EDITS = {
     "NDC_MISSING": ("Drug line without NDC (the payer requires it)", ERROR),
     "DME_MODIFIER": ("Equipment line without RR, NU or UE", ERROR),
     "DME_RENTAL_MONTH": ("Capped rental month (KH, KI, KJ)", ERROR),
+    # MIPS claims quality measures, see quality.py
+    "QUALITY_MISSING": ("Quality data code to report", WARNING),
+    "QUALITY_STRAY": ("Quality data code for no eligible measure", WARNING),
 }
 
 MAX_DIAGNOSES = 12

@@ -17,3 +17,7 @@ from . import medical_mue
 from . import medical_coverage_policy
 from . import medical_importer_policy
 from . import medical_encounter_necessity
+from . import medical_quality_measure
+from . import medical_encounter_quality
+from . import medical_importer_quality
+from . import medical_quality_report

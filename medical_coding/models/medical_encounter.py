@@ -248,6 +248,7 @@ class MedicalEncounter(models.Model):
         mue = self.env["medical.mue"]._mue_lookup(codes, day_last)
         results = engine.check(data, ptp, mue)
         results += self._necessity_results(data)
+        results += self._quality_results(data)
         self._store_findings(results)
         return True
 
@@ -430,6 +431,7 @@ class MedicalEncounter(models.Model):
                     "diagnosis_id": f.diagnosis_id,
                     "code_id": f.code_id,
                     "related_code": f.related_code,
+                    "quality_measure_id": getattr(f, "measure_id", None),
                     "coder_id": self.env.uid,
                 }
                 for f in results

@@ -12,3 +12,4 @@ from . import test_workflow
 from . import test_company_walls
 from . import test_import_robustness
 from . import test_coverage_policy
+from . import test_quality

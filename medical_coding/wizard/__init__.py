@@ -1,3 +1,4 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import medical_code_import
+from . import medical_quality_outcome

@@ -1,6 +1,7 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+from datetime import date
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -29,6 +30,10 @@ class MedicalCodeImport(models.TransientModel):
         string="Effective Date",
         help="The date the release takes effect. Codes it no longer lists end the day before. "
         "Empty: the date the file tells (ICD-10-CM, HCPCS), else today.",
+    )
+    year = fields.Integer(
+        string="Performance Year",
+        help="Quality measures: the MIPS performance year the file is for (default: the year in its name).",
     )
     state = fields.Selection(
         [
@@ -81,6 +86,11 @@ class MedicalCodeImport(models.TransientModel):
                 "long descriptor (a header row is fine)."
             ),
             "pos": _("The CMS place-of-service list as a FHIR CodeSystem XML or a tab-separated file."),
+            "quality": _(
+                "A JSON file of CMS's qpp-measures-data for one performance year: the claims single source "
+                "(qpp-single-source-&lt;year&gt;.json, the criteria), the measures data (titles) or the "
+                "benchmarks (deciles). Import each once; a later year imports beside the earlier ones."
+            ),
         }
         for wizard in self:
             wizard.help_text = texts.get(wizard.kind) and f"<p>{texts[wizard.kind]}</p>"
@@ -89,6 +99,14 @@ class MedicalCodeImport(models.TransientModel):
         self.ensure_one()
         raw = self.with_context(bin_size=False).file
         return base64.b64decode(raw) if raw else None
+
+    def _effective(self):
+        """The effective date given to the import: the performance year's January 1 for quality measures."""
+        if self.kind == "quality" and self.year:
+            if not 2000 <= self.year <= 2100:
+                raise UserError(_("%s is not a performance year.", self.year))
+            return date(self.year, 1, 1)
+        return self.effective
 
     def _runs_in_background(self, data):
         limit = int(
@@ -116,10 +134,11 @@ class MedicalCodeImport(models.TransientModel):
         if self.state != "draft":
             raise UserError(_("This import has already been started."))
         data = self._data()
+        effective = self._effective()
         if self._runs_in_background(data):
-            job = self.env["medical.import.log"]._queue(self.kind, data, self.filename, self.effective)
+            job = self.env["medical.import.log"]._queue(self.kind, data, self.filename, effective)
         else:
-            result = self.env["medical.importer"].import_file(self.kind, data, self.filename, self.effective)
+            result = self.env["medical.importer"].import_file(self.kind, data, self.filename, effective)
             job = self.env["medical.import.log"].browse(result["log_id"])
         self.job_id = job
         return self._reopen()

@@ -170,3 +170,30 @@ def test_coverage_policies_import_and_refusal(throwaway, tmp_path):
     assert query(throwaway, "SELECT count(*) FROM medical_coverage_policy WHERE reference = 'NCD 999.8'") == [
         (0,)
     ]
+
+
+def test_quality_measures_of_a_year(throwaway, shared_dir):
+    single_source = shared_dir / "cms" / "quality" / "qpp-single-source-2025.json"
+    result = medical_import(throwaway, "--kind", "quality", "--file", str(single_source), "--year", "20x5")
+    assert result.returncode == 2
+    assert "'20x5' is not a year like 2025" in result.stderr
+    result = medical_import(
+        throwaway,
+        "--kind",
+        "quality",
+        "--file",
+        str(single_source),
+        "--year",
+        "2025",
+        "--effective",
+        "2025-01-01",
+    )
+    assert result.returncode == 2
+    assert "give either --year or --effective, not both" in result.stderr
+    result = medical_import(throwaway, "--kind", "quality", "--file", str(single_source), "--year", "2025")
+    assert result.returncode == 0, result.stderr
+    assert "imported quality: total 25, created 25, updated 0, unchanged 0" in result.stdout
+    assert query(throwaway, "SELECT count(*) FROM medical_quality_measure WHERE year = 2025") == [(25,)]
+    assert query(
+        throwaway, "SELECT effective::text FROM medical_import_log WHERE filename = %s", single_source.name
+    ) == [("2025-01-01",)]

@@ -216,3 +216,18 @@ def test_eligibility_missing_warns_and_inactive_is_an_error():
     assert error.message % error.params == (
         "Acme Health answered on 2026-03-10 that the coverage is inactive (check ELG0002)."
     )
+
+
+def test_quality_data_code_line_at_zero_is_no_error():
+    lines = (
+        Line(id=100, sequence_number=1, code_id=CODE, code="99213", units=1, charge=120.0),
+        Line(
+            id=101, sequence_number=2, code_id=CODE + 1, code="G8420", units=1, charge=0.0, quality_code=True
+        ),
+        Line(
+            id=102, sequence_number=3, code_id=CODE + 1, code="G8420", units=1, charge=-1.0, quality_code=True
+        ),
+        Line(id=103, sequence_number=4, code_id=CODE + 2, code="99214", units=1, charge=0.0),
+    )
+    findings = payer_edits.check([claim(lines=lines)], TODAY)
+    assert [(f.edit_code, f.line_id) for f in findings] == [("CLM_NO_CHARGE", 102), ("CLM_NO_CHARGE", 103)]

@@ -10,6 +10,7 @@ seeds are corrupted the same way, and zip bombs are built in memory.
 """
 
 import io
+import json
 import os
 import signal
 import zipfile
@@ -20,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from medical_billing_edi import status_codes, x12_ack_writer
-from medical_codesets import common, cpt, hcpcs, icd10cm, mue_file, ncci_file, pos
+from medical_codesets import common, cpt, hcpcs, icd10cm, mue_file, ncci_file, pos, quality
 from medical_codesets.errors import CodeFileError
 
 PROFILE = settings.get_profile("fuzz" if os.environ.get("MEDICAL_FUZZ") else "sample")
@@ -299,6 +300,7 @@ def seeds(shared_dir):
             ],
             "ncci-ptp": [ncci_seed, zipped("ccipra-v322r0-f1.txt", ncci_seed)],
             "mue": [mue_seed, zipped("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", mue_seed)],
+            "quality": quality_seeds(shared_dir),
             "claim-status-codes": [
                 (shared_dir / "cms" / "remit" / "claim_status_category_codes.derived.tsv").read_bytes(),
                 b"\n".join(
@@ -315,6 +317,15 @@ def read_835(data):
     """An 835 and its balancing: both must return, or raise X12Error."""
     result = edi.parse_835(data)
     return result, [edi.balance_errors(transaction) for transaction in result.transactions]
+
+
+def quality_seeds(shared_dir):
+    """The CMS 2025 benchmarks, and three measures of the claims single source (one JSON value a line)."""
+    folder = shared_dir / "cms" / "quality"
+    single = json.loads((folder / "qpp-single-source-2025.json").read_bytes())
+    excerpt = {key: single[key] for key in ("128", "039", "249")}
+    excerpt["039"]["eligibilityOptions"][0]["diagnosisExclusionCodes"][20:] = []
+    return [(folder / "benchmarks-2025-claims.json").read_bytes(), json.dumps(excerpt, indent=1).encode()]
 
 
 def read_ncci(data):
@@ -338,6 +349,7 @@ READERS = {
     "pos": (pos.parse, CodeFileError, b"\n", b"\t"),
     "ncci-ptp": (read_ncci, CodeFileError, b"\n", b"\t"),
     "mue": (read_mue, CodeFileError, b"\n", b","),
+    "quality": (quality.parse, CodeFileError, b"\n", b","),
     "claim-status-codes": (status_codes.parse_status_code_tsv, status_codes.CodeListError, b"\n", b"\t"),
 }
 
