@@ -16,6 +16,7 @@ import pytest
 from odoo import Command
 from odoo.exceptions import UserError
 
+from odoo.addons.medical_billing.edi.x12_835_writer import EraClaim, EraService, era_835, era_835_body
 from odoo.addons.medical_billing.tests.remittance_common import RemittanceCommon
 
 #: the real CMS and X12 files beside the repository, as tests/conftest.py finds them
@@ -602,6 +603,99 @@ class Test835Files(RemittanceCommon):
         self.assertEqual(claim.state, "paid")
         self.assertEqual(claim.amount_paid, 34.0)
         self.assertReceivables(payer, {claim.patient_id: 0.0})
+
+    # ------------------------------------------------------------------ reversals (found by make bench)
+
+    def reversal_era(self, claim, services, control, trace):
+        """An 835 (interchange ``control``) reversing the payment of ``claim`` (CLP02 22, amounts negated),
+        with its SVC lines when ``services`` (else the adjustments at claim level), then paying it again."""
+        first, second = claim.line_ids.sorted("sequence")
+        paid = [
+            self.service(first, 60, [("CO", "45", 40)]),
+            self.service(second, 150, [("CO", "45", 50)]),
+        ]
+        negated = [
+            EraService(
+                code=s.code,
+                charge=-s.charge,
+                paid=-s.paid,
+                modifiers=s.modifiers,
+                date_service=s.date_service,
+                adjustments=[(g, r, -a) for g, r, a in s.adjustments],
+            )
+            for s in paid
+        ]
+        reversal = EraClaim(
+            pcn=claim.patient_control_number,
+            charge=-claim.amount_total,
+            paid=-210,
+            status="22",
+            patient=("ONE", "TEST"),
+            services=negated if services else (),
+            adjustments=() if services else [("CO", "45", -40), ("CO", "45", -50)],
+        )
+        corrected = self.era_claim(
+            claim,
+            220,
+            [self.service(first, 70, [("CO", "45", 30)]), self.service(second, 150, [("CO", "45", 50)])],
+        )
+        return era_835(
+            [era_835_body([reversal, corrected], trace=trace, payee_npi=self.npi)], control=control
+        )
+
+    def paid_then_reversed(self, services):
+        claim = self.submitted_claim()
+        first, second = claim.line_ids.sorted("sequence")
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    210,
+                    [
+                        self.service(first, 60, [("CO", "45", 40)]),
+                        self.service(second, 150, [("CO", "45", 50)]),
+                    ],
+                )
+            ],
+            trace="PAY1",
+        )
+        earlier, _counts = self.import_era(era)
+        remittance, counts = self.import_era(self.reversal_era(claim, services, 836, "PAY2"))
+        return claim, earlier, remittance, counts
+
+    def assertReversedAndPaidAgain(self, claim, earlier, remittance, counts):
+        self.assertEqual((counts["claims_matched"], counts["exceptions"]), (2, 0))
+        self.assertNoExceptions(remittance)
+        reversal, _corrected = remittance.claim_ids.sorted("sequence")
+        self.assertTrue(reversal.is_reversal)
+        self.assertEqual(reversal.reversed_claim_id, earlier.claim_ids)
+        self.assertEqual(earlier.claim_ids.reversed_by_id, reversal)
+        items = remittance.move_id.line_ids
+        self.assertEqual(round(sum(items.mapped("debit")), 2), round(sum(items.mapped("credit")), 2))
+        self.assertEqual(
+            sum(items.filtered(lambda ln: ln.account_id == self.deposit_account).mapped("balance")), 10.0
+        )
+        self.assertEqual(
+            sum(items.filtered(lambda ln: ln.account_id == self.contractual).mapped("balance")), -10.0
+        )
+        self.assertEqual(claim.invoice_id.payment_state, "paid")
+        self.assertEqual((claim.state, claim.amount_paid), ("paid", 220.0))
+        self.assertReceivablesMatchClaims(self.payer)
+
+    def test_reversal_at_claim_level_then_corrected_payment(self):
+        """A reversal (CLP02 22) whose adjustments are at claim level takes back the earlier payment; the
+        corrected CLP that follows pays the claim anew (the bench's reversals are such)."""
+        self.assertReversedAndPaidAgain(*self.paid_then_reversed(services=False))
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="medical_remittance_import.py _find_claim_line compares the SVC02 charge as is: a reversal's "
+        "negated SVC lines match no claim line, and the reversal becomes an exception",
+    )
+    def test_reversal_with_its_service_lines_then_corrected_payment(self):
+        """A reversal reports the claim as paid before with every amount negated, its SVC lines included
+        (SVC02 -100 for a line of 100): its lines match the claim's lines as the payment's did."""
+        self.assertReversedAndPaidAgain(*self.paid_then_reversed(services=True))
 
     # ------------------------------------------------------------------ the broken files
 
