@@ -70,14 +70,17 @@ class Test835Files(RemittanceCommon):
             return record
         return Code.create({"system": system, "code": code, "name": f"{system} {code}", **values})
 
-    def file_claim(self, payer, number, patient, date_service, lines, date_service_end=None):
+    def file_claim(self, payer, number, patient, date_service, lines, date_service_end=None, copay=0.0):
         """A submitted claim numbered ``number`` of a new patient ("LAST", "FIRST") covered by ``payer``.
 
-        ``lines``: (system, code, [modifiers], charge), dated ``date_service``.
+        ``lines``: (system, code, [modifiers], charge), dated ``date_service``; ``copay``: collected at the
+        visit (cash).
         """
         last, first = patient
         person = self._make_patient(f"{first.title()} {last.title()}")
-        self._make_coverage(person, payer=payer, date_start=date_service - timedelta(days=30))
+        self._make_coverage(
+            person, payer=payer, date_start=date_service - timedelta(days=30), copay_amount=copay
+        )
         procedures = []
         for index, (system, code, modifiers, charge) in enumerate(lines, start=1):
             vals = {
@@ -103,6 +106,11 @@ class Test835Files(RemittanceCommon):
         )
         encounter.action_check()
         self.assertEqual(encounter.state, "checked", encounter.finding_ids.mapped("message"))
+        if copay:
+            action = encounter.action_collect_copay()
+            register = self.env["medical.copay.register"].with_context(**action["context"]).create({})
+            register.action_confirm()
+            self.assertEqual(encounter.copay_amount_paid, copay)
         encounter.action_create_claims()
         claim = encounter.claim_ids
         self.assertEqual(claim.payer_id, payer)
@@ -181,8 +189,9 @@ class Test835Files(RemittanceCommon):
         self.assertFalse(self.Remittance.search([]))
         self.assertEqual(self.env["account.move"].search_count([]), moves_before)
 
-    def separate_claims(self):
-        """The practice, payer and claims X221-dollars-and-data-sent-separate.edi pays."""
+    def separate_claims(self, copay=0.0):
+        """The practice, payer and claims X221-dollars-and-data-sent-separate.edi pays (``copay``: collected
+        at Budd's visit)."""
         self.practice.medical_tax_id = "77-7667755"
         payer = self.file_payer("RUSHMORE LIFE", "1935665544")
         budd = self.file_claim(
@@ -192,6 +201,7 @@ class Test835Files(RemittanceCommon):
             date(2002, 3, 1),
             [("cpt", "99211", [], 800)],
             date_service_end=date(2002, 3, 4),
+            copay=copay,
         )
         settle = self.file_claim(
             payer,
@@ -209,6 +219,24 @@ class Test835Files(RemittanceCommon):
         """X221-era-sample.edi: one dental claim by check, five lines each paid with a CO 131 discount."""
         self.practice.medical_tax_id = "999994703"  # N1*PE*...*FI*999994703
         payer = self.file_payer("DELTA DENTAL OF ABC", "1512345678")
+        # the payer's contracted rates: as allowed (AMT*B6), but 45 for D1110 (allowed 49: a variance)
+        self.env["medical.fee.schedule"].create(
+            {
+                "name": "Delta contract",
+                "schedule_type": "contract",
+                "payer_id": payer.id,
+                "line_ids": [
+                    Command.create({"code_id": self.file_code("hcpcs", code).id, "amount": amount})
+                    for code, amount in (
+                        ("D0120", 25),
+                        ("D0220", 14),
+                        ("D0230", 10),
+                        ("D0274", 34),
+                        ("D1110", 45),
+                    )
+                ],
+            }
+        )
         claim = self.file_claim(
             payer,
             "7722337",
@@ -254,9 +282,11 @@ class Test835Files(RemittanceCommon):
         self.assertEqual(claim.invoice_id.payment_state, "paid")
         self.assertEqual(claim.amount_paid, 132.0)
         self.assertEqual(lines.mapped("amount_paid"), [25.0, 14.0, 10.0, 34.0, 49.0])
-        self.assertEqual(
-            remittance.claim_ids.line_ids.mapped("allowed_amount"), [25.0, 14.0, 10.0, 34.0, 49.0]
-        )
+        rlines = remittance.claim_ids.line_ids
+        self.assertEqual(rlines.mapped("allowed_amount"), [25.0, 14.0, 10.0, 34.0, 49.0])
+        self.assertEqual(rlines.mapped("expected_amount"), [25.0, 14.0, 10.0, 34.0, 45.0])
+        self.assertEqual(rlines.mapped("variance_amount"), [0.0, 0.0, 0.0, 0.0, 4.0])
+        self.assertEqual(rlines.mapped("has_variance"), [False, False, False, False, True])
         self.assertFalse(claim.denial_ids)
         self.assertReceivables(payer, {claim.patient_id: 0.0})
 
@@ -366,6 +396,23 @@ class Test835Files(RemittanceCommon):
             (settle.amount_paid, settle.line_ids.amount_paid, settle.amount_patient), (495.0, 550.0, 600.0)
         )
         self.assertReceivables(payer, {budd.patient_id: 300.0, settle.patient_id: 600.0})
+
+    def test_dollars_and_data_sent_separate_visit_copay_applied_to_the_deductible(self):
+        """The 25 copay collected at Budd's visit settles part of the deductible the payer left him: he owes
+        275; the remittance's entry is unchanged."""
+        payer, budd, settle = self.separate_claims(copay=25.0)
+        (remittance,), _counts = self.import_835("X221-dollars-and-data-sent-separate.edi")
+        self.assertNoExceptions(remittance)
+        self.assertEqual(len(remittance.move_id.line_ids), 8)
+        self.assertItems(
+            budd.copay_move_id,
+            [
+                (self.practice.medical_copay_account_id, budd.patient_id, 25.0, 0.0, None),
+                (self.patient_ar, budd.patient_id, 0.0, 25.0, None),
+            ],
+        )
+        self.assertEqual((budd.state, budd.invoice_id.payment_state), ("paid", "paid"))
+        self.assertReceivables(payer, {budd.patient_id: 275.0, settle.patient_id: 600.0})
 
     def test_dollars_and_data_sent_separate_cancelled_exactly_then_posted_again(self):
         """Cancelling the posted remittance of a real file reverses its entry item by item and reopens the
