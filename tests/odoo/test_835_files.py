@@ -11,8 +11,6 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-
 from odoo import Command
 from odoo.exceptions import UserError
 
@@ -453,11 +451,6 @@ class Test835Files(RemittanceCommon):
         self.assertEqual((budd.state, settle.state), ("paid", "paid"))
         self.assertReceivables(payer, {budd.patient_id: 300.0, settle.patient_id: 600.0})
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="medical_remittance_posting.py action_cancel/_unpost: the claims are synced while the "
-        "remittance is still posted, so they keep its adjudication (state partial, paid, patient share)",
-    )
     def test_dollars_and_data_sent_separate_cancelled_claims_lose_its_adjudication(self):
         """After cancelling the remittance, nothing paid the claims: their adjudication is gone and they are
         back to accepted, as their reopened invoices say."""
@@ -734,11 +727,6 @@ class Test835Files(RemittanceCommon):
         corrected CLP that follows pays the claim anew (the bench's reversals are such)."""
         self.assertReversedAndPaidAgain(*self.paid_then_reversed(services=False))
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="medical_remittance_import.py _find_claim_line compares the SVC02 charge as is: a reversal's "
-        "negated SVC lines match no claim line, and the reversal becomes an exception",
-    )
     def test_reversal_with_its_service_lines_then_corrected_payment(self):
         """A reversal reports the claim as paid before with every amount negated, its SVC lines included
         (SVC02 -100 for a line of 100): its lines match the claim's lines as the payment's did."""
