@@ -4,7 +4,7 @@
 is kept; the claim's adjudication fields are the view of the latest one still in force, and its state, its
 denials, its copay and its next payer's claim follow from it."""
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 
 from odoo.addons.medical_coding.models.workflow import workflow_action
 
@@ -87,21 +87,21 @@ class MedicalClaim(models.Model):
 
     @workflow_action
     def _sync_from_remittances(self, new_rclaims):
-        """After ``new_rclaims`` were posted (or a remittance cancelled): each claim's adjudication, denials,
-        next payer's claim, copay and state, from its remittances."""
+        """After ``new_rclaims`` were posted (or a remittance cancelled): each claim's adjudication,
+        denials, next payer's claim, copay and state, from its remittances. Writes are grouped by value."""
         effective = self._effective_remittance_claims()
-        for claim in self:
-            rclaim = effective.get(claim)
-            if rclaim:
-                claim._apply_remittance_view(rclaim)
-            else:
-                claim._clear_remittance_view()
+        self._apply_remittance_views(effective)
         new_rclaims.filtered(lambda r: not r.is_reversal)._create_denials()
         started = self._start_next_payer_claims(new_rclaims, effective)
         self.filtered(lambda c: c in effective and c not in started)._apply_copays()
         self.env["medical.remittance.claim"]._reconcile_patient_items(self)
+        by_state = {}
         for claim in self:
-            claim.write({"state": claim._remittance_state(effective.get(claim))})
+            state = claim._remittance_state(effective.get(claim))
+            if claim.state != state:
+                by_state.setdefault(state, []).append(claim.id)
+        for state, ids in by_state.items():
+            self.browse(ids).write({"state": state})
         return True
 
     def _remittance_state(self, rclaim):
@@ -114,49 +114,53 @@ class MedicalClaim(models.Model):
             return "paid" if not self.currency_id.is_zero(rclaim.paid_amount) else "closed"
         return "partial"
 
-    def _apply_remittance_view(self, rclaim):
-        """The claim's adjudication fields as ``rclaim`` reports them (paid per line, adjustments)."""
-        self.ensure_one()
-        by_line = {rline.claim_line_id: rline for rline in rclaim.line_ids if rline.claim_line_id}
-        self.adjustment_ids.unlink()
-        for line in self.line_ids:
-            rline = by_line.get(line)
-            if rclaim.line_ids:
-                paid = rline.paid_amount if rline else 0.0
-            else:
-                # A remittance without service lines pays the claim as a whole: its adjustments are all at
-                # claim level, so each line counts as paid in full before them.
-                paid = line.charge_amount
-            line.amount_paid = paid
-        self.write(
-            {
+    def _apply_remittance_views(self, effective):
+        """The claims' adjudication fields as their ``effective`` remittance claims report them (paid per
+        line, adjustments; cleared for a claim with none left): one unlink, one create, grouped writes."""
+        with_view = self.filtered(lambda c: c in effective)
+        cleared = (self - with_view).filtered(lambda c: c.date_adjudicated or c.adjustment_ids)
+        (with_view | cleared).adjustment_ids.unlink()
+        paid_by_value = {}
+        adjustments = []
+        for claim in with_view:
+            rclaim = effective[claim]
+            by_line = {rline.claim_line_id: rline for rline in rclaim.line_ids if rline.claim_line_id}
+            for line in claim.line_ids:
+                if rclaim.line_ids:
+                    paid = by_line[line].paid_amount if line in by_line else 0.0
+                else:
+                    # A remittance without service lines pays the claim as a whole: its adjustments are all
+                    # at claim level, so each line counts as paid in full before them.
+                    paid = line.charge_amount
+                if line.amount_paid != paid:
+                    paid_by_value.setdefault(paid, []).append(line.id)
+            adjustments += [
+                {
+                    "claim_id": claim.id,
+                    "line_id": adjustment.line_id.claim_line_id.id,
+                    "group_code": adjustment.group_code,
+                    "reason_code": adjustment.reason_code[:5],
+                    "amount": adjustment.amount,
+                    "quantity": adjustment.quantity,
+                }
+                for adjustment in rclaim.adjustment_ids
+            ]
+            values = {
                 "payer_claim_control_number": rclaim.payer_claim_control_number
-                or self.payer_claim_control_number,
+                or claim.payer_claim_control_number,
                 "date_adjudicated": rclaim.date_payment or fields.Date.context_today(self),
-                "adjustment_ids": [
-                    Command.create(
-                        {
-                            "line_id": adjustment.line_id.claim_line_id.id,
-                            "group_code": adjustment.group_code,
-                            "reason_code": adjustment.reason_code[:5],
-                            "amount": adjustment.amount,
-                            "quantity": adjustment.quantity,
-                        }
-                    )
-                    for adjustment in rclaim.adjustment_ids
-                ],
-                # Provisional: a next payer's claim starts from an adjudicated claim; set for good at the end.
-                "state": "partial" if not rclaim.is_denial else "denied",
             }
-        )
-
-    def _clear_remittance_view(self):
-        self.ensure_one()
-        if not self.date_adjudicated and not self.adjustment_ids:
-            return
-        self.adjustment_ids.unlink()
-        self.line_ids.write({"amount_paid": 0.0})
-        self.date_adjudicated = False
+            if any(claim[fname] != value for fname, value in values.items()):
+                claim.write(values)
+        paid_by_value.setdefault(0.0, []).extend(cleared.line_ids.filtered("amount_paid").ids)
+        Line = self.env["medical.claim.line"]
+        for paid, line_ids in paid_by_value.items():
+            if line_ids:
+                Line.browse(line_ids).write({"amount_paid": paid})
+        if adjustments:
+            self.env["medical.claim.adjustment"].create(adjustments)
+        if cleared:
+            cleared.write({"date_adjudicated": False})
 
     def _start_next_payer_claims(self, new_rclaims, effective):
         """Bill the next payer what these claims' payers left to the patient (once per claim): the claim is
@@ -172,6 +176,8 @@ class MedicalClaim(models.Model):
                 continue
             if claim.secondary_claim_ids.filtered(lambda c: c.state not in ("cancel", "replaced", "voided")):
                 continue
+            # A next payer's claim starts from an adjudicated claim: its state is set for good afterwards.
+            claim.write({"state": "partial"})
             claim.action_create_secondary_claim()
             secondary = claim.secondary_claim_ids.sorted("id")[-1:]
             secondary.action_validate()

@@ -137,6 +137,7 @@ class MedicalRemittance(models.Model):
                 "name": _("ERA payment %s", self.trace_number),
                 "account_id": self.company_id._medical_deposit_account().id,
                 "partner_id": self.payer_id.id,
+                "analytic_distribution": False,
                 "balance": self.amount,
             }
         ]
@@ -300,6 +301,12 @@ class MedicalRemittanceClaim(models.Model):
         if to_next_payer is None:
             to_next_payer = self._pr_to_next_payer()
         options = {"patient_to_next_payer": to_next_payer, "next_payer_claim": bool(claim.primary_claim_id)}
+        # Contra-revenue carries the analytics of the revenue it reduces (the invoice line of the claim line).
+        analytic = {
+            ln.medical_claim_line_id.id: ln.analytic_distribution
+            for ln in claim.invoice_id.invoice_line_ids
+            if ln.medical_claim_line_id and ln.analytic_distribution
+        }
         vals = []
         settled = ZERO
         posted = ZERO
@@ -307,7 +314,7 @@ class MedicalRemittanceClaim(models.Model):
             adjustments = [Adj(a.group_code, a.reason_code, _dec(a.amount)) for a in line.adjustment_ids]
             plan = plan_line(_dec(line.paid_amount), adjustments, denied=line.is_denial, **options)
             label = line.claim_line_id._invoice_label() if line.claim_line_id else self.patient_control_number
-            vals += self._plan_vals(plan, line.claim_line_id, receivable, label)
+            vals += self._plan_vals(plan, line.claim_line_id, receivable, label, analytic)
             settled += plan.receivable
             posted += sum(plan.buckets.values(), ZERO)
         claim_level = self.adjustment_ids.filtered(lambda a: not a.line_id)
@@ -321,11 +328,13 @@ class MedicalRemittanceClaim(models.Model):
         # What the claim as a whole settles: CLP04 and every posted adjustment; the lines took their share.
         plan.receivable = _dec(self.paid_amount) + posted - settled
         label = _("%s (claim level)", self.patient_control_number)
-        vals += self._plan_vals(plan, self.env["medical.claim.line"], receivable, label)
+        vals += self._plan_vals(plan, self.env["medical.claim.line"], receivable, label, analytic)
         return vals
 
-    def _plan_vals(self, plan, claim_line, receivable, label):
-        """Journal item values of a line's posting plan."""
+    def _plan_vals(self, plan, claim_line, receivable, label, analytic):
+        """Journal item values of a line's posting plan. ``analytic``: {claim line id: the analytic
+        distribution of its invoice line}, which its contra-revenue carries (given, not looked up again in the
+        analytic distribution models for every item)."""
         company = self.company_id
         payer = self.payer_id
         base = {
@@ -333,12 +342,7 @@ class MedicalRemittanceClaim(models.Model):
             "medical_claim_line_id": claim_line.id,
             "medical_remittance_claim_id": self.id,
             "medical_patient_id": self.claim_id.patient_id.id,
-        }
-        # Contra-revenue carries the analytics of the revenue it reduces (the invoice line of the claim line).
-        analytic = {
-            ln.medical_claim_line_id.id: ln.analytic_distribution
-            for ln in self.claim_id.invoice_id.invoice_line_ids
-            if ln.medical_claim_line_id and ln.analytic_distribution
+            "analytic_distribution": False,
         }
         vals = []
         if plan.receivable:
@@ -362,8 +366,7 @@ class MedicalRemittanceClaim(models.Model):
             item = {**base, "account_id": account.id, "partner_id": partner.id, "balance": float(amount)}
             if group != "PR" and claim_line.product_id:
                 item["product_id"] = claim_line.product_id.id
-                if analytic.get(claim_line.id):
-                    item["analytic_distribution"] = analytic[claim_line.id]
+                item["analytic_distribution"] = analytic.get(claim_line.id) or False
             vals.append(item)
         return vals
 
@@ -382,6 +385,7 @@ class MedicalRemittanceClaim(models.Model):
                 "account_id": self.company_id.medical_unapplied_cash_account_id.id,
                 "partner_id": self.payer_id.id,
                 "medical_remittance_claim_id": self.id,
+                "analytic_distribution": False,
                 "balance": balance,
             }
         ]
@@ -451,22 +455,20 @@ class MedicalRemittanceAdjustment(models.Model):
     def _mark_posted(self, to_next_payer=None):
         """Record which adjustments reached the books (see remit_rules.plan_line for the others)."""
         flags = to_next_payer or self.remittance_claim_id._next_payer_flags()
-        for rclaim in self.remittance_claim_id:
-            to_next_payer = flags[rclaim.id]
-            next_payer_claim = bool(rclaim.claim_id.primary_claim_id)
-            posted = self.browse()
-            for adjustment in self.filtered(lambda a, r=rclaim: a.remittance_claim_id == r):
-                denied = adjustment.line_id.is_denial if adjustment.line_id else rclaim.is_denial
-                plan = plan_line(
-                    ZERO,
-                    [Adj(adjustment.group_code, adjustment.reason_code, _dec(adjustment.amount))],
-                    patient_to_next_payer=to_next_payer,
-                    next_payer_claim=next_payer_claim,
-                    denied=denied,
-                )
-                if not plan.skipped:
-                    posted |= adjustment
-            posted.write({"posted": True})
+        posted = []
+        for adjustment in self:
+            rclaim = adjustment.remittance_claim_id
+            denied = adjustment.line_id.is_denial if adjustment.line_id else rclaim.is_denial
+            plan = plan_line(
+                ZERO,
+                [Adj(adjustment.group_code, adjustment.reason_code, _dec(adjustment.amount))],
+                patient_to_next_payer=flags[rclaim.id],
+                next_payer_claim=bool(rclaim.claim_id.primary_claim_id),
+                denied=denied,
+            )
+            if not plan.skipped:
+                posted.append(adjustment.id)
+        self.browse(posted).write({"posted": True})
 
 
 class MedicalRemittanceProviderAdjustment(models.Model):
@@ -504,6 +506,7 @@ class MedicalRemittanceProviderAdjustment(models.Model):
                 ),
                 "account_id": account.id,
                 "partner_id": payer.id,
+                "analytic_distribution": False,
                 "balance": self.amount,
             }
         ]
