@@ -10,7 +10,7 @@ test:  ## install both addons with their tests on a throwaway database, then run
 fuzz:  ## feed every file reader 10,000+ mutated real files (hypothesis): only its own errors, in bounded time
 	bash tools/fuzz.sh
 
-bench:  ## measure imports, edits, claims and 837P generation against same-run baselines
+bench:  ## measure imports, edits, claims, 837P generation and remittance posting against same-run baselines
 	bash tools/bench.sh
 
 lint:  ## ruff (.ruff.toml, complexity included), pylint-odoo's mandatory checks (setup.cfg), license headers
