@@ -3,6 +3,10 @@
 """Take the README's screenshots of the main screens from a running demo (make demo).
 
     python3 tools/screenshots.py [--url http://localhost:8069] [--out docs/screenshots]
+        [--encounter ID] [--claim ID] [--remittance ID]
+
+The record ids default to the demo's: encounter_errors_demo (an encounter with findings), claim_partial_demo
+(a partly paid claim) and remittance_eft_demo (the posted EFT remittance with its matched claims).
 
 Needs the Python package ``playwright`` and a Chromium (``/usr/bin/chromium`` by default).
 """
@@ -20,6 +24,10 @@ SCREENS = [
     ("claim_form", "/odoo/action-medical_billing.medical_claim_action/{claim}"),
     ("claim_batches", "/odoo/action-medical_billing.medical_claim_batch_action"),
     ("findings", "/odoo/action-medical_coding.medical_edit_finding_action"),
+    ("remittances", "/odoo/action-medical_billing.medical_remittance_action"),
+    ("remittance_form", "/odoo/action-medical_billing.medical_remittance_action/{remittance}"),
+    ("denials", "/odoo/action-medical_billing.medical_denial_action"),
+    ("quality_rates", "/odoo/action-medical_coding.medical_quality_report_action"),
 ]
 
 
@@ -30,6 +38,7 @@ def main():
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--encounter", default="4")
     parser.add_argument("--claim", default="8")
+    parser.add_argument("--remittance", default="1")
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -44,8 +53,9 @@ def main():
         page.fill("input[name=password]", "admin")
         page.click("button[type=submit]")
         page.wait_for_selector(".o_main_navbar", timeout=60000)
+        ids = {"encounter": args.encounter, "claim": args.claim, "remittance": args.remittance}
         for name, path in SCREENS:
-            page.goto(args.url + path.format(encounter=args.encounter, claim=args.claim))
+            page.goto(args.url + path.format(**ids))
             page.wait_for_selector(".o_view_controller", timeout=60000)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / f"{name}.png"))

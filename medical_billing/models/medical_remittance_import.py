@@ -241,7 +241,9 @@ class MedicalRemittance(models.Model):
             "remark_codes": ",".join(claim.remarks) or False,
             "date_statement_start": dates.get("232"),
             "date_statement_end": dates.get("233"),
-            "adjustment_ids": [Command.create(_adjustment_values(adj)) for adj in claim.adjustments],
+            "adjustment_ids": [
+                Command.create(_adjustment_values(adj, claim.remarks)) for adj in claim.adjustments
+            ],
             "line_ids": [
                 Command.create(
                     {
@@ -260,7 +262,7 @@ class MedicalRemittance(models.Model):
                         "date_service_end": svc.date_end or svc.date_start or dates.get("233"),
                         "line_control_number": svc.line_control_number or False,
                         "remark_codes": ",".join(svc.remarks) or False,
-                        "svc_adjustments": [_adjustment_values(adj) for adj in svc.adjustments],
+                        "svc_adjustments": [_adjustment_values(adj, svc.remarks) for adj in svc.adjustments],
                     }
                 )
                 for number, svc in enumerate(claim.services, start=1)
@@ -268,12 +270,14 @@ class MedicalRemittance(models.Model):
         }
 
 
-def _adjustment_values(adj):
+def _adjustment_values(adj, remarks=()):
+    """An adjustment (CAS triplet) with the remark codes (RARC) of its line (LQ*HE) or claim (MIA / MOA)."""
     return {
         "group_code": adj.group,
         "reason_code": adj.reason,
         "amount": _money(adj.amount),
         "quantity": _money(adj.quantity),
+        "remark_codes": ",".join(remarks) or False,
     }
 
 

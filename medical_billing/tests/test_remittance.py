@@ -192,6 +192,39 @@ class TestRemittancePosting(RemittanceCommon):
         self.assertFalse(adjustment.posted)
         self.assertReceivablesMatchClaims(self.payer)
 
+    def test_deductible_only_closes_the_claim(self):
+        """Nothing paid, nothing denied, nothing left with the payer: the whole charge is the patient's."""
+        claim = self.submitted_claim()
+        first, second = claim.line_ids.sorted("sequence")
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    0,
+                    [
+                        self.service(first, 0, [("PR", "1", 100)], remarks=["N130"]),
+                        self.service(second, 0, [("PR", "1", 200)]),
+                    ],
+                    patient_amount=300,
+                )
+            ],
+            method="NON",
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertMoveLines(
+            remittance.move_id,
+            [
+                (self.payer_ar, self.payer, 0.0, 100.0),
+                (self.payer_ar, self.payer, 0.0, 200.0),
+                (self.patient_ar, self.patient, 100.0, 0.0),
+                (self.patient_ar, self.patient, 200.0, 0.0),
+            ],
+        )
+        self.assertEqual(claim.state, "closed")
+        self.assertFalse(claim.denial_ids)
+        first_adjustment = remittance.claim_ids.adjustment_ids.filtered(lambda a: a.amount == 100)
+        self.assertEqual(first_adjustment.remark_codes, "N130")
+
     def test_all_denied_remittance_without_payment(self):
         claim = self.submitted_claim()
         era = self.era(
