@@ -25,7 +25,7 @@ import time
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from run import create_patients, create_provider, report
+from run import create_checked_encounters, report
 
 from odoo import Command, fields
 
@@ -47,99 +47,17 @@ def _cents(value):
 
 def _setup(env):
     """Submitted claims (CLAIMS, 4 lines), their payer, and the products of the lines; committed."""
-    cr = env.cr
     quiet = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
-    company = env.company
-    company.write(
-        {
-            "medical_billing_npi": "1234567893",
-            "medical_tax_id": "12-3456789",
-            "street": "10 Practice Way",
-            "city": "Sacramento",
-            "state_id": env.ref("base.state_us_5").id,
-            "zip": "95814",
-        }
+    encounter_ids, payer, procedures = create_checked_encounters(
+        env,
+        CLAIMS,
+        CODES,
+        payer_name="Bench ERA Payer",
+        payer_code=PAYER_CODE,
+        prefix="BENCHERA/",
+        days_ago=20,
+        member_prefix="E",
     )
-    company._medical_check_accounting()
-    Code = quiet["medical.code"].with_context(active_test=False)
-
-    def code(system, value, name):
-        return Code.search([("system", "=", system), ("code", "=", value)], limit=1) or Code.create(
-            {"system": system, "code": value, "name": name}
-        )
-
-    procedures = [code("cpt", value, f"CPT {value}") for value, _price in CODES]
-    diagnoses = [code("icd10cm", "J209", "Acute bronchitis"), code("icd10cm", "I10", "Hypertension")]
-    pos = code("pos", "11", "Office")
-    payer = quiet["res.partner"].create(
-        {
-            "name": "Bench ERA Payer",
-            "is_company": True,
-            "is_payer": True,
-            "payer_code": PAYER_CODE,
-            "claim_filing_indicator": "CI",
-        }
-    )
-    provider = create_provider(quiet)
-    patients = create_patients(quiet, company, CLAIMS)
-    quiet["medical.coverage"].create(
-        [
-            {
-                "patient_id": patient.id,
-                "payer_id": payer.id,
-                "member_id": f"E{patient.id:09d}",
-                "relationship": "18",
-                "priority": "primary",
-                "date_start": "2025-01-01",
-                "company_id": company.id,
-            }
-            for patient in patients
-        ]
-    )
-    # Checked encounters and their lines by SQL: creating and checking them is not what is measured.
-    uid = env.uid
-    cr.execute(
-        """
-        INSERT INTO medical_encounter (name, company_id, patient_id, date_service, provider_id,
-                                       place_of_service_id, state, create_uid, create_date, write_uid,
-                                       write_date)
-        SELECT 'BENCHERA/' || lpad(n::text, 5, '0'), %(company)s, p, CURRENT_DATE - 20, %(provider)s, %(pos)s,
-               'checked', %(uid)s, now(), %(uid)s, now()
-          FROM unnest(%(patients)s::int[]) WITH ORDINALITY AS t(p, n)
-        RETURNING id
-        """,
-        {"company": company.id, "provider": provider.id, "pos": pos.id, "uid": uid, "patients": patients.ids},
-    )
-    encounter_ids = [row[0] for row in cr.fetchall()]
-    cr.execute(
-        """
-        INSERT INTO medical_encounter_diagnosis (encounter_id, company_id, sequence, code_id,
-                                                 create_uid, create_date, write_uid, write_date)
-        SELECT e, %(company)s, s, d, %(uid)s, now(), %(uid)s, now()
-          FROM unnest(%(encounters)s::int[]) e, unnest(%(dx)s::int[]) WITH ORDINALITY AS t(d, s)
-        """,
-        {"company": company.id, "uid": uid, "encounters": encounter_ids, "dx": [d.id for d in diagnoses]},
-    )
-    cr.execute(
-        """
-        INSERT INTO medical_encounter_procedure (encounter_id, company_id, sequence, code_id, units,
-                                                 diagnosis_pointers, charge_amount, create_uid, create_date,
-                                                 write_uid, write_date)
-        SELECT e, %(company)s, s, c, 1, 'A', price, %(uid)s, now(), %(uid)s, now()
-          FROM unnest(%(encounters)s::int[]) e,
-               unnest(%(codes)s::int[], %(prices)s::numeric[]) WITH ORDINALITY AS t(c, price, s)
-        """,
-        {
-            "company": company.id,
-            "uid": uid,
-            "encounters": encounter_ids,
-            "codes": [c.id for c in procedures],
-            "prices": [price for _v, price in CODES],
-        },
-    )
-    for table in ("medical_encounter", "medical_encounter_procedure", "medical_encounter_diagnosis"):
-        cr.execute(f"ANALYZE {table}")
-    env.invalidate_all()
     encounters = quiet["medical.encounter"].browse(encounter_ids)
     encounters.action_create_claims()
     claims = encounters.claim_ids.sorted("id")

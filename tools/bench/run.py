@@ -63,6 +63,114 @@ def create_provider(quiet):
     return quiet["res.partner"].create({"name": "Bench Provider", "is_provider": True, "npi": "1234567893"})
 
 
+def create_checked_encounters(env, count, codes, *, payer_name, payer_code, prefix, days_ago, member_prefix):
+    """The practice set up to bill, ``count`` patients covered by a new payer, and one checked encounter
+    each with a line per (code, charge) of ``codes`` and two diagnoses: the encounters and their lines are
+    written by SQL (creating and checking them is not what the benchmarks measure). Returns (encounter ids,
+    payer, procedure codes)."""
+    cr = env.cr
+    quiet = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
+    company = env.company
+    company.write(
+        {
+            "medical_billing_npi": "1234567893",
+            "medical_tax_id": "12-3456789",
+            "street": "10 Practice Way",
+            "city": "Sacramento",
+            "state_id": env.ref("base.state_us_5").id,
+            "zip": "95814",
+        }
+    )
+    company._medical_check_accounting()
+    Code = quiet["medical.code"].with_context(active_test=False)
+
+    def code(system, value, name):
+        return Code.search([("system", "=", system), ("code", "=", value)], limit=1) or Code.create(
+            {"system": system, "code": value, "name": name}
+        )
+
+    procedures = [code("cpt", value, f"CPT {value}") for value, _price in codes]
+    diagnoses = [code("icd10cm", "J209", "Acute bronchitis"), code("icd10cm", "I10", "Hypertension")]
+    pos = code("pos", "11", "Office")
+    payer = quiet["res.partner"].create(
+        {
+            "name": payer_name,
+            "is_company": True,
+            "is_payer": True,
+            "payer_code": payer_code,
+            "claim_filing_indicator": "CI",
+        }
+    )
+    provider = create_provider(quiet)
+    patients = create_patients(quiet, company, count)
+    quiet["medical.coverage"].create(
+        [
+            {
+                "patient_id": patient.id,
+                "payer_id": payer.id,
+                "member_id": f"{member_prefix}{patient.id:09d}",
+                "relationship": "18",
+                "priority": "primary",
+                "date_start": "2025-01-01",
+                "company_id": company.id,
+            }
+            for patient in patients
+        ]
+    )
+    uid = env.uid
+    cr.execute(
+        """
+        INSERT INTO medical_encounter (name, company_id, patient_id, date_service, provider_id,
+                                       place_of_service_id, state, create_uid, create_date, write_uid,
+                                       write_date)
+        SELECT %(prefix)s || lpad(n::text, 5, '0'), %(company)s, p, CURRENT_DATE - %(days)s, %(provider)s,
+               %(pos)s, 'checked', %(uid)s, now(), %(uid)s, now()
+          FROM unnest(%(patients)s::int[]) WITH ORDINALITY AS t(p, n)
+        RETURNING id
+        """,
+        {
+            "prefix": prefix,
+            "days": days_ago,
+            "company": company.id,
+            "provider": provider.id,
+            "pos": pos.id,
+            "uid": uid,
+            "patients": patients.ids,
+        },
+    )
+    encounter_ids = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        """
+        INSERT INTO medical_encounter_diagnosis (encounter_id, company_id, sequence, code_id,
+                                                 create_uid, create_date, write_uid, write_date)
+        SELECT e, %(company)s, s, d, %(uid)s, now(), %(uid)s, now()
+          FROM unnest(%(encounters)s::int[]) e, unnest(%(dx)s::int[]) WITH ORDINALITY AS t(d, s)
+        """,
+        {"company": company.id, "uid": uid, "encounters": encounter_ids, "dx": [d.id for d in diagnoses]},
+    )
+    cr.execute(
+        """
+        INSERT INTO medical_encounter_procedure (encounter_id, company_id, sequence, code_id, units,
+                                                 diagnosis_pointers, charge_amount, create_uid, create_date,
+                                                 write_uid, write_date)
+        SELECT e, %(company)s, s, c, 1, 'A', price, %(uid)s, now(), %(uid)s, now()
+          FROM unnest(%(encounters)s::int[]) e,
+               unnest(%(codes)s::int[], %(prices)s::numeric[]) WITH ORDINALITY AS t(c, price, s)
+        """,
+        {
+            "company": company.id,
+            "uid": uid,
+            "encounters": encounter_ids,
+            "codes": [c.id for c in procedures],
+            "prices": [price for _v, price in codes],
+        },
+    )
+    for table in ("medical_encounter", "medical_encounter_procedure", "medical_encounter_diagnosis"):
+        cr.execute(f"ANALYZE {table}")
+    env.invalidate_all()
+    return encounter_ids, payer, procedures
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
