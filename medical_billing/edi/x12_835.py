@@ -29,17 +29,7 @@ from .x12_common import (
     read_interchange,
 )
 
-__all__ = [
-    "ProviderAdjustment",
-    "RemitAdjustment",
-    "RemitClaim",
-    "RemitParty",
-    "RemitService",
-    "Remittance",
-    "Remittance835",
-    "balance_errors",
-    "parse_835",
-]
+__all__ = ["balance_errors", "parse_835"]  # the dataclasses it returns: x12_835_data
 
 _CENT = Decimal("0.01")
 ADJUSTMENT_GROUPS = frozenset({"CO", "CR", "OA", "PI", "PR"})

@@ -278,6 +278,7 @@ class MedicalClaim(models.Model):
         "invoice_id.payment_state",
         "invoice_id.line_ids.amount_residual",
         "reversal_move_id",
+        "remittance_claim_ids.move_line_ids.amount_residual",
     )
     def _compute_payer_balance(self):
         for claim in self:

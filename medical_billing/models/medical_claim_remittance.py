@@ -21,15 +21,7 @@ class MedicalClaim(models.Model):
     denial_ids = fields.One2many("medical.denial", "claim_id", string="Denials", copy=False, readonly=True)
     remittance_count = fields.Integer(compute="_compute_remittance_count")
 
-    @api.depends(
-        "invoice_id.state",
-        "invoice_id.amount_residual",
-        "invoice_id.payment_state",
-        "invoice_id.line_ids.amount_residual",
-        "reversal_move_id",
-        "remittance_claim_ids.move_line_ids.amount_residual",
-    )
-    def _compute_payer_balance(self):
+    def _compute_payer_balance(self):  # its dependencies are declared in medical_claim.py
         """The payer balance also counts what remittances left open on the claim: a payment beyond the
         balance (the payer's credit on the claim), a recoupment not yet offset."""
         res = super()._compute_payer_balance()

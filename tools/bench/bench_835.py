@@ -25,9 +25,9 @@ import time
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from run import create_checked_encounters, report
+from run import create_checked_encounters, post_plain_invoices, report
 
-from odoo import Command, fields
+from odoo import fields
 
 from odoo.addons.medical_billing.edi.x12_835_writer import EraClaim, EraService, era_835, era_835_body
 from odoo.addons.medical_billing.tools.person_name import split_person_name
@@ -145,20 +145,7 @@ def _era(claims, kinds, trace, company):
 
 def _baseline(env, payer, products):
     """One grouped payment registered for CLAIMS plain 4-line customer invoices of the payer, committed."""
-    moves = env["account.move"].create(
-        [
-            {
-                "move_type": "out_invoice",
-                "partner_id": payer.id,
-                "invoice_line_ids": [
-                    Command.create({"product_id": product.id, "quantity": 1, "price_unit": price})
-                    for product, (_v, price) in zip(products, CODES, strict=True)
-                ],
-            }
-            for _n in range(CLAIMS)
-        ]
-    )
-    moves.action_post()
+    moves = post_plain_invoices(env, payer, products, CODES, CLAIMS)
     journal = env["account.journal"].search(
         [("company_id", "=", env.company.id), ("type", "=", "bank")], order="id", limit=1
     )

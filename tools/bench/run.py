@@ -63,6 +63,28 @@ def create_provider(quiet):
     return quiet["res.partner"].create({"name": "Bench Provider", "is_provider": True, "npi": "1234567893"})
 
 
+def post_plain_invoices(env, partner, products, codes, count):
+    """``count`` plain customer invoices of ``partner``, a line per product at the price of ``codes``, created
+    in one batch and posted: what the benchmarks' baselines compare the medical invoices with."""
+    from odoo import Command
+
+    moves = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_line_ids": [
+                    Command.create({"product_id": product.id, "quantity": 1, "price_unit": price})
+                    for product, (_v, price) in zip(products, codes, strict=True)
+                ],
+            }
+            for _n in range(count)
+        ]
+    )
+    moves.action_post()
+    return moves
+
+
 def create_checked_encounters(env, count, codes, *, payer_name, payer_code, prefix, days_ago, member_prefix):
     """The practice set up to bill, ``count`` patients covered by a new payer, and one checked encounter
     each with a line per (code, charge) of ``codes`` and two diagnoses: the encounters and their lines are
