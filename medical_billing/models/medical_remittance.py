@@ -140,12 +140,18 @@ class MedicalRemittance(models.Model):
         "claim_ids.paid_amount",
         "claim_ids.adjustment_ids.amount",
         "claim_ids.adjustment_ids.group_code",
+        "claim_ids.adjustment_ids.posted",
         "provider_adjustment_ids.amount",
+        "state",
     )
     def _compute_totals(self):
+        """What the payer reports; once posted, the adjustments as the entry carries them (a denied line's,
+        the patient share left for the next payer's claim are not in the books)."""
         for remittance in self:
             claims = remittance.claim_ids
             adjustments = claims.adjustment_ids
+            if remittance.state == "posted":
+                adjustments = adjustments.filtered("posted")
             by_group = {}
             for adjustment in adjustments:
                 by_group[adjustment.group_code] = by_group.get(adjustment.group_code, 0.0) + adjustment.amount

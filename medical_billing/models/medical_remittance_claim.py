@@ -111,10 +111,14 @@ class MedicalRemittanceClaim(models.Model):
         for rclaim in self:
             rclaim.is_reversal = rclaim.status_code == "22"
 
-    @api.depends("adjustment_ids.amount", "adjustment_ids.group_code")
+    @api.depends(
+        "adjustment_ids.amount", "adjustment_ids.group_code", "adjustment_ids.posted", "remittance_id.state"
+    )
     def _compute_group_amounts(self):
         for rclaim in self:
             adjustments = rclaim.adjustment_ids
+            if rclaim.remittance_id.state == "posted":
+                adjustments = adjustments.filtered("posted")
             rclaim.amount_contractual = sum(
                 adjustments.filtered(lambda a: a.group_code == "CO").mapped("amount")
             )

@@ -152,6 +152,9 @@ class TestRemittancePosting(RemittanceCommon):
         )
         self.assertEqual(denied.state, "denied")
         self.assertEqual(denied.amount_residual, 300.0, "the payer balance stays open")
+        # The totals are the entry's: the denial's CO 50 was not written off.
+        self.assertEqual(remittance.amount_contractual, 0.0)
+        self.assertEqual(remittance.claim_ids.mapped("amount_contractual"), [0.0, 0.0])
         denial = denied.denial_ids
         self.assertEqual(len(denial), 1)
         self.assertEqual((denial.group_code, denial.reason_code, denial.amount), ("CO", "50", 300.0))
