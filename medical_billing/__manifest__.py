@@ -21,6 +21,8 @@
         "data/medical_claim_batch_data.xml",
         "data/medical_claim_status_code_data.xml",
         "data/medical_eligibility_data.xml",
+        "data/medical.adjustment.reason.csv",
+        "data/medical_denial_data.xml",
         "views/medical_coverage_views.xml",
         "views/res_partner_views.xml",
         "views/medical_fee_schedule_views.xml",
