@@ -42,6 +42,7 @@ from . import medical_remittance_deposit
 from . import medical_remittance_demo
 from . import medical_adjustment_reason
 from . import medical_denial
+from . import medical_denial_ledger
 from . import medical_importer_carc
 from . import medical_claim_remittance
 from . import medical_remittance_ui

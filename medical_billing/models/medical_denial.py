@@ -45,7 +45,14 @@ ROOT_CAUSES = [
     ("payer", "Payer Error"),
 ]
 DEFAULT_APPEAL_DAYS = 120  # Medicare redetermination
-WORKFLOW_FIELDS = ("state", "date_closed", "close_reason")
+WORKFLOW_FIELDS = (
+    "state",
+    "date_closed",
+    "close_reason",
+    "move_id",
+    "writeoff_requested_by_id",
+    "writeoff_approved_by_id",
+)
 
 
 class MedicalDenial(models.Model):

@@ -24,6 +24,15 @@ class ResConfigSettings(models.TransientModel):
     medical_patient_writeoff_account_id = fields.Many2one(
         related="company_id.medical_patient_writeoff_account_id", readonly=False, check_company=True
     )
+    medical_denial_writeoff_account_id = fields.Many2one(
+        related="company_id.medical_denial_writeoff_account_id", readonly=False, check_company=True
+    )
+    medical_bad_debt_account_id = fields.Many2one(
+        related="company_id.medical_bad_debt_account_id", readonly=False, check_company=True
+    )
+    medical_denial_writeoff_approval_amount = fields.Monetary(
+        related="company_id.medical_denial_writeoff_approval_amount", readonly=False
+    )
     medical_copay_account_id = fields.Many2one(
         related="company_id.medical_copay_account_id", readonly=False, check_company=True
     )

@@ -171,3 +171,124 @@ class TestDenial(RemittanceCommon):
             .search([("id", "in", (eligibility | coding | unassigned).ids)])
         )
         self.assertEqual(len(biller_sees), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestDenialLedger(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biller = cls.make_user("denial_ledger_biller", "medical_coding.medical_coding_group_biller")
+        cls.manager = cls.make_user("denial_manager_one", "medical_coding.medical_coding_group_manager")
+        cls.manager_two = cls.make_user("denial_manager_two", "medical_coding.medical_coding_group_manager")
+        cls.admin_writeoff = cls.practice.medical_denial_writeoff_account_id
+        cls.bad_debt = cls.practice.medical_bad_debt_account_id
+
+    def denied(self, reason, trace):
+        claim = self.submitted_claim()
+        era = self.era(
+            [self.era_claim(claim, 0, [], status="4", adjustments=[("CO", reason, claim.amount_total)])],
+            trace=trace,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        self.assertEqual(claim.amount_residual, 300.0)
+        return claim.denial_ids
+
+    def test_the_accounts_exist(self):
+        self.assertTrue(self.admin_writeoff)
+        self.assertTrue(self.bad_debt)
+        self.assertEqual(self.practice.medical_denial_writeoff_approval_amount, 100.0)
+
+    def test_write_off_below_the_limit_posts_to_the_category_account(self):
+        self.practice.medical_denial_writeoff_approval_amount = 500.0
+        administrative = self.denied("16", "WO0001").with_user(self.biller)
+        self.assertEqual(administrative.writeoff_type, "administrative")
+        administrative.action_write_off()
+        self.assertEqual(administrative.state, "written_off")
+        self.assertMoveLines(
+            administrative.move_id,
+            [(self.admin_writeoff, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        self.assertEqual(administrative.move_id.state, "posted")
+        self.assertEqual(administrative.claim_id.amount_residual, 0.0)
+
+        contractual = self.denied("50", "WO0002").with_user(self.biller)
+        self.assertEqual(contractual.writeoff_type, "contractual")
+        contractual.action_write_off()
+        self.assertMoveLines(
+            contractual.move_id,
+            [(self.contractual, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        bad_debt = self.denied("96", "WO0003").with_user(self.biller)
+        bad_debt.writeoff_type = "bad_debt"
+        bad_debt.action_write_off()
+        self.assertMoveLines(
+            bad_debt.move_id,
+            [(self.bad_debt, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        self.assertReceivablesMatchClaims(self.payer)
+
+    def test_write_off_above_the_limit_needs_a_second_manager(self):
+        denial = self.denied("29", "WO0004")
+        asked = denial.with_user(self.manager)
+        asked.action_write_off()
+        self.assertEqual(denial.state, "new")
+        self.assertFalse(denial.move_id, "nothing posted before the approval")
+        self.assertEqual(denial.writeoff_requested_by_id, self.manager)
+        with self.assertRaises(AccessError) as caught:
+            asked.action_approve_write_off()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"You asked for the write-off of the denial of {denial.claim_id.display_name}: another billing "
+            "manager approves it.",
+        )
+        with self.assertRaises(AccessError) as caught:
+            denial.with_user(self.biller).action_approve_write_off()
+        self.assertEqual(caught.exception.args[0], "Only a billing manager may approve a write-off.")
+        with self.assertRaises(AccessError):
+            denial.with_user(self.biller).write({"writeoff_approved_by_id": self.biller.id})
+        self.assertFalse(denial.move_id)
+        denial.with_user(self.manager_two).action_approve_write_off()
+        self.assertEqual((denial.state, denial.writeoff_approved_by_id), ("written_off", self.manager_two))
+        self.assertMoveLines(
+            denial.move_id,
+            [(self.admin_writeoff, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        self.assertEqual(denial.claim_id.amount_residual, 0.0)
+
+    def test_a_biller_cannot_approve_by_asking_twice(self):
+        denial = self.denied("29", "WO0005").with_user(self.biller)
+        denial.action_write_off()
+        with self.assertRaises(UserError) as caught:
+            denial.action_write_off()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"The write-off of the denial of {denial.claim_id.display_name} already waits for a billing "
+            "manager's approval.",
+        )
+        self.assertFalse(denial.move_id)
+
+    def test_transfer_to_patient_moves_receivables_never_revenue(self):
+        denial = self.denied("96", "TP0001").with_user(self.biller)
+        denial.action_transfer_to_patient()
+        self.assertEqual(denial.state, "transferred")
+        patient = denial.claim_id.patient_id
+        self.assertMoveLines(
+            denial.move_id,
+            [(self.patient_ar, patient, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        self.assertFalse(
+            denial.move_id.line_ids.filtered(lambda ln: ln.account_id.internal_group in ("income", "expense"))
+        )
+        self.assertEqual(denial.claim_id.amount_residual, 0.0, "the payer owes nothing more")
+        patient_items = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", patient.id),
+                ("account_id", "=", self.patient_ar.id),
+                ("reconciled", "=", False),
+            ]
+        )
+        self.assertEqual(sum(patient_items.mapped("amount_residual")), 300.0)
+        with self.assertRaises(UserError):
+            denial.action_write_off()
