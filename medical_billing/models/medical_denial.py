@@ -52,6 +52,9 @@ WORKFLOW_FIELDS = (
     "move_id",
     "writeoff_requested_by_id",
     "writeoff_approved_by_id",
+    "replacement_claim_id",
+    "appeal_level",
+    "date_appealed",
 )
 
 

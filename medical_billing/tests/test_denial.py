@@ -5,6 +5,8 @@
 import csv
 from datetime import timedelta
 
+from lxml import html
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
@@ -292,3 +294,189 @@ class TestDenialLedger(RemittanceCommon):
         self.assertEqual(sum(patient_items.mapped("amount_residual")), 300.0)
         with self.assertRaises(UserError):
             denial.action_write_off()
+
+
+@tagged("post_install", "-at_install")
+class TestDenialResubmission(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biller = cls.make_user("denial_resubmit_biller", "medical_coding.medical_coding_group_biller")
+
+    def denied(self, reason, trace):
+        claim = self.submitted_claim()
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    0,
+                    [],
+                    status="4",
+                    adjustments=[("CO", reason, claim.amount_total)],
+                    payer_claim_number=f"ICN{trace}",
+                )
+            ],
+            trace=trace,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        return claim.denial_ids
+
+    def pay(self, claim, trace):
+        lines = claim.line_ids.sorted("sequence")
+        services = [self.service(line, line.charge_amount) for line in lines]
+        remittance, _counts = self.import_era(
+            self.era([self.era_claim(claim, claim.amount_total, services)], trace)
+        )
+        self.assertNoExceptions(remittance)
+        return remittance
+
+    def test_corrected_claim_replaces_the_denied_one_and_wins_when_paid(self):
+        denial = self.denied("4", "CC0001").with_user(self.biller)
+        original = denial.claim_id
+        action = denial.action_corrected_claim()
+        replacement = denial.replacement_claim_id
+        self.assertEqual(action["res_id"], replacement.id)
+        self.assertEqual(denial.state, "resubmitted")
+        self.assertEqual(
+            (replacement.frequency, replacement.original_claim_id, replacement.payer_claim_control_number),
+            ("7", original, "ICNCC0001"),
+        )
+        self.assertEqual(replacement.line_ids.mapped("code_id"), original.line_ids.mapped("code_id"))
+        replacement = replacement.with_user(self.biller)
+        replacement.action_validate()
+        self.assertEqual(replacement.state, "ready", replacement.finding_ids.mapped("message"))
+        self.assertEqual(original.state, "replaced")
+        # The denied charges are reversed, the corrected ones invoiced: the payer owes them once.
+        self.assertEqual(original.amount_residual, 0.0)
+        self.assertMoveLines(
+            replacement.invoice_id,
+            [
+                (self.payer_ar, self.payer, 300.0, 0.0),
+                (self.income, self.payer, 0.0, 100.0),
+                (self.income, self.payer, 0.0, 200.0),
+            ],
+        )
+        replacement.action_submit()
+        remittance = self.pay(replacement, "CC0002")
+        self.assertMoveLines(
+            remittance.move_id,
+            [
+                (self.deposit_account, self.payer, 300.0, 0.0),
+                (self.payer_ar, self.payer, 0.0, 100.0),
+                (self.payer_ar, self.payer, 0.0, 200.0),
+            ],
+        )
+        self.assertEqual(replacement.state, "paid")
+        self.assertEqual((denial.state, denial.date_closed), ("won", self.today))
+        self.assertReceivablesMatchClaims(self.payer)
+
+    def test_resubmitted_as_is_wins_when_the_claim_is_paid(self):
+        denial = self.denied("16", "RS0001").with_user(self.biller)
+        denial.action_start()
+        denial.action_resubmit()
+        self.assertFalse(denial.move_id, "resubmitting posts nothing")
+        remittance = self.pay(denial.claim_id, "RS0002")
+        self.assertMoveLines(
+            remittance.move_id,
+            [
+                (self.deposit_account, self.payer, 300.0, 0.0),
+                (self.payer_ar, self.payer, 0.0, 100.0),
+                (self.payer_ar, self.payer, 0.0, 200.0),
+            ],
+        )
+        self.assertEqual(
+            denial.claim_id.state, "paid", "the latest remittance is the claim's adjudication, not the denial"
+        )
+        self.assertEqual(denial.state, "won")
+
+
+@tagged("post_install", "-at_install")
+class TestDenialAppeal(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biller = cls.make_user("denial_appeal_biller", "medical_coding.medical_coding_group_biller")
+
+    def test_appeal_letter_from_the_category_template(self):
+        claim = self.submitted_claim()
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    0,
+                    [],
+                    status="4",
+                    adjustments=[("CO", "50", 300)],
+                    remarks=["N115"],
+                    payer_claim_number="ICN77",
+                )
+            ],
+            trace="AP0001",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        denial = claim.denial_ids.with_user(self.biller)
+        template = self.env.ref("medical_billing.denial_appeal_template_medical_necessity")
+        self.assertEqual(denial.appeal_template_id, template)
+        self.assertIn("medically necessary", denial.appeal_argument)
+        denial.appeal_argument = "<p>The knee injection followed three months of failed therapy.</p>"
+        self.env["ir.attachment"].create(
+            {"name": "visit-note.pdf", "raw": b"%PDF-1.4", "res_model": "medical.denial", "res_id": denial.id}
+        )
+        action = denial.action_appeal()
+        self.assertEqual(action["report_name"], "medical_billing.report_denial_appeal")
+        self.assertEqual(
+            (denial.state, denial.appeal_level, denial.date_appealed), ("appealed", 1, self.today)
+        )
+        self.assertFalse(denial.move_id, "an appeal posts nothing")
+        activity = denial.activity_ids
+        self.assertEqual(activity.date_deadline, self.today + timedelta(days=60))
+        self.assertEqual(activity.summary, "Appeal level 1: record the payer's answer")
+
+        report = self.env.ref("medical_billing.action_report_denial_appeal")
+        content, kind = (
+            self.env["ir.actions.report"].with_user(self.biller)._render_qweb_html(report, denial.ids)
+        )
+        self.assertEqual(kind, "html")
+        root = html.fromstring(content)
+        letter = root.xpath("//div[contains(@class, 'denial-appeal')]")[0]
+        self.assertEqual(letter.get("data-claim"), claim.patient_control_number)
+        text = " ".join(letter.text_content().split())
+        self.assertIn("Request for Reconsideration (first appeal)", text)
+        self.assertIn("ICN77", text)
+        self.assertIn(self.payer.name, text)
+        self.assertIn("CO-50", text)
+        self.assertIn("not deemed a medical necessity", text)
+        self.assertIn("Remarks: N115", text)
+        self.assertIn("three months of failed therapy", text)
+        self.assertIn("visit-note.pdf", text)
+        codes = [row.xpath("./td")[0].text_content() for row in letter.xpath(".//tr[@class='appeal-line']")]
+        self.assertEqual(codes, claim.line_ids.sorted("sequence").mapped("code_id.code"))
+
+        # The payer upholds it: lost; a second-level appeal follows.
+        denial.action_lost()
+        denial.action_appeal()
+        self.assertEqual((denial.state, denial.appeal_level), ("appealed", 2))
+        content, _kind = self.env["ir.actions.report"]._render_qweb_html(report, denial.ids)
+        self.assertIn("Appeal, level 2", " ".join(html.fromstring(content).text_content().split()))
+        denial.action_won()
+        self.assertEqual(denial.state, "won")
+
+    def test_no_appeal_after_the_deadline(self):
+        claim = self.submitted_claim()
+        era = self.era(
+            [self.era_claim(claim, 0, [], status="4", adjustments=[("CO", "50", 300)])], trace="AP0002"
+        )
+        self.import_era(era)
+        denial = claim.denial_ids.with_user(self.biller)
+        self.assertLess(denial.date_appeal_deadline, self.today)
+        with self.assertRaises(UserError) as caught:
+            denial.action_appeal()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"The appeal deadline of the denial of {claim.patient_control_number} was "
+            f"{denial.date_appeal_deadline}.",
+        )
+        self.assertEqual(denial.state, "new")
