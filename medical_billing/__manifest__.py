@@ -43,6 +43,7 @@
         "report/medical_remittance_eob.xml",
         "report/medical_denial_appeal.xml",
         "views/medical_remittance_views.xml",
+        "views/medical_denial_views.xml",
         "wizard/medical_remittance_import_views.xml",
         "views/medical_billing_menus.xml",
     ],

@@ -64,7 +64,7 @@ class MedicalDenial(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "medical.company.check.mixin"]
     _order = "priority desc, date_appeal_deadline, id"
     _check_company_auto = True
-    _rec_name = "claim_id"
+    _rec_name = "claim_number"
 
     company_id = fields.Many2one(
         "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
@@ -87,6 +87,11 @@ class MedicalDenial(models.Model):
         "(a 277CA rejection, a phone call).",
     )
     payer_id = fields.Many2one("res.partner", readonly=True, check_company=True)
+    # What the front desk (no access to the claims, their diagnoses) sees of the claim.
+    claim_number = fields.Char(related="claim_id.patient_control_number", string="Claim Number")
+    patient_id = fields.Many2one(related="claim_id.patient_id", string="Patient")
+    date_service = fields.Date(related="claim_id.date_service", string="Date of Service")
+    remittance_line_ids = fields.One2many(related="remittance_claim_id.line_ids", string="Remittance Lines")
     group_code = fields.Selection(ADJUSTMENT_GROUPS, string="Group", readonly=True)
     reason_code = fields.Char(string="Reason (CARC)", readonly=True)
     reason_id = fields.Many2one(
@@ -136,6 +141,9 @@ class MedicalDenial(models.Model):
     state = fields.Selection(DENIAL_STATES, default="new", required=True, readonly=True, tracking=True)
     date_closed = fields.Date(readonly=True, copy=False)
     close_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    close_note = fields.Text(
+        string="Reason to Close", copy=False, help="Why the denial is closed: say it, then click Close."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -246,7 +254,8 @@ class MedicalDenial(models.Model):
 
     @workflow_action
     def action_close(self, reason=None):
-        """Close the denial with a reason (no ledger effect)."""
+        """Close the denial with a reason (no ledger effect); from the form, the reason typed in it."""
+        reason = reason or (self[:1].close_note if len(self) == 1 else None)
         if not (reason or "").strip():
             raise UserError(_("Say why the denial is closed."))
         self._check_state(

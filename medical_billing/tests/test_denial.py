@@ -8,7 +8,7 @@ from datetime import timedelta
 from lxml import html
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools.misc import file_path
 
 from .remittance_common import RemittanceCommon
@@ -173,6 +173,32 @@ class TestDenial(RemittanceCommon):
             .search([("id", "in", (eligibility | coding | unassigned).ids)])
         )
         self.assertEqual(len(biller_sees), 3)
+
+    def test_front_desk_opens_its_denial_without_the_claim(self):
+        denial = self.denied("31", trace="DEN0007")
+        denial.user_id = self.front_desk
+        form = Form(denial.with_user(self.front_desk))
+        self.assertEqual(form.claim_number, denial.claim_id.patient_control_number)
+        self.assertEqual(form.patient_id, denial.claim_id.patient_id)
+        self.assertEqual(form.category, "eligibility")
+        self.assertNotIn("claim_id", form._view["fields"], "the claim (and its diagnoses) stays hidden")
+        with self.assertRaises(AccessError):
+            denial.claim_id.with_user(self.front_desk).read(["patient_control_number"])
+
+    def test_biller_works_the_queue_views(self):
+        denial = self.denied("50", trace="DEN0008")
+        form = Form(denial.with_user(self.biller))
+        self.assertEqual(form.claim_id, denial.claim_id)
+        self.assertEqual(form.reason_description, denial.reason_id.name)
+        form.user_id = self.biller
+        form.root_cause = "coding"
+        form.save()
+        self.assertEqual((denial.user_id, denial.root_cause), (self.biller, "coding"))
+        Denial = self.env["medical.denial"].with_user(self.biller)
+        for view_type in ("list", "kanban", "search"):
+            self.assertTrue(Denial.get_views([(False, view_type)])["views"][view_type]["arch"])
+        groups = Denial.read_group([("id", "=", denial.id)], ["amount:sum"], ["category", "payer_id"])
+        self.assertEqual(groups[0]["amount"], denial.amount)
 
 
 @tagged("post_install", "-at_install")
