@@ -47,5 +47,7 @@ from . import medical_importer_carc
 from . import medical_claim_remittance
 from . import medical_denial_claim
 from . import medical_denial_appeal
+from . import medical_denial_risk
+from . import medical_denial_kpi
 from . import medical_remittance_ui
 from . import medical_quality

@@ -195,7 +195,7 @@ class TestDenial(RemittanceCommon):
         form.save()
         self.assertEqual((denial.user_id, denial.root_cause), (self.biller, "coding"))
         Denial = self.env["medical.denial"].with_user(self.biller)
-        for view_type in ("list", "kanban", "search"):
+        for view_type in ("list", "kanban", "search", "pivot", "graph"):
             self.assertTrue(Denial.get_views([(False, view_type)])["views"][view_type]["arch"])
         groups = Denial.read_group([("id", "=", denial.id)], ["amount:sum"], ["category", "payer_id"])
         self.assertEqual(groups[0]["amount"], denial.amount)
@@ -506,3 +506,87 @@ class TestDenialAppeal(RemittanceCommon):
             f"{denial.date_appeal_deadline}.",
         )
         self.assertEqual(denial.state, "new")
+
+
+@tagged("post_install", "-at_install")
+class TestDenialLearning(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.payer.denial_appeal_days = 5000  # the 835s are dated 2025: keep the appeals open
+
+    def paid(self, claim):
+        lines = claim.line_ids.sorted("sequence")
+        return self.era_claim(
+            claim, claim.amount_total, [self.service(line, line.charge_amount) for line in lines]
+        )
+
+    def test_kpis_on_a_seeded_history(self):
+        paid_one, paid_two, won, lost, part = (self.submitted_claim() for _i in range(5))
+        first, second = part.line_ids.sorted("sequence")
+        era = self.era(
+            [
+                self.paid(paid_one),
+                self.paid(paid_two),
+                self.era_claim(won, 0, [], status="4", adjustments=[("CO", "50", 300)]),
+                self.era_claim(lost, 0, [], status="4", adjustments=[("CO", "16", 300)]),
+                self.era_claim(
+                    part, 100, [self.service(first, 100), self.service(second, 0, [("CO", "97", 200)])]
+                ),
+            ],
+            trace="KPI001",
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        won.denial_ids.action_appeal()
+        won.denial_ids.action_won()
+        lost.denial_ids.action_appeal()
+        lost.denial_ids.action_lost()
+        self.assertEqual(part.denial_ids.amount, 200.0)
+        kpis = self.env["medical.denial"]._denial_kpis(remittance.date_payment, remittance.date_payment)
+        days = (self.today - remittance.date_payment).days
+        self.assertEqual(
+            kpis,
+            {
+                "adjudicated": 5,
+                "denied": 3,
+                "denial_rate": 60.0,
+                "denial_rate_amount": 53.33,  # (300 + 300 + 200) / 1500
+                "first_pass_rate": 40.0,
+                "overturn_rate": 50.0,
+                "days_to_resolve": float(days),
+            },
+        )
+        other = self.env["medical.denial"]._denial_kpis(self.today, self.today)
+        self.assertEqual((other["adjudicated"], other["denial_rate"]), (0, 0.0))
+
+    def test_denial_risk_warning_from_the_payers_history(self):
+        history = [self.submitted_claim() for _i in range(5)]
+        era = self.era(
+            [
+                self.era_claim(history[0], 0, [], status="4", adjustments=[("CO", "97", 300)]),
+                self.era_claim(history[1], 0, [], status="4", adjustments=[("CO", "97", 300)]),
+                *(self.paid(claim) for claim in history[2:]),
+            ],
+            trace="RISK01",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        claim = self.make_claim()
+        claim.action_validate()
+        self.assertEqual(claim.state, "ready", "a warning does not block the claim")
+        risks = claim.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK")
+        self.assertEqual(
+            sorted(risks.mapped("message")),
+            [
+                "Acme Health denied 20610 + RT in 2 of 5 claims: CARC 97",
+                "Acme Health denied 99213 + 25 in 2 of 5 claims: CARC 97",
+            ],
+        )
+        self.assertEqual(set(risks.mapped("severity")), {"warning"})
+        # Above the rate set by the company: no flag.
+        self.practice.medical_denial_risk_rate = 50.0
+        claim.action_reset_draft()
+        claim.action_validate()
+        self.assertFalse(claim.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK"))
