@@ -49,5 +49,6 @@ from . import medical_denial_claim
 from . import medical_denial_appeal
 from . import medical_denial_risk
 from . import medical_denial_kpi
+from . import medical_denial_demo
 from . import medical_remittance_ui
 from . import medical_quality
