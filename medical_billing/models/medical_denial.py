@@ -224,7 +224,25 @@ class MedicalDenial(models.Model):
             if not denial.user_id:
                 values["user_id"] = self.env.uid
             denial.write(values)
+            if denial.date_appeal_deadline:
+                denial.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=denial.date_appeal_deadline,
+                    summary=_("Work the denial before the appeal deadline"),
+                    user_id=denial.user_id.id,
+                )
         return True
+
+    def _deadline_activities(self):
+        summary = _("Work the denial before the appeal deadline")
+        return self.activity_ids.filtered(lambda a: a.summary == summary)
+
+    def _move_deadline_activities(self):
+        """The appeal deadlines moved (a payer's appeal limit changed): their activities move with them."""
+        for denial in self.filtered("date_appeal_deadline"):
+            activities = denial.sudo()._deadline_activities()
+            if activities:
+                activities.write({"date_deadline": denial.date_appeal_deadline})
 
     @workflow_action
     def action_resubmit(self):
@@ -270,3 +288,18 @@ class MedicalDenial(models.Model):
             }
         )
         return True
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "denial_appeal_days" in vals:
+            denials = (
+                self.env["medical.denial"]
+                .sudo()
+                .search([("payer_id", "in", self.ids), ("state", "not in", DONE_STATES)])
+            )
+            denials._move_deadline_activities()
+        return result

@@ -146,6 +146,18 @@ class TestDenial(RemittanceCommon):
         tracked = denial.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
         self.assertEqual(sorted(tracked.mapped("new_value_char")), ["In Progress", "Resubmitted", "Won"])
 
+    def test_the_appeal_deadline_moves_the_activity(self):
+        denial = self.denied("16", trace="DEN0009").with_user(self.biller)
+        denial.action_start()
+        activity = denial.activity_ids
+        self.assertEqual(activity.summary, "Work the denial before the appeal deadline")
+        self.assertEqual(
+            (activity.date_deadline, activity.user_id), (denial.date_appeal_deadline, self.biller)
+        )
+        self.payer.denial_appeal_days = 90
+        self.assertEqual(denial.date_appeal_deadline, denial.date_denied + timedelta(days=90))
+        self.assertEqual(activity.date_deadline, denial.date_appeal_deadline)
+
     def test_close_needs_a_reason(self):
         denial = self.denied("96").with_user(self.biller)
         with self.assertRaises(UserError) as caught:
