@@ -13,7 +13,7 @@ payer's appeal limit, recomputed every day for the open denials.
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.medical_coding.models.workflow import (
     check_workflow_create,
@@ -45,6 +45,19 @@ ROOT_CAUSES = [
     ("payer", "Payer Error"),
 ]
 DEFAULT_APPEAL_DAYS = 120  # Medicare redetermination
+# What the payer said: set when the denial is created, never edited.
+SOURCE_FIELDS = (
+    "company_id",
+    "claim_id",
+    "claim_line_id",
+    "remittance_claim_id",
+    "payer_id",
+    "group_code",
+    "reason_code",
+    "remark_codes",
+    "amount",
+    "date_denied",
+)
 WORKFLOW_FIELDS = (
     "state",
     "date_closed",
@@ -150,8 +163,14 @@ class MedicalDenial(models.Model):
         return super(MedicalDenial, check_workflow_create(self, vals_list, WORKFLOW_FIELDS)).create(vals_list)
 
     def write(self, vals):
-        check_workflow_write(self, vals, WORKFLOW_FIELDS)
+        check_workflow_write(self, vals, WORKFLOW_FIELDS + SOURCE_FIELDS)
         return super().write(vals)
+
+    def _check_biller(self):
+        """The actions touching the claim or the books are the billers' (the front desk fixes the
+        registration, then a biller resubmits)."""
+        if not (self.env.su or self.env.user.has_group("medical_coding.medical_coding_group_biller")):
+            raise AccessError(_("Only a biller may do this with a denial."))
 
     # ------------------------------------------------------------------ computes
 
@@ -259,6 +278,7 @@ class MedicalDenial(models.Model):
     @workflow_action
     def action_won(self):
         """The payer paid after the resubmission or the appeal."""
+        self._check_biller()
         self._check_state(WAITING_STATES, _("Only a resubmitted or appealed denial can be won"))
         self.write({"state": "won", "date_closed": fields.Date.context_today(self)})
         return True
@@ -266,6 +286,7 @@ class MedicalDenial(models.Model):
     @workflow_action
     def action_lost(self):
         """The payer upheld its denial."""
+        self._check_biller()
         self._check_state(WAITING_STATES, _("Only a resubmitted or appealed denial can be lost"))
         self.write({"state": "lost", "date_closed": fields.Date.context_today(self)})
         return True
@@ -273,6 +294,7 @@ class MedicalDenial(models.Model):
     @workflow_action
     def action_close(self, reason=None):
         """Close the denial with a reason (no ledger effect); from the form, the reason typed in it."""
+        self._check_biller()
         reason = reason or (self[:1].close_note if len(self) == 1 else None)
         if not (reason or "").strip():
             raise UserError(_("Say why the denial is closed."))

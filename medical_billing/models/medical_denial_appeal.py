@@ -80,6 +80,7 @@ class MedicalDenial(models.Model):
     def action_appeal(self):
         """Appeal (the next level): the denial waits for the payer's answer, a follow-up activity is
         scheduled, and the letter is printed."""
+        self._check_biller()
         self._check_state(("new", "in_progress", "lost"), _("Only a denial being worked can be appealed"))
         today = fields.Date.context_today(self)
         for denial in self:

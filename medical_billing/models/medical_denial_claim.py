@@ -24,6 +24,7 @@ class MedicalDenial(models.Model):
     def action_corrected_claim(self):
         """Start a corrected claim (frequency 7, quoting the payer's claim number) pre-filled from the
         denied claim; its validation re-runs the coding and payer edits. The denial follows it."""
+        self._check_biller()
         self.ensure_one()
         self._check_state(("new", "in_progress"), _("Only a denial being worked can get a corrected claim"))
         claim = self.claim_id

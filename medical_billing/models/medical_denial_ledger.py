@@ -68,6 +68,7 @@ class MedicalDenial(models.Model):
     @workflow_action
     def action_write_off(self):
         """Write the amount off; above the company's amount, ask a billing manager's approval instead."""
+        self._check_biller()
         self._check_state(WORKABLE_STATES, _("Only a denial being worked can be written off"))
         asking = self.filtered("writeoff_needs_approval")
         if asking.filtered("writeoff_requested_by_id"):
@@ -126,6 +127,7 @@ class MedicalDenial(models.Model):
     def action_transfer_to_patient(self):
         """Move the amount from the payer's receivable to the patient's (PR after a denial, or a
         non-covered service with a signed waiver)."""
+        self._check_biller()
         self._check_state(WORKABLE_STATES, _("Only a denial being worked can be transferred to the patient"))
         self._post_entries("transfer")
         return True

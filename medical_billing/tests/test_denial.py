@@ -186,6 +186,29 @@ class TestDenial(RemittanceCommon):
         )
         self.assertEqual(len(biller_sees), 3)
 
+    def test_front_desk_cannot_work_the_books_or_the_payers_data(self):
+        denial = self.denied("31", trace="DEN0010")
+        denial.user_id = self.front_desk
+        mine = denial.with_user(self.front_desk)
+        for action in (
+            mine.action_write_off,
+            mine.action_transfer_to_patient,
+            mine.action_corrected_claim,
+            mine.action_appeal,
+            lambda: mine.action_close("not needed"),
+        ):
+            with self.subTest(action=action), self.assertRaises(AccessError) as caught:
+                action()
+            self.assertEqual(caught.exception.args[0], "Only a biller may do this with a denial.")
+        for values in ({"amount": 1.0}, {"reason_code": "45"}, {"claim_id": self.submitted_claim().id}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                denial.with_user(self.biller).write(values)
+        self.assertEqual((denial.state, denial.amount, denial.reason_code), ("new", 300.0, "31"))
+        self.assertFalse(denial.move_id)
+        mine.action_start()
+        mine.action_resubmit()
+        self.assertEqual(denial.state, "resubmitted")
+
     def test_front_desk_opens_its_denial_without_the_claim(self):
         denial = self.denied("31", trace="DEN0007")
         denial.user_id = self.front_desk
