@@ -109,7 +109,6 @@ class MedicalDenial(models.Model):
     reason_code = fields.Char(string="Reason (CARC)", readonly=True)
     reason_id = fields.Many2one(
         "medical.adjustment.reason",
-        string="Reason",
         compute="_compute_reason_id",
         store=True,
         index="btree_not_null",
@@ -142,7 +141,7 @@ class MedicalDenial(models.Model):
         store=True,
         help="The date denied plus the payer's appeal limit (default 120 days, Medicare redetermination).",
     )
-    days_left = fields.Integer(string="Days Left", compute="_compute_days_left")
+    days_left = fields.Integer(compute="_compute_days_left")
     age = fields.Integer(string="Age (days)", compute="_compute_days_left")
     priority = fields.Float(
         compute="_compute_priority",
@@ -313,7 +312,7 @@ class MedicalDenial(models.Model):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     def write(self, vals):
         result = super().write(vals)

@@ -34,11 +34,10 @@ class MedicalDenialAppealTemplate(models.Model):
 
 
 class MedicalDenial(models.Model):
-    _inherit = "medical.denial"
+    _inherit = "medical.denial"  # pylint: disable=consider-merging-classes-inherited
 
     appeal_template_id = fields.Many2one(
         "medical.denial.appeal.template",
-        string="Appeal Template",
         compute="_compute_appeal_template_id",
         store=True,
         readonly=False,

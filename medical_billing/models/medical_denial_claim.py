@@ -9,7 +9,7 @@ from odoo.addons.medical_coding.models.workflow import workflow_action
 
 
 class MedicalDenial(models.Model):
-    _inherit = "medical.denial"
+    _inherit = "medical.denial"  # pylint: disable=consider-merging-classes-inherited
 
     replacement_claim_id = fields.Many2one(
         "medical.claim",
@@ -42,7 +42,7 @@ class MedicalDenial(models.Model):
 
 
 class MedicalClaim(models.Model):
-    _inherit = "medical.claim"
+    _inherit = "medical.claim"  # pylint: disable=consider-merging-classes-inherited
 
     @workflow_action
     def _sync_from_remittances(self, new_rclaims):

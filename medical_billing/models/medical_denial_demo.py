@@ -23,7 +23,7 @@ DEMO_DENIALS = [
 
 
 class MedicalDenial(models.Model):
-    _inherit = "medical.denial"
+    _inherit = "medical.denial"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _demo_denials(self):

@@ -7,7 +7,7 @@ from odoo import api, models
 
 
 class MedicalDenial(models.Model):
-    _inherit = "medical.denial"
+    _inherit = "medical.denial"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _denial_kpis(self, date_from, date_to, payer=None):

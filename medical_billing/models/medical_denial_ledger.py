@@ -27,7 +27,7 @@ MANAGER_GROUP = "medical_coding.medical_coding_group_manager"
 
 
 class MedicalDenial(models.Model):
-    _inherit = "medical.denial"
+    _inherit = "medical.denial"  # pylint: disable=consider-merging-classes-inherited
 
     writeoff_type = fields.Selection(
         WRITEOFF_TYPES,

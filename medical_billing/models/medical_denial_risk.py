@@ -14,7 +14,7 @@ DENIAL_RISK_EDIT = "CLM_DENIAL_RISK"
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     medical_denial_risk_rate = fields.Float(
         string="Denial-Risk Rate (%)",
@@ -31,7 +31,7 @@ class ResCompany(models.Model):
 
 
 class MedicalEditFinding(models.Model):
-    _inherit = "medical.edit.finding"
+    _inherit = "medical.edit.finding"  # pylint: disable=consider-merging-classes-inherited
 
     edit_code = fields.Selection(
         selection_add=[(DENIAL_RISK_EDIT, "Denial risk from the payer's history")],

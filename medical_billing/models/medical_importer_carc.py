@@ -9,7 +9,7 @@ from .medical_adjustment_reason import parse_carc_tsv
 class MedicalImporter(models.AbstractModel):
     """The CARC list (X12 external code list 139, TSV ``carc description``) as an import kind."""
 
-    _inherit = "medical.importer"
+    _inherit = "medical.importer"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _import_kinds(self):
