@@ -90,6 +90,34 @@ class MedicalDenial(models.Model):
         (self - asking)._post_entries("write_off")
         return True
 
+    @api.model
+    def action_write_off_small_balances(self):
+        """Write off every denial still to work of the current company whose amount is at most the
+        company's small-balance amount (the approval rules apply: above the approval amount, asked)."""
+        self._check_biller()
+        company = self.env.company
+        limit = company.medical_denial_small_balance
+        if limit <= 0:
+            raise UserError(_("Set the small-balance amount in the medical billing settings first."))
+        denials = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "in", WORKABLE_STATES),
+                ("amount", "<=", limit),
+                ("writeoff_requested_by_id", "=", False),
+            ]
+        )
+        denials.action_write_off()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": _("%s small denials written off (or sent for approval).", len(denials)),
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
     @workflow_action
     def action_approve_write_off(self):
         """A billing manager approves the write-off another user asked for; it is posted."""

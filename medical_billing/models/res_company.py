@@ -177,6 +177,12 @@ class ResCompany(models.Model):
         help="A denial write-off above this amount needs the approval of a billing manager other than "
         "the user asking for it.",
     )
+    medical_denial_small_balance = fields.Monetary(
+        string="Small Denial Balance",
+        currency_field="currency_id",
+        default=10.0,
+        help="Write off small balances: the denials still to work whose amount is at most this.",
+    )
     medical_copay_account_id = fields.Many2one(
         "account.account",
         string="Copays Received",

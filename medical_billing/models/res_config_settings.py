@@ -40,6 +40,9 @@ class ResConfigSettings(models.TransientModel):
     medical_denial_risk_min_claims = fields.Integer(
         related="company_id.medical_denial_risk_min_claims", readonly=False
     )
+    medical_denial_small_balance = fields.Monetary(
+        related="company_id.medical_denial_small_balance", readonly=False
+    )
     medical_copay_account_id = fields.Many2one(
         related="company_id.medical_copay_account_id", readonly=False, check_company=True
     )

@@ -332,6 +332,24 @@ class TestDenialLedger(RemittanceCommon):
         )
         self.assertFalse(denial.move_id)
 
+    def test_write_off_small_balances_in_mass(self):
+        small = self.denied("16", "SB0001")
+        big = self.denied("16", "SB0002")
+        self.env.cr.execute("UPDATE medical_denial SET amount = 8.0 WHERE id = %s", [small.id])
+        small.invalidate_recordset(["amount"])
+        Denial = self.env["medical.denial"].with_user(self.biller)
+        action = Denial.action_write_off_small_balances()
+        self.assertEqual(action["params"]["message"], "1 small denials written off (or sent for approval).")
+        self.assertEqual((small.state, big.state), ("written_off", "new"))
+        self.assertMoveLines(
+            small.move_id,
+            [(self.admin_writeoff, self.payer, 8.0, 0.0), (self.payer_ar, self.payer, 0.0, 8.0)],
+        )
+        self.assertEqual(small.claim_id.amount_residual, 292.0)
+        # Assign and set the category in mass (the list's multi-edit).
+        (small | big).with_user(self.biller).write({"user_id": self.biller.id, "category": "coding"})
+        self.assertEqual((small | big).mapped("category"), ["coding", "coding"])
+
     def test_transfer_to_patient_moves_receivables_never_revenue(self):
         denial = self.denied("96", "TP0001").with_user(self.biller)
         denial.action_transfer_to_patient()
