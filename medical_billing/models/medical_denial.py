@@ -171,6 +171,13 @@ class MedicalDenial(models.Model):
         if not (self.env.su or self.env.user.has_group("medical_coding.medical_coding_group_biller")):
             raise AccessError(_("Only a biller may do this with a denial."))
 
+    @api.onchange("claim_id")
+    def _onchange_claim_id(self):
+        """A denial entered by hand (a 277CA rejection, a phone call): the claim's payer and open balance."""
+        if self.claim_id and not self.remittance_claim_id:
+            self.payer_id = self.claim_id.payer_id
+            self.amount = self.claim_id.amount_residual
+
     # ------------------------------------------------------------------ computes
 
     @api.depends("reason_code")

@@ -38,6 +38,7 @@ class MedicalDenial(models.Model):
 
     appeal_template_id = fields.Many2one(
         "medical.denial.appeal.template",
+        check_company=True,
         compute="_compute_appeal_template_id",
         store=True,
         readonly=False,

@@ -209,6 +209,22 @@ class TestDenial(RemittanceCommon):
         mine.action_resubmit()
         self.assertEqual(denial.state, "resubmitted")
 
+    def test_a_denial_entered_by_hand(self):
+        """A 277CA rejection or a phone call: the biller enters the denial on the claim."""
+        claim = self.submitted_claim()
+        form = Form(self.env["medical.denial"].with_user(self.biller))
+        form.claim_id = claim
+        self.assertEqual((form.payer_id, form.amount), (self.payer, 300.0))
+        form.group_code = "CO"
+        form.reason_code = "197"
+        denial = form.save()
+        self.assertEqual(
+            (denial.category, denial.state, denial.remittance_claim_id.id), ("authorization", "new", False)
+        )
+        self.assertEqual(claim.denial_ids, denial)
+        with self.assertRaises(AccessError):
+            denial.with_user(self.biller).write({"amount": 10.0})
+
     def test_front_desk_opens_its_denial_without_the_claim(self):
         denial = self.denied("31", trace="DEN0007")
         denial.user_id = self.front_desk
