@@ -104,6 +104,9 @@ class MedicalDenial(models.Model):
     claim_number = fields.Char(related="claim_id.patient_control_number", string="Claim Number")
     patient_id = fields.Many2one(related="claim_id.patient_id", string="Patient")
     date_service = fields.Date(related="claim_id.date_service", string="Date of Service")
+    # For the analysis by provider and procedure code.
+    provider_id = fields.Many2one(related="claim_id.rendering_provider_id", string="Provider", store=True)
+    code_id = fields.Many2one(related="claim_line_id.code_id", string="Procedure Code", store=True)
     remittance_line_ids = fields.One2many(related="remittance_claim_id.line_ids", string="Remittance Lines")
     group_code = fields.Selection(ADJUSTMENT_GROUPS, string="Group", readonly=True)
     reason_code = fields.Char(string="Reason (CARC)", readonly=True)

@@ -250,6 +250,8 @@ class TestDenial(RemittanceCommon):
             self.assertTrue(Denial.get_views([(False, view_type)])["views"][view_type]["arch"])
         groups = Denial.read_group([("id", "=", denial.id)], ["amount:sum"], ["category", "payer_id"])
         self.assertEqual(groups[0]["amount"], denial.amount)
+        groups = Denial.read_group([("id", "=", denial.id)], ["amount:sum"], ["provider_id"], lazy=False)
+        self.assertEqual(groups[0]["provider_id"][0], denial.claim_id.rendering_provider_id.id)
 
 
 @tagged("post_install", "-at_install")
