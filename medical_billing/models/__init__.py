@@ -40,7 +40,15 @@ from . import medical_remittance_import
 from . import medical_remittance_posting
 from . import medical_remittance_deposit
 from . import medical_remittance_demo
+from . import medical_adjustment_reason
 from . import medical_denial
+from . import medical_denial_ledger
+from . import medical_importer_carc
 from . import medical_claim_remittance
+from . import medical_denial_claim
+from . import medical_denial_appeal
+from . import medical_denial_risk
+from . import medical_denial_kpi
+from . import medical_denial_demo
 from . import medical_remittance_ui
 from . import medical_quality

@@ -4,6 +4,8 @@
 is kept; the claim's adjudication fields are the view of the latest one still in force, and its state, its
 denials, its copay and its next payer's claim follow from it."""
 
+from datetime import date
+
 from odoo import _, api, fields, models
 
 from odoo.addons.medical_coding.models.workflow import workflow_action
@@ -73,8 +75,9 @@ class MedicalClaim(models.Model):
                 ("is_reversal", "=", False),
                 ("reversed_by_id", "=", False),
             ],
-            order="date_payment, remittance_id, sequence, id",
         )
+        # Sorted here: ``order="remittance_id"`` would follow the remittances' own order (newest first).
+        rclaims = rclaims.sorted(lambda r: (r.date_payment or date.min, r.remittance_id.id, r.sequence, r.id))
         return {rclaim.claim_id: rclaim for rclaim in rclaims}
 
     @workflow_action

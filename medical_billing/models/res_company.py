@@ -31,6 +31,18 @@ MEDICAL_ACCOUNTS = {
         "reconcile": False,
         "base": "expense",
     },
+    "medical_denial_writeoff_account_id": {
+        "name": "Administrative Write-offs (denials)",
+        "account_type": "expense",
+        "reconcile": False,
+        "base": "expense",
+    },
+    "medical_bad_debt_account_id": {
+        "name": "Bad Debt",
+        "account_type": "expense",
+        "reconcile": False,
+        "base": "expense",
+    },
     "medical_copay_account_id": {
         "name": "Patient Copays Received (unapplied)",
         "account_type": "liability_current",
@@ -142,6 +154,34 @@ class ResCompany(models.Model):
         check_company=True,
         domain="[('internal_group', 'in', ('income', 'expense')), ('deprecated', '=', False)]",
         help="Account of the patient balances written off (small balances, bad debt, hardship).",
+    )
+    medical_denial_writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Administrative Write-offs",
+        check_company=True,
+        domain="[('internal_group', 'in', ('income', 'expense')), ('deprecated', '=', False)]",
+        help="Account of the denied amounts written off because of the practice's own error (eligibility, "
+        "authorization, coding, timely filing, missing information).",
+    )
+    medical_bad_debt_account_id = fields.Many2one(
+        "account.account",
+        string="Bad Debt",
+        check_company=True,
+        domain="[('internal_group', 'in', ('income', 'expense')), ('deprecated', '=', False)]",
+        help="Account of the denied amounts written off as uncollectible.",
+    )
+    medical_denial_writeoff_approval_amount = fields.Monetary(
+        string="Write-off Approval Above",
+        currency_field="currency_id",
+        default=100.0,
+        help="A denial write-off above this amount needs the approval of a billing manager other than "
+        "the user asking for it.",
+    )
+    medical_denial_small_balance = fields.Monetary(
+        string="Small Denial Balance",
+        currency_field="currency_id",
+        default=10.0,
+        help="Write off small balances: the denials still to work whose amount is at most this.",
     )
     medical_copay_account_id = fields.Many2one(
         "account.account",

@@ -24,6 +24,25 @@ class ResConfigSettings(models.TransientModel):
     medical_patient_writeoff_account_id = fields.Many2one(
         related="company_id.medical_patient_writeoff_account_id", readonly=False, check_company=True
     )
+    medical_denial_writeoff_account_id = fields.Many2one(
+        related="company_id.medical_denial_writeoff_account_id", readonly=False, check_company=True
+    )
+    medical_bad_debt_account_id = fields.Many2one(
+        related="company_id.medical_bad_debt_account_id", readonly=False, check_company=True
+    )
+    medical_denial_writeoff_approval_amount = fields.Monetary(
+        related="company_id.medical_denial_writeoff_approval_amount", readonly=False
+    )
+    medical_denial_risk_rate = fields.Float(related="company_id.medical_denial_risk_rate", readonly=False)
+    medical_denial_risk_months = fields.Integer(
+        related="company_id.medical_denial_risk_months", readonly=False
+    )
+    medical_denial_risk_min_claims = fields.Integer(
+        related="company_id.medical_denial_risk_min_claims", readonly=False
+    )
+    medical_denial_small_balance = fields.Monetary(
+        related="company_id.medical_denial_small_balance", readonly=False
+    )
     medical_copay_account_id = fields.Many2one(
         related="company_id.medical_copay_account_id", readonly=False, check_company=True
     )

@@ -56,6 +56,12 @@ class ResPartner(models.Model):
         help="Days after the date of service within which the payer must receive the claim "
         "(Medicare: 12 months).",
     )
+    denial_appeal_days = fields.Integer(
+        string="Appeal Limit (days)",
+        default=120,
+        help="Days after a denial within which this payer accepts an appeal (Medicare redetermination: "
+        "120 days): the appeal deadline of its denials.",
+    )
     payer_payment_days = fields.Integer(
         string="Expected Payment (days)",
         default=30,

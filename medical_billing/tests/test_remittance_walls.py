@@ -113,10 +113,11 @@ class TestRemittanceWalls(RemittanceCommon):
                 "medical.remittance",
                 "medical.remittance.claim",
                 "medical.remittance.line",
-                "medical.denial",
             ):
                 with self.subTest(user=user.login, model=model), self.assertRaises(AccessError):
                     self.env[model].with_user(user).search([])
+            # Denials: only the eligibility / registration ones assigned to them (issue 13), none here.
+            self.assertFalse(self.env["medical.denial"].with_user(user).search([]))
 
     def test_other_practice_sees_nothing(self):
         Remittance = self.env["medical.remittance"].with_user(self.biller_b)

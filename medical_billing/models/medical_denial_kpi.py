@@ -1,0 +1,56 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What the practice learns from its denials: denial rate (by count and by dollars), first-pass resolution
+rate, overturn rate of appeals, days to resolve."""
+
+from odoo import api, models
+
+
+class MedicalDenial(models.Model):
+    _inherit = "medical.denial"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _denial_kpis(self, date_from, date_to, payer=None):
+        """The figures of the claims adjudicated (first remittance dated) between ``date_from`` and
+        ``date_to`` in the current company (and of ``payer`` when given):
+
+        - ``denial_rate``: denied claims ÷ adjudicated claims (percent); ``denial_rate_amount``: amount at
+          stake of their denials ÷ their charges (percent);
+        - ``first_pass_rate``: adjudicated claims paid without any denial ÷ adjudicated claims (percent);
+        - ``overturn_rate``: appealed denials won ÷ appealed denials decided (won or lost) (percent);
+        - ``days_to_resolve``: average days from denial to its closing, over the closed denials.
+        """
+        domain = [
+            ("company_id", "=", self.env.company.id),
+            ("remittance_id.state", "=", "posted"),
+            ("match_state", "=", "matched"),
+            ("is_reversal", "=", False),
+            ("date_payment", ">=", date_from),
+            ("date_payment", "<=", date_to),
+        ]
+        if payer:
+            domain.append(("payer_id", "=", payer.id))
+        rclaims = self.env["medical.remittance.claim"].search(domain)
+        claims = rclaims.claim_id
+        denials = self.search([("claim_id", "in", claims.ids)])
+        denied_claims = denials.claim_id
+        charges = sum(claims.mapped("amount_total"))
+        decided = denials.filtered(lambda d: d.appeal_level and d.state in ("won", "lost"))
+        closed = denials.filtered(lambda d: d.date_closed and d.date_denied)
+
+        def percent(part, whole):
+            return round(100.0 * part / whole, 2) if whole else 0.0
+
+        return {
+            "adjudicated": len(claims),
+            "denied": len(denied_claims),
+            "denial_rate": percent(len(denied_claims), len(claims)),
+            "denial_rate_amount": percent(sum(denials.mapped("amount")), charges),
+            "first_pass_rate": percent(len(claims - denied_claims), len(claims)),
+            "overturn_rate": percent(len(decided.filtered(lambda d: d.state == "won")), len(decided)),
+            "days_to_resolve": round(
+                sum((d.date_closed - d.date_denied).days for d in closed) / len(closed), 1
+            )
+            if closed
+            else 0.0,
+        }

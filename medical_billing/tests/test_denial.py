@@ -1,0 +1,663 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Denials (issue 13): reason codes and their categories, deadline and priority, the workflow, the walls."""
+
+import csv
+from datetime import timedelta
+
+from lxml import html
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+from odoo.tools.misc import file_path
+
+from .remittance_common import RemittanceCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDenial(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biller = cls.make_user("denial_biller", "medical_coding.medical_coding_group_biller")
+        cls.front_desk = cls.make_user("denial_front", "medical_coding.medical_coding_group_front_desk")
+
+    def denied(self, reason="50", group="CO", trace="DEN0001"):
+        """A claim denied whole by an 835 with ``group``-``reason``; its denial."""
+        claim = self.submitted_claim()
+        era = self.era(
+            [self.era_claim(claim, 0, [], status="4", adjustments=[(group, reason, claim.amount_total)])],
+            trace=trace,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        self.assertEqual(len(claim.denial_ids), 1)
+        return claim.denial_ids
+
+    # ------------------------------------------------------------------ reason codes
+
+    def test_every_shipped_carc_has_a_category(self):
+        categories = dict(self.env["medical.adjustment.reason"]._fields["category"].selection)
+        with open(file_path("medical_billing/data/medical.adjustment.reason.csv"), encoding="utf-8") as f:
+            shipped = [row["code"] for row in csv.DictReader(f)]
+        self.assertGreater(len(shipped), 80)
+        reasons = self.env["medical.adjustment.reason"].search([("code", "in", shipped)])
+        self.assertEqual(sorted(reasons.mapped("code")), sorted(shipped), "every shipped code is loaded")
+        for reason in reasons:
+            self.assertIn(reason.category, categories, reason.code)
+        by_code = {r.code: r.category for r in reasons}
+        self.assertEqual(
+            [by_code[c] for c in ("50", "29", "18", "197", "97", "31", "16", "96")],
+            [
+                "medical_necessity",
+                "timely_filing",
+                "duplicate",
+                "authorization",
+                "coding",
+                "eligibility",
+                "missing_info",
+                "non_covered",
+            ],
+        )
+
+    def test_carc_import_updates_descriptions_keeps_categories(self):
+        data = b"carc\tdescription\n50\tNot medically necessary (new wording)\n999\tA brand new reason\n"
+        counts = self.env["medical.importer"].import_file("carc-codes", data, "carc.tsv")
+        self.assertEqual((counts["created"], counts["updated"]), (1, 1))
+        Reason = self.env["medical.adjustment.reason"]
+        fifty = Reason.search([("code", "=", "50")])
+        self.assertEqual(fifty.name, "Not medically necessary (new wording)")
+        self.assertEqual(fifty.category, "medical_necessity", "the manager's mapping is kept")
+        self.assertEqual(Reason.search([("code", "=", "999")]).category, "other")
+
+    def test_carc_import_refuses_a_bad_file_naming_the_line(self):
+        data = b"carc\tdescription\n50\tFine\n5x!\tBad code\n"
+        with self.assertRaises(UserError) as caught:
+            self.env["medical.importer"].import_file("carc-codes", data, "carc.tsv")
+        self.assertEqual(
+            caught.exception.args[0],
+            "carc.tsv was not imported, nothing was changed.\n"
+            "Line 3: a code (1-3 letters or digits) and a description are needed.",
+        )
+        self.assertNotEqual(self.env["medical.adjustment.reason"].search([("code", "=", "50")]).name, "Fine")
+
+    def test_carc_import_is_for_managers(self):
+        data = b"carc\tdescription\n50\tChanged\n"
+        with self.assertRaises(AccessError) as caught:
+            self.env["medical.importer"].with_user(self.biller).import_file("carc-codes", data, "carc.tsv")
+        self.assertEqual(caught.exception.args[0], "Only a Medical Manager may import code lists.")
+
+    # ------------------------------------------------------------------ the denial
+
+    def test_denial_from_an_835_has_category_deadline_priority(self):
+        denial = self.denied("50")
+        self.assertEqual(denial.reason_id.code, "50")
+        self.assertIn("medical necessity", denial.reason_description)
+        self.assertEqual(denial.category, "medical_necessity")
+        self.assertEqual(denial.date_appeal_deadline, denial.date_denied + timedelta(days=120))
+        days_left = (denial.date_appeal_deadline - self.today).days
+        self.assertEqual(denial.days_left, days_left)
+        self.assertAlmostEqual(denial.priority, round(denial.amount / max(days_left, 1), 2), places=2)
+        self.assertEqual(denial.state, "new")
+
+    def test_appeal_limit_per_payer_and_queue_by_priority(self):
+        self.payer.denial_appeal_days = 30
+        small = self.denied("16", trace="DEN0002")
+        self.assertEqual(small.date_appeal_deadline, small.date_denied + timedelta(days=30))
+        self.assertEqual(small.category, "missing_info")
+        big = self.denied("29", trace="DEN0003")
+        self.env.cr.execute("UPDATE medical_denial SET amount = amount * 10 WHERE id = %s", [big.id])
+        big.invalidate_recordset(["amount"])
+        self.env.add_to_compute(big._fields["priority"], big)
+        big._recompute_recordset(["priority"])
+        queue = self.env["medical.denial"].search([("id", "in", (small | big).ids)])
+        self.assertEqual(queue.ids, [big.id, small.id], "the queue puts the bigger amount per day left first")
+
+    def step(self):
+        """End of a request: the chatter tracks the changes made since the last one."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def test_workflow_in_the_chatter_and_not_by_editing(self):
+        denial = self.denied("50")
+        self.step()
+        denial = denial.with_user(self.biller).with_context(tracking_disable=False, mail_notrack=False)
+        with self.assertRaises(AccessError) as caught:
+            denial.write({"state": "won"})
+        self.assertIn("change only through the workflow buttons", caught.exception.args[0])
+        denial.action_start()
+        self.assertEqual((denial.state, denial.user_id), ("in_progress", self.biller))
+        self.step()
+        denial.action_resubmit()
+        self.assertEqual(denial.state, "resubmitted")
+        self.assertGreater(denial.priority, 0)
+        self.step()
+        denial.action_won()
+        self.assertEqual((denial.state, denial.date_closed, denial.priority), ("won", self.today, 0.0))
+        self.step()
+        with self.assertRaises(UserError) as caught:
+            denial.action_close("done")
+        self.assertEqual(
+            caught.exception.args[0],
+            f"This denial is already closed: the denial of {denial.claim_id.display_name} is Won.",
+        )
+        denial = denial.sudo()
+        denial.invalidate_recordset(["message_ids"])
+        tracked = denial.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
+        self.assertEqual(sorted(tracked.mapped("new_value_char")), ["In Progress", "Resubmitted", "Won"])
+
+    def test_the_appeal_deadline_moves_the_activity(self):
+        denial = self.denied("16", trace="DEN0009").with_user(self.biller)
+        denial.action_start()
+        activity = denial.activity_ids
+        self.assertEqual(activity.summary, "Work the denial before the appeal deadline")
+        self.assertEqual(
+            (activity.date_deadline, activity.user_id), (denial.date_appeal_deadline, self.biller)
+        )
+        self.payer.denial_appeal_days = 90
+        self.assertEqual(denial.date_appeal_deadline, denial.date_denied + timedelta(days=90))
+        self.assertEqual(activity.date_deadline, denial.date_appeal_deadline)
+
+    def test_close_needs_a_reason(self):
+        denial = self.denied("96").with_user(self.biller)
+        with self.assertRaises(UserError) as caught:
+            denial.action_close(" ")
+        self.assertEqual(caught.exception.args[0], "Say why the denial is closed.")
+        denial.action_close("Patient signed no waiver; practice policy")
+        self.assertEqual(denial.state, "closed")
+        self.assertEqual(denial.close_reason, "Patient signed no waiver; practice policy")
+
+    def test_front_desk_sees_only_its_eligibility_denials(self):
+        eligibility = self.denied("31", trace="DEN0004")
+        coding = self.denied("97", trace="DEN0005")
+        unassigned = self.denied("27", trace="DEN0006")
+        (eligibility | coding).write({"user_id": self.front_desk.id})
+        Denial = self.env["medical.denial"].with_user(self.front_desk)
+        seen = Denial.search([("id", "in", (eligibility | coding | unassigned).ids)])
+        self.assertEqual(seen, eligibility)
+        with self.assertRaises(AccessError):
+            coding.with_user(self.front_desk).read(["amount"])
+        eligibility.with_user(self.front_desk).action_start()
+        self.assertEqual(eligibility.state, "in_progress")
+        biller_sees = (
+            self.env["medical.denial"]
+            .with_user(self.biller)
+            .search([("id", "in", (eligibility | coding | unassigned).ids)])
+        )
+        self.assertEqual(len(biller_sees), 3)
+
+    def test_front_desk_cannot_work_the_books_or_the_payers_data(self):
+        denial = self.denied("31", trace="DEN0010")
+        denial.user_id = self.front_desk
+        mine = denial.with_user(self.front_desk)
+        for action in (
+            mine.action_write_off,
+            mine.action_transfer_to_patient,
+            mine.action_corrected_claim,
+            mine.action_appeal,
+            lambda: mine.action_close("not needed"),
+        ):
+            with self.subTest(action=action), self.assertRaises(AccessError) as caught:
+                action()
+            self.assertEqual(caught.exception.args[0], "Only a biller may do this with a denial.")
+        for values in ({"amount": 1.0}, {"reason_code": "45"}, {"claim_id": self.submitted_claim().id}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                denial.with_user(self.biller).write(values)
+        self.assertEqual((denial.state, denial.amount, denial.reason_code), ("new", 300.0, "31"))
+        self.assertFalse(denial.move_id)
+        mine.action_start()
+        mine.action_resubmit()
+        self.assertEqual(denial.state, "resubmitted")
+
+    def test_a_denial_entered_by_hand(self):
+        """A 277CA rejection or a phone call: the biller enters the denial on the claim."""
+        claim = self.submitted_claim()
+        form = Form(self.env["medical.denial"].with_user(self.biller))
+        form.claim_id = claim
+        self.assertEqual((form.payer_id, form.amount), (self.payer, 300.0))
+        form.group_code = "CO"
+        form.reason_code = "197"
+        denial = form.save()
+        self.assertEqual(
+            (denial.category, denial.state, denial.remittance_claim_id.id), ("authorization", "new", False)
+        )
+        self.assertEqual(claim.denial_ids, denial)
+        with self.assertRaises(AccessError):
+            denial.with_user(self.biller).write({"amount": 10.0})
+
+    def test_front_desk_opens_its_denial_without_the_claim(self):
+        denial = self.denied("31", trace="DEN0007")
+        denial.user_id = self.front_desk
+        form = Form(denial.with_user(self.front_desk))
+        self.assertEqual(form.claim_number, denial.claim_id.patient_control_number)
+        self.assertEqual(form.patient_id, denial.claim_id.patient_id)
+        self.assertEqual(form.category, "eligibility")
+        self.assertNotIn("claim_id", form._view["fields"], "the claim (and its diagnoses) stays hidden")
+        with self.assertRaises(AccessError):
+            denial.claim_id.with_user(self.front_desk).read(["patient_control_number"])
+
+    def test_biller_works_the_queue_views(self):
+        denial = self.denied("50", trace="DEN0008")
+        form = Form(denial.with_user(self.biller))
+        self.assertEqual(form.claim_id, denial.claim_id)
+        self.assertEqual(form.reason_description, denial.reason_id.name)
+        form.user_id = self.biller
+        form.root_cause = "coding"
+        form.save()
+        self.assertEqual((denial.user_id, denial.root_cause), (self.biller, "coding"))
+        Denial = self.env["medical.denial"].with_user(self.biller)
+        for view_type in ("list", "kanban", "search", "pivot", "graph"):
+            self.assertTrue(Denial.get_views([(False, view_type)])["views"][view_type]["arch"])
+        groups = Denial.read_group([("id", "=", denial.id)], ["amount:sum"], ["category", "payer_id"])
+        self.assertEqual(groups[0]["amount"], denial.amount)
+        groups = Denial.read_group([("id", "=", denial.id)], ["amount:sum"], ["provider_id"], lazy=False)
+        self.assertEqual(groups[0]["provider_id"][0], denial.claim_id.rendering_provider_id.id)
+
+
+@tagged("post_install", "-at_install")
+class TestDenialLedger(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biller = cls.make_user("denial_ledger_biller", "medical_coding.medical_coding_group_biller")
+        cls.manager = cls.make_user("denial_manager_one", "medical_coding.medical_coding_group_manager")
+        cls.manager_two = cls.make_user("denial_manager_two", "medical_coding.medical_coding_group_manager")
+        cls.admin_writeoff = cls.practice.medical_denial_writeoff_account_id
+        cls.bad_debt = cls.practice.medical_bad_debt_account_id
+
+    def denied(self, reason, trace):
+        claim = self.submitted_claim()
+        era = self.era(
+            [self.era_claim(claim, 0, [], status="4", adjustments=[("CO", reason, claim.amount_total)])],
+            trace=trace,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        self.assertEqual(claim.amount_residual, 300.0)
+        return claim.denial_ids
+
+    def test_the_accounts_exist(self):
+        self.assertTrue(self.admin_writeoff)
+        self.assertTrue(self.bad_debt)
+        self.assertEqual(self.practice.medical_denial_writeoff_approval_amount, 100.0)
+
+    def test_write_off_below_the_limit_posts_to_the_category_account(self):
+        self.practice.medical_denial_writeoff_approval_amount = 500.0
+        administrative = self.denied("16", "WO0001").with_user(self.biller)
+        self.assertEqual(administrative.writeoff_type, "administrative")
+        administrative.action_write_off()
+        self.assertEqual(administrative.state, "written_off")
+        self.assertMoveLines(
+            administrative.move_id,
+            [(self.admin_writeoff, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        self.assertEqual(administrative.move_id.state, "posted")
+        self.assertEqual(administrative.claim_id.amount_residual, 0.0)
+
+        contractual = self.denied("50", "WO0002").with_user(self.biller)
+        self.assertEqual(contractual.writeoff_type, "contractual")
+        contractual.action_write_off()
+        self.assertMoveLines(
+            contractual.move_id,
+            [(self.contractual, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        bad_debt = self.denied("96", "WO0003").with_user(self.biller)
+        bad_debt.writeoff_type = "bad_debt"
+        bad_debt.action_write_off()
+        self.assertMoveLines(
+            bad_debt.move_id,
+            [(self.bad_debt, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        self.assertReceivablesMatchClaims(self.payer)
+
+    def test_write_off_above_the_limit_needs_a_second_manager(self):
+        denial = self.denied("29", "WO0004")
+        asked = denial.with_user(self.manager)
+        asked.action_write_off()
+        self.assertEqual(denial.state, "new")
+        self.assertFalse(denial.move_id, "nothing posted before the approval")
+        self.assertEqual(denial.writeoff_requested_by_id, self.manager)
+        with self.assertRaises(AccessError) as caught:
+            asked.action_approve_write_off()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"You asked for the write-off of the denial of {denial.claim_id.display_name}: another billing "
+            "manager approves it.",
+        )
+        with self.assertRaises(AccessError) as caught:
+            denial.with_user(self.biller).action_approve_write_off()
+        self.assertEqual(caught.exception.args[0], "Only a billing manager may approve a write-off.")
+        with self.assertRaises(AccessError):
+            denial.with_user(self.biller).write({"writeoff_approved_by_id": self.biller.id})
+        self.assertFalse(denial.move_id)
+        denial.with_user(self.manager_two).action_approve_write_off()
+        self.assertEqual((denial.state, denial.writeoff_approved_by_id), ("written_off", self.manager_two))
+        self.assertMoveLines(
+            denial.move_id,
+            [(self.admin_writeoff, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        self.assertEqual(denial.claim_id.amount_residual, 0.0)
+
+    def test_a_biller_cannot_approve_by_asking_twice(self):
+        denial = self.denied("29", "WO0005").with_user(self.biller)
+        denial.action_write_off()
+        with self.assertRaises(UserError) as caught:
+            denial.action_write_off()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"The write-off of the denial of {denial.claim_id.display_name} already waits for a billing "
+            "manager's approval.",
+        )
+        self.assertFalse(denial.move_id)
+
+    def test_write_off_small_balances_in_mass(self):
+        small = self.denied("16", "SB0001")
+        big = self.denied("16", "SB0002")
+        self.env.cr.execute("UPDATE medical_denial SET amount = 8.0 WHERE id = %s", [small.id])
+        small.invalidate_recordset(["amount"])
+        Denial = self.env["medical.denial"].with_user(self.biller)
+        action = Denial.action_write_off_small_balances()
+        self.assertEqual(action["params"]["message"], "1 small denials written off (or sent for approval).")
+        self.assertEqual((small.state, big.state), ("written_off", "new"))
+        self.assertMoveLines(
+            small.move_id,
+            [(self.admin_writeoff, self.payer, 8.0, 0.0), (self.payer_ar, self.payer, 0.0, 8.0)],
+        )
+        self.assertEqual(small.claim_id.amount_residual, 292.0)
+        # Assign and set the category in mass (the list's multi-edit).
+        (small | big).with_user(self.biller).write({"user_id": self.biller.id, "category": "coding"})
+        self.assertEqual((small | big).mapped("category"), ["coding", "coding"])
+
+    def test_transfer_to_patient_moves_receivables_never_revenue(self):
+        denial = self.denied("96", "TP0001").with_user(self.biller)
+        denial.action_transfer_to_patient()
+        self.assertEqual(denial.state, "transferred")
+        patient = denial.claim_id.patient_id
+        self.assertMoveLines(
+            denial.move_id,
+            [(self.patient_ar, patient, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
+        )
+        self.assertFalse(
+            denial.move_id.line_ids.filtered(lambda ln: ln.account_id.internal_group in ("income", "expense"))
+        )
+        self.assertEqual(denial.claim_id.amount_residual, 0.0, "the payer owes nothing more")
+        patient_items = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", patient.id),
+                ("account_id", "=", self.patient_ar.id),
+                ("reconciled", "=", False),
+            ]
+        )
+        self.assertEqual(sum(patient_items.mapped("amount_residual")), 300.0)
+        with self.assertRaises(UserError):
+            denial.action_write_off()
+
+
+@tagged("post_install", "-at_install")
+class TestDenialResubmission(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biller = cls.make_user("denial_resubmit_biller", "medical_coding.medical_coding_group_biller")
+
+    def denied(self, reason, trace):
+        claim = self.submitted_claim()
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    0,
+                    [],
+                    status="4",
+                    adjustments=[("CO", reason, claim.amount_total)],
+                    payer_claim_number=f"ICN{trace}",
+                )
+            ],
+            trace=trace,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        return claim.denial_ids
+
+    def pay(self, claim, trace):
+        lines = claim.line_ids.sorted("sequence")
+        services = [self.service(line, line.charge_amount) for line in lines]
+        remittance, _counts = self.import_era(
+            self.era([self.era_claim(claim, claim.amount_total, services)], trace)
+        )
+        self.assertNoExceptions(remittance)
+        return remittance
+
+    def test_corrected_claim_replaces_the_denied_one_and_wins_when_paid(self):
+        denial = self.denied("4", "CC0001").with_user(self.biller)
+        original = denial.claim_id
+        action = denial.action_corrected_claim()
+        replacement = denial.replacement_claim_id
+        self.assertEqual(action["res_id"], replacement.id)
+        self.assertEqual(denial.state, "resubmitted")
+        self.assertEqual(
+            (replacement.frequency, replacement.original_claim_id, replacement.payer_claim_control_number),
+            ("7", original, "ICNCC0001"),
+        )
+        self.assertEqual(replacement.line_ids.mapped("code_id"), original.line_ids.mapped("code_id"))
+        replacement = replacement.with_user(self.biller)
+        replacement.action_validate()
+        self.assertEqual(replacement.state, "ready", replacement.finding_ids.mapped("message"))
+        self.assertEqual(original.state, "replaced")
+        # The denied charges are reversed, the corrected ones invoiced: the payer owes them once.
+        self.assertEqual(original.amount_residual, 0.0)
+        self.assertMoveLines(
+            replacement.invoice_id,
+            [
+                (self.payer_ar, self.payer, 300.0, 0.0),
+                (self.income, self.payer, 0.0, 100.0),
+                (self.income, self.payer, 0.0, 200.0),
+            ],
+        )
+        replacement.action_submit()
+        remittance = self.pay(replacement, "CC0002")
+        self.assertMoveLines(
+            remittance.move_id,
+            [
+                (self.deposit_account, self.payer, 300.0, 0.0),
+                (self.payer_ar, self.payer, 0.0, 100.0),
+                (self.payer_ar, self.payer, 0.0, 200.0),
+            ],
+        )
+        self.assertEqual(replacement.state, "paid")
+        self.assertEqual((denial.state, denial.date_closed), ("won", self.today))
+        self.assertReceivablesMatchClaims(self.payer)
+
+    def test_resubmitted_as_is_wins_when_the_claim_is_paid(self):
+        denial = self.denied("16", "RS0001").with_user(self.biller)
+        denial.action_start()
+        denial.action_resubmit()
+        self.assertFalse(denial.move_id, "resubmitting posts nothing")
+        remittance = self.pay(denial.claim_id, "RS0002")
+        self.assertMoveLines(
+            remittance.move_id,
+            [
+                (self.deposit_account, self.payer, 300.0, 0.0),
+                (self.payer_ar, self.payer, 0.0, 100.0),
+                (self.payer_ar, self.payer, 0.0, 200.0),
+            ],
+        )
+        self.assertEqual(
+            denial.claim_id.state, "paid", "the latest remittance is the claim's adjudication, not the denial"
+        )
+        self.assertEqual(denial.state, "won")
+
+
+@tagged("post_install", "-at_install")
+class TestDenialAppeal(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biller = cls.make_user("denial_appeal_biller", "medical_coding.medical_coding_group_biller")
+
+    def test_appeal_letter_from_the_category_template(self):
+        claim = self.submitted_claim()
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    0,
+                    [],
+                    status="4",
+                    adjustments=[("CO", "50", 300)],
+                    remarks=["N115"],
+                    payer_claim_number="ICN77",
+                )
+            ],
+            trace="AP0001",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        denial = claim.denial_ids.with_user(self.biller)
+        template = self.env.ref("medical_billing.denial_appeal_template_medical_necessity")
+        self.assertEqual(denial.appeal_template_id, template)
+        self.assertIn("medically necessary", denial.appeal_argument)
+        denial.appeal_argument = "<p>The knee injection followed three months of failed therapy.</p>"
+        self.env["ir.attachment"].create(
+            {"name": "visit-note.pdf", "raw": b"%PDF-1.4", "res_model": "medical.denial", "res_id": denial.id}
+        )
+        action = denial.action_appeal()
+        self.assertEqual(action["report_name"], "medical_billing.report_denial_appeal")
+        self.assertEqual(
+            (denial.state, denial.appeal_level, denial.date_appealed), ("appealed", 1, self.today)
+        )
+        self.assertFalse(denial.move_id, "an appeal posts nothing")
+        activity = denial.activity_ids
+        self.assertEqual(activity.date_deadline, self.today + timedelta(days=60))
+        self.assertEqual(activity.summary, "Appeal level 1: record the payer's answer")
+
+        report = self.env.ref("medical_billing.action_report_denial_appeal")
+        content, kind = (
+            self.env["ir.actions.report"].with_user(self.biller)._render_qweb_html(report, denial.ids)
+        )
+        self.assertEqual(kind, "html")
+        root = html.fromstring(content)
+        letter = root.xpath("//div[contains(@class, 'denial-appeal')]")[0]
+        self.assertEqual(letter.get("data-claim"), claim.patient_control_number)
+        text = " ".join(letter.text_content().split())
+        self.assertIn("Request for Reconsideration (first appeal)", text)
+        self.assertIn("ICN77", text)
+        self.assertIn(self.payer.name, text)
+        self.assertIn("CO-50", text)
+        self.assertIn("not deemed a medical necessity", text)
+        self.assertIn("Remarks: N115", text)
+        self.assertIn("three months of failed therapy", text)
+        self.assertIn("visit-note.pdf", text)
+        codes = [row.xpath("./td")[0].text_content() for row in letter.xpath(".//tr[@class='appeal-line']")]
+        self.assertEqual(codes, claim.line_ids.sorted("sequence").mapped("code_id.code"))
+
+        # The payer upholds it: lost; a second-level appeal follows.
+        denial.action_lost()
+        denial.action_appeal()
+        self.assertEqual((denial.state, denial.appeal_level), ("appealed", 2))
+        content, _kind = self.env["ir.actions.report"]._render_qweb_html(report, denial.ids)
+        self.assertIn("Appeal, level 2", " ".join(html.fromstring(content).text_content().split()))
+        denial.action_won()
+        self.assertEqual(denial.state, "won")
+
+    def test_no_appeal_after_the_deadline(self):
+        claim = self.submitted_claim()
+        era = self.era(
+            [self.era_claim(claim, 0, [], status="4", adjustments=[("CO", "50", 300)])], trace="AP0002"
+        )
+        self.import_era(era)
+        denial = claim.denial_ids.with_user(self.biller)
+        self.assertLess(denial.date_appeal_deadline, self.today)
+        with self.assertRaises(UserError) as caught:
+            denial.action_appeal()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"The appeal deadline of the denial of {claim.patient_control_number} was "
+            f"{denial.date_appeal_deadline}.",
+        )
+        self.assertEqual(denial.state, "new")
+
+
+@tagged("post_install", "-at_install")
+class TestDenialLearning(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.payer.denial_appeal_days = 5000  # the 835s are dated 2025: keep the appeals open
+
+    def paid(self, claim):
+        lines = claim.line_ids.sorted("sequence")
+        return self.era_claim(
+            claim, claim.amount_total, [self.service(line, line.charge_amount) for line in lines]
+        )
+
+    def test_kpis_on_a_seeded_history(self):
+        paid_one, paid_two, won, lost, part = (self.submitted_claim() for _i in range(5))
+        first, second = part.line_ids.sorted("sequence")
+        era = self.era(
+            [
+                self.paid(paid_one),
+                self.paid(paid_two),
+                self.era_claim(won, 0, [], status="4", adjustments=[("CO", "50", 300)]),
+                self.era_claim(lost, 0, [], status="4", adjustments=[("CO", "16", 300)]),
+                self.era_claim(
+                    part, 100, [self.service(first, 100), self.service(second, 0, [("CO", "97", 200)])]
+                ),
+            ],
+            trace="KPI001",
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        won.denial_ids.action_appeal()
+        won.denial_ids.action_won()
+        lost.denial_ids.action_appeal()
+        lost.denial_ids.action_lost()
+        self.assertEqual(part.denial_ids.amount, 200.0)
+        kpis = self.env["medical.denial"]._denial_kpis(remittance.date_payment, remittance.date_payment)
+        days = (self.today - remittance.date_payment).days
+        self.assertEqual(
+            kpis,
+            {
+                "adjudicated": 5,
+                "denied": 3,
+                "denial_rate": 60.0,
+                "denial_rate_amount": 53.33,  # (300 + 300 + 200) / 1500
+                "first_pass_rate": 40.0,
+                "overturn_rate": 50.0,
+                "days_to_resolve": float(days),
+            },
+        )
+        other = self.env["medical.denial"]._denial_kpis(self.today, self.today)
+        self.assertEqual((other["adjudicated"], other["denial_rate"]), (0, 0.0))
+
+    def test_denial_risk_warning_from_the_payers_history(self):
+        history = [self.submitted_claim() for _i in range(5)]
+        era = self.era(
+            [
+                self.era_claim(history[0], 0, [], status="4", adjustments=[("CO", "97", 300)]),
+                self.era_claim(history[1], 0, [], status="4", adjustments=[("CO", "97", 300)]),
+                *(self.paid(claim) for claim in history[2:]),
+            ],
+            trace="RISK01",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        claim = self.make_claim()
+        claim.action_validate()
+        self.assertEqual(claim.state, "ready", "a warning does not block the claim")
+        risks = claim.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK")
+        self.assertEqual(
+            sorted(risks.mapped("message")),
+            [
+                "Acme Health denied 20610 + RT in 2 of 5 claims: CARC 97",
+                "Acme Health denied 99213 + 25 in 2 of 5 claims: CARC 97",
+            ],
+        )
+        self.assertEqual(set(risks.mapped("severity")), {"warning"})
+        # Above the rate set by the company: no flag.
+        self.practice.medical_denial_risk_rate = 50.0
+        claim.action_reset_draft()
+        claim.action_validate()
+        self.assertFalse(claim.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK"))
