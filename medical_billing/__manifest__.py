@@ -23,6 +23,7 @@
         "data/medical_eligibility_data.xml",
         "views/medical_coverage_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_statement_views.xml",
         "views/medical_fee_schedule_views.xml",
         "views/res_config_settings_views.xml",
         "views/account_move_line_views.xml",

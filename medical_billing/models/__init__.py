@@ -44,3 +44,4 @@ from . import medical_denial
 from . import medical_claim_remittance
 from . import medical_remittance_ui
 from . import medical_quality
+from . import res_partner_statement

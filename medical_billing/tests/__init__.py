@@ -26,3 +26,4 @@ from . import test_remittance_walls
 from . import test_remittance_deposit
 from . import test_remittance_ui
 from . import test_quality_claim
+from . import test_statement
