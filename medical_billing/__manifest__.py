@@ -16,6 +16,7 @@
         "security/medical_billing_security.xml",
         "security/medical_patient_security.xml",
         "security/medical_eligibility_security.xml",
+        "security/medical_statement_security.xml",
         "data/product_data.xml",
         "data/medical_claim_data.xml",
         "data/medical_claim_batch_data.xml",
@@ -42,6 +43,8 @@
         "views/medical_remittance_views.xml",
         "wizard/medical_remittance_import_views.xml",
         "views/medical_billing_menus.xml",
+        "data/medical_statement_data.xml",
+        "views/medical_statement_views.xml",
     ],
     "demo": [
         "demo/medical_billing_demo.xml",

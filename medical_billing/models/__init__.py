@@ -45,3 +45,5 @@ from . import medical_claim_remittance
 from . import medical_remittance_ui
 from . import medical_quality
 from . import res_partner_statement
+from . import res_company_statement
+from . import medical_statement
