@@ -44,6 +44,8 @@
         "wizard/medical_remittance_import_views.xml",
         "views/medical_billing_menus.xml",
         "data/medical_statement_data.xml",
+        "report/medical_statement_report.xml",
+        "data/medical_statement_mail_data.xml",
         "views/medical_statement_views.xml",
     ],
     "demo": [

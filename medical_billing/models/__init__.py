@@ -47,3 +47,4 @@ from . import medical_quality
 from . import res_partner_statement
 from . import res_company_statement
 from . import medical_statement
+from . import medical_statement_delivery

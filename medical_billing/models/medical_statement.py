@@ -10,7 +10,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from odoo.addons.medical_coding.models.workflow import check_workflow_create, check_workflow_write
+
 from .res_partner_statement import STATEMENT_DELIVERY
+
+WORKFLOW_FIELDS = ("state", "date_sent")
 
 AGING_BUCKETS = ("aging_current", "aging_31_60", "aging_61_90", "aging_90_plus")
 DUNNING_LEVELS = [
@@ -42,7 +46,7 @@ def _bucket(days):
 class MedicalStatement(models.Model):
     _name = "medical.statement"
     _description = "Patient Statement"
-    _inherit = ["mail.thread"]
+    _inherit = ["portal.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -108,10 +112,15 @@ class MedicalStatement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self = check_workflow_create(self, vals_list, WORKFLOW_FIELDS)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("medical.statement") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_workflow_write(self, vals, WORKFLOW_FIELDS)
+        return super().write(vals)
 
     # ------------------------------------------------------------------ building
 

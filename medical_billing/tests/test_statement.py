@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
+from lxml import html
+
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
@@ -44,8 +46,7 @@ class TestStatementPreferences(RemittanceCommon):
             self.patient.statement_cycle_day = 31
 
 
-@tagged("post_install", "-at_install")
-class TestStatementRun(RemittanceCommon):
+class StatementCommon(RemittanceCommon):
     def remit_with_patient_share(self, patient=None, paid_on=None):
         """An ERA paying a claim of ``patient`` on ``paid_on`` (today): 200 paid, 80 contractual, 20 copay
         (PR 3)."""
@@ -87,6 +88,9 @@ class TestStatementRun(RemittanceCommon):
         )
         return sum(items.mapped("balance"))
 
+
+@tagged("post_install", "-at_install")
+class TestStatementRun(StatementCommon):
     def test_statement_ties_to_the_patient_receivable(self):
         claim = self.remit_with_patient_share()
         statement = self.run_statements()
@@ -186,3 +190,117 @@ class TestStatementRun(RemittanceCommon):
         statement = Statement._run_cycle(self.practice, today)
         self.assertEqual(statement.partner_id, self.patient)
         self.assertFalse(Statement._run_cycle(self.practice, today), "one statement a cycle")
+
+
+@tagged("post_install", "-at_install")
+class TestStatementDelivery(StatementCommon):
+    """Without wkhtmltopdf on the machine, the statement is checked in its HTML rendering (the PDF is the
+    same QWeb page); in test mode Odoo attaches that rendering to the e-mails."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.practice.write(
+            {
+                "email": "billing@practice.example",
+                "medical_statement_phone": "(916) 555-0100",
+                "external_report_layout_id": cls.env.ref("web.external_layout_standard").id,
+            }
+        )
+
+    def render(self, statements):
+        report = self.env.ref("medical_billing.action_report_medical_statement")
+        content, kind = self.env["ir.actions.report"]._render_qweb_html(report, statements.ids)
+        self.assertEqual(kind, "html")
+        return html.fromstring(content)
+
+    @staticmethod
+    def text(root, key):
+        return [" ".join(node.text_content().split()) for node in root.xpath(f"//*[@data-st='{key}']")]
+
+    def test_statement_page(self):
+        self.remit_with_patient_share()
+        statement = self.run_statements()
+        root = self.render(statement)
+        self.assertEqual(self.text(root, "number"), [statement.name])
+        self.assertEqual(self.text(root, "balance"), ["$ 20.00"])
+        self.assertEqual(self.text(root, "slip-balance"), ["$ 20.00"], "the tear-off slip")
+        self.assertEqual(
+            self.text(root, "explanation"),
+            [
+                "Your insurance paid $ 200.00; $ 80.00 was taken off by your insurance's discount; "
+                "$ 20.00 is your share; $ 20.00 is due."
+            ],
+        )
+        how = self.text(root, "how-to-pay")[0]
+        self.assertIn(f"/my/statements/{statement.id}?access_token={statement.access_token}", how)
+        self.assertIn("By phone: (916) 555-0100", how)
+        self.assertIn("10 Practice Way", how)
+        self.assertTrue(root.xpath("//img[contains(@src, 'barcode_type=QR')]"), "the QR code of the link")
+        self.assertIn("financial assistance", self.text(root, "assistance")[0])
+
+    def test_each_channel_is_delivered_and_logged(self):
+        by_email = self.patient
+        by_email.write(
+            {"email": "one@example.com", "statement_consent_email": True, "statement_delivery": "email"}
+        )
+        by_portal = self._make_patient("Portal Patient")
+        by_portal.write(
+            {"email": "portal@example.com", "statement_consent_email": True, "statement_delivery": "portal"}
+        )
+        on_paper = self._make_patient("Paper Patient")
+        on_paper_first = self._make_patient("Another Paper Patient")
+        on_paper_first.zip = "90001"
+        for patient in (by_portal, on_paper, on_paper_first):
+            self._make_coverage(patient)
+        for patient in (by_email, by_portal, on_paper, on_paper_first):
+            self.remit_with_patient_share(patient)
+        statements = self.run_statements()
+        self.assertEqual(len(statements), 4)
+        action = statements.action_send()
+        self.assertEqual(set(statements.mapped("state")), {"sent"})
+        # E-mail: the PDF and the signed link.
+        email = statements.filtered(lambda s: s.partner_id == by_email)
+        mail = self.env["mail.mail"].search([("model", "=", "medical.statement"), ("res_id", "=", email.id)])
+        self.assertEqual(mail.recipient_ids, by_email)
+        # In test mode, Odoo renders the report's HTML in place of the PDF (.html instead of .pdf).
+        self.assertEqual(len(mail.attachment_ids), 1)
+        self.assertTrue(mail.attachment_ids.name.startswith(f"Statement-{email.name}."))
+        self.assertIn(b"$ 20.00 is your share", mail.attachment_ids.raw)
+        self.assertIn(f"/my/statements/{email.id}?access_token={email.access_token}", mail.body_html)
+        # Portal: a notice with the link, no attachment.
+        portal = statements.filtered(lambda s: s.partner_id == by_portal)
+        notice = self.env["mail.mail"].search(
+            [("model", "=", "medical.statement"), ("res_id", "=", portal.id)]
+        )
+        self.assertEqual(notice.recipient_ids, by_portal)
+        self.assertFalse(notice.attachment_ids)
+        self.assertIn(f"/my/statements/{portal.id}?access_token={portal.access_token}", notice.body_html)
+        # Paper: one batch, sorted by ZIP code for mailing.
+        paper = statements.filtered(lambda s: s.delivery_channel == "paper")
+        self.assertEqual(action["report_name"], "medical_billing.report_medical_statement")
+        self.assertEqual(
+            action["context"]["active_ids"],
+            [
+                paper.filtered(lambda s: s.partner_id == on_paper_first).id,
+                paper.filtered(lambda s: s.partner_id == on_paper).id,
+            ],
+        )
+        # Every delivery is logged on the guarantor.
+        for partner, how in (
+            (by_email, "sent by e-mail"),
+            (by_portal, "published in the portal"),
+            (on_paper, "printed for mailing"),
+        ):
+            bodies = " ".join(partner.message_ids.mapped("body"))
+            self.assertIn(how, bodies)
+        with self.assertRaisesRegex(UserError, "These statements were sent already."):
+            statements.action_send()
+
+    def test_state_changes_only_through_actions(self):
+        self.remit_with_patient_share()
+        statement = self.run_statements()
+        biller = self.make_user("statement_biller", "medical_coding.medical_coding_group_biller")
+        with self.assertRaises(UserError):
+            statement.with_user(biller).write({"state": "sent"})
+        self.assertEqual(statement.state, "draft")
