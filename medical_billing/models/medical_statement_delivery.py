@@ -81,3 +81,19 @@ class MedicalStatement(models.Model):
             statement._portal_ensure_token()
         paper.filtered(lambda s: s.state == "draft")._mark_sent("paper")
         return self.env.ref("medical_billing.action_report_medical_statement").report_action(paper)
+
+    def action_register_payment(self):
+        """The desk payment of this statement's guarantor."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Patient Payment"),
+            "res_model": "medical.patient.payment",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_statement_id": self.id,
+                "default_company_id": self.company_id.id,
+            },
+        }

@@ -47,6 +47,12 @@ class TestStatementPreferences(RemittanceCommon):
 
 
 class StatementCommon(RemittanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The document layout is chosen: printing gives the report, not the layout configurator.
+        cls.practice.external_report_layout_id = cls.env.ref("web.external_layout_standard")
+
     def remit_with_patient_share(self, patient=None, paid_on=None):
         """An ERA paying a claim of ``patient`` on ``paid_on`` (today): 200 paid, 80 contractual, 20 copay
         (PR 3)."""
@@ -204,7 +210,6 @@ class TestStatementDelivery(StatementCommon):
             {
                 "email": "billing@practice.example",
                 "medical_statement_phone": "(916) 555-0100",
-                "external_report_layout_id": cls.env.ref("web.external_layout_standard").id,
             }
         )
 
@@ -304,3 +309,59 @@ class TestStatementDelivery(StatementCommon):
         with self.assertRaises(UserError):
             statement.with_user(biller).write({"state": "sent"})
         self.assertEqual(statement.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestPatientPayment(StatementCommon):
+    def pay(self, **values):
+        values.setdefault("partner_id", self.patient.id)
+        wizard = self.env["medical.patient.payment"].create(values)
+        action = wizard.action_confirm()
+        payment = self.env["account.payment"].search(
+            [("partner_id", "=", values["partner_id"])], order="id desc", limit=1
+        )
+        return wizard, payment, action
+
+    def test_desk_payments_reconcile_oldest_first_and_pay_the_statement(self):
+        old_claim = self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
+        new_claim = self.remit_with_patient_share()
+        statement = self.run_statements()
+        self.assertEqual(statement.balance_due, 40.0)
+        wizard = self.env["medical.patient.payment"].create(
+            {"partner_id": self.patient.id, "method": "check"}
+        )
+        self.assertEqual(wizard.amount, 40.0, "the open balance by default")
+        with self.assertRaisesRegex(UserError, "Enter the check number."):
+            wizard.write({"amount": 30.0})
+            wizard.action_confirm()
+        wizard, payment, action = self.pay(
+            method="check", reference="1234", amount=30.0, statement_id=statement.id
+        )
+        self.assertEqual(action["report_name"], "account.report_payment_receipt")
+        self.assertEqual(payment.state, "in_process")
+        self.assertEqual(payment.journal_id.type, "bank")
+        self.assertIn("1234", payment.memo)
+        self.assertMoveLines(
+            payment.move_id,
+            [
+                (payment.outstanding_account_id, self.patient, 30.0, 0.0),
+                (self.patient_ar, self.patient, 0.0, 30.0),
+            ],
+        )
+        items = statement.line_ids.move_line_ids
+        old_item = items.filtered(lambda i: i.medical_claim_id == old_claim)
+        new_item = items.filtered(lambda i: i.medical_claim_id == new_claim)
+        self.assertEqual((old_item.amount_residual, new_item.amount_residual), (0.0, 10.0), "oldest first")
+        self.assertEqual(statement.amount_residual, 10.0)
+        self.assertFalse(statement.is_paid)
+        with self.assertRaisesRegex(UserError, "Enter the card terminal's reference."):
+            self.pay(method="card", amount=10.0)
+        _wizard, cash, _action = self.pay(method="cash", amount=15.0)
+        self.assertEqual(cash.journal_id.type, "cash")
+        self.assertTrue(statement.is_paid)
+        # The 5.00 overpaid stays a credit of the guarantor, shown on the next statement.
+        self.assertEqual(self.receivable_at(self.patient, self.today), -5.0)
+        self.assertIn(
+            "30.00 received at the desk (Check)",
+            " ".join(self.patient.message_ids.mapped("body")),
+        )
