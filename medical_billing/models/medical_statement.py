@@ -154,6 +154,7 @@ class MedicalStatement(models.Model):
     def _create_statements(self, company, guarantors, date):
         """One statement per guarantor at ``date``, from its journal items on the company's patient
         receivable (one search for all of them)."""
+        self._apply_patient_credits(company, guarantors)
         account = company.medical_patient_receivable_account_id
         items = self.env["account.move.line"].search(
             [

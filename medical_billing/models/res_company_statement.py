@@ -12,6 +12,11 @@ class ResCompany(models.Model):
         default=5.0,
         help="Guarantors owing this much or less get no statement.",
     )
+    medical_statement_writeoff_below = fields.Monetary(
+        string="Write Off Balances Under",
+        currency_field="currency_id",
+        help="The statement run writes off patient balances under this amount (none when zero).",
+    )
     medical_statement_due_days = fields.Integer(
         string="Statement Due (days)", default=21, help="Days after the statement date its balance is due."
     )

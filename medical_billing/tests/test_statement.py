@@ -365,3 +365,51 @@ class TestPatientPayment(StatementCommon):
             "30.00 received at the desk (Check)",
             " ".join(self.patient.message_ids.mapped("body")),
         )
+
+    def test_credit_applied_to_the_next_charge_then_refunded(self):
+        self.remit_with_patient_share()
+        self.pay(method="cash", amount=50.0)
+        self.assertEqual(self.receivable_at(self.patient, self.today), -30.0, "a credit of 30.00")
+        new_claim = self.remit_with_patient_share()
+        statement = self.run_statements(min_balance=-100.0)
+        new_item = statement.line_ids.move_line_ids.filtered(lambda i: i.medical_claim_id == new_claim)
+        self.assertFalse(new_item, "the new charge was paid by the credit")
+        self.assertEqual(statement.balance_due, -10.0)
+        self.assertEqual(statement.line_ids.explanation, "A credit of $ 10.00 is on your account.")
+        with self.assertRaisesRegex(UserError, r"Test Patient One has a credit of \$.10\.00 only\."):
+            self.pay(method="check", reference="R1", amount=12.0, direction="outbound")
+        wizard, refund, _action = self.pay(method="check", reference="R1", direction="outbound")
+        self.assertEqual(wizard.amount, 10.0, "the credit by default")
+        self.assertEqual(refund.payment_type, "outbound")
+        self.assertMoveLines(
+            refund.move_id,
+            [
+                (refund.outstanding_account_id, self.patient, 0.0, 10.0),
+                (self.patient_ar, self.patient, 10.0, 0.0),
+            ],
+        )
+        self.assertEqual(self.receivable_at(self.patient, self.today), 0.0)
+        open_items = self.env["account.move.line"].search(
+            [
+                ("account_id", "=", self.patient_ar.id),
+                ("partner_id", "=", self.patient.id),
+                ("reconciled", "=", False),
+            ]
+        )
+        self.assertFalse(open_items.filtered("amount_residual"))
+
+    def test_small_balances_written_off(self):
+        self.remit_with_patient_share()
+        other = self._make_patient("Other Patient")
+        self._make_coverage(other)
+        self.remit_with_patient_share(other)
+        self.pay(method="cash", amount=17.0)  # 3.00 left
+        writeoff = self.practice.medical_patient_writeoff_account_id
+        statements = self.run_statements(write_off_below=5.0)
+        self.assertEqual(statements.partner_id, other, "the small balance is written off, not billed")
+        move = self.env["account.move"].search([("line_ids.account_id", "=", writeoff.id)])
+        self.assertMoveLines(
+            move, [(self.patient_ar, self.patient, 0.0, 3.0), (writeoff, self.patient, 3.0, 0.0)]
+        )
+        self.assertEqual(self.receivable_at(self.patient, self.today), 0.0)
+        self.assertIn("written off as a small balance", " ".join(self.patient.message_ids.mapped("body")))

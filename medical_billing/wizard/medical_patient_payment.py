@@ -20,6 +20,12 @@ class MedicalPatientPayment(models.TransientModel):
         "res.partner", string="Guarantor", required=True, check_company=True, help="Who pays."
     )
     statement_id = fields.Many2one("medical.statement", check_company=True)
+    direction = fields.Selection(
+        [("inbound", "Payment received"), ("outbound", "Refund of a credit")],
+        required=True,
+        default="inbound",
+        help="A refund pays back (part of) the guarantor's credit balance.",
+    )
     method = fields.Selection(PAYMENT_METHODS, required=True, default="cash")
     reference = fields.Char(help="The card terminal's transaction reference, or the check number.")
     amount = fields.Monetary(
@@ -38,11 +44,11 @@ class MedicalPatientPayment(models.TransientModel):
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
 
-    @api.depends("partner_id", "company_id")
+    @api.depends("partner_id", "company_id", "direction")
     def _compute_amount(self):
         for wizard in self:
             balance = sum(wizard._open_items().mapped("amount_residual")) if wizard.partner_id else 0.0
-            wizard.amount = max(balance, 0.0)
+            wizard.amount = max(balance if wizard.direction == "inbound" else -balance, 0.0)
 
     @api.depends("method", "company_id")
     def _compute_journal_id(self):
@@ -82,17 +88,35 @@ class MedicalPatientPayment(models.TransientModel):
             )
         company = self.company_id
         company._medical_check_accounting()
-        method_line = self.journal_id.inbound_payment_method_line_ids[:1]
+        refund = self.direction == "outbound"
+        if refund:
+            credit = -sum(
+                self._open_items().filtered(lambda i: i.amount_residual < 0).mapped("amount_residual")
+            )
+            if self.currency_id.compare_amounts(self.amount, credit) > 0:
+                raise UserError(
+                    _(
+                        "%(partner)s has a credit of %(credit)s only.",
+                        partner=self.partner_id.display_name,
+                        credit=self.currency_id.format(credit),
+                    )
+                )
+        method_line = (
+            self.journal_id.outbound_payment_method_line_ids[:1]
+            if refund
+            else self.journal_id.inbound_payment_method_line_ids[:1]
+        )
         if not method_line:
-            raise UserError(_("The journal %s has no incoming payment method.", self.journal_id.name))
+            raise UserError(_("The journal %s has no payment method.", self.journal_id.name))
         label = dict(PAYMENT_METHODS)[self.method]
-        memo = " ".join(filter(None, [_("Patient payment"), label, self.reference, self.statement_id.name]))
+        kind = _("Patient refund") if refund else _("Patient payment")
+        memo = " ".join(filter(None, [kind, label, self.reference, self.statement_id.name]))
         payment = (
             self.env["account.payment"]
             .with_company(company)
             .create(
                 {
-                    "payment_type": "inbound",
+                    "payment_type": self.direction,
                     "partner_type": "customer",
                     "partner_id": self.partner_id.id,
                     "company_id": company.id,
@@ -108,20 +132,22 @@ class MedicalPatientPayment(models.TransientModel):
         )
         payment.action_post()
         self._reconcile_oldest_first(payment)
+        message = (
+            _("Credit of %(amount)s refunded (%(method)s) - %(payment)s.")
+            if refund
+            else _("Payment of %(amount)s received at the desk (%(method)s) - %(payment)s.")
+        )
         self.partner_id.message_post(
-            body=_(
-                "Payment of %(amount)s received at the desk (%(method)s) - %(payment)s.",
-                amount=self.currency_id.format(self.amount),
-                method=label,
-                payment=payment.name,
-            )
+            body=message
+            % {"amount": self.currency_id.format(self.amount), "method": label, "payment": payment.name}
         )
         return self.env.ref("account.action_report_payment_receipt").report_action(payment)
 
     def _reconcile_oldest_first(self, payment):
         receivable = self.company_id.medical_patient_receivable_account_id
-        credit = payment.move_id.line_ids.filtered(lambda line: line.account_id == receivable)
-        for item in self._open_items().filtered(lambda line: line.amount_residual > 0):
-            if credit.reconciled:
+        line = payment.move_id.line_ids.filtered(lambda ln: ln.account_id == receivable)
+        sign = -1 if self.direction == "inbound" else 1
+        for item in self._open_items().filtered(lambda ln: sign * ln.amount_residual < 0):
+            if line.reconciled:
                 break
-            (credit | item).reconcile()
+            (line | item).reconcile()

@@ -27,6 +27,12 @@ class MedicalStatementRun(models.TransientModel):
         help="Only guarantors owing more than this get a statement.",
     )
 
+    write_off_below = fields.Monetary(
+        string="Write Off Balances Under",
+        default=lambda self: self.env.company.medical_statement_writeoff_below,
+        help="Balances under this amount are written off to the patient write-off account first.",
+    )
+
     @api.model
     def _initial(self, partner):
         return (partner.name or "").strip()[:1].upper()
@@ -45,6 +51,10 @@ class MedicalStatementRun(models.TransientModel):
 
     def action_run(self):
         self.ensure_one()
+        if self.currency_id.compare_amounts(self.write_off_below, 0) > 0:
+            self.env["medical.statement"]._write_off_small_balances(
+                self.company_id, self.date, self.write_off_below
+            )
         guarantors = self._guarantors()
         if not guarantors:
             raise UserError(_("No guarantor of this cycle owes more than the threshold."))
