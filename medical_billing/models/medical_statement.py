@@ -84,6 +84,18 @@ class MedicalStatement(models.Model):
     aging_90_plus = fields.Monetary(string="Over 90 Days", readonly=True)
     dunning_level = fields.Selection(DUNNING_LEVELS, default="0", readonly=True)
     dunning_message = fields.Text(readonly=True)
+    plan_id = fields.Many2one(
+        "medical.payment.plan",
+        string="Payment Plan",
+        readonly=True,
+        check_company=True,
+        help="The guarantor's active payment plan: the statement asks for the instalment due, no dunning.",
+    )
+    amount_due = fields.Monetary(
+        string="Amount Due Now",
+        readonly=True,
+        help="The balance due, or with a payment plan the instalments due by the due date not paid yet.",
+    )
     delivery_channel = fields.Selection(
         STATEMENT_DELIVERY, readonly=True, help="How the statement goes to the guarantor (its preference)."
     )
@@ -177,6 +189,12 @@ class MedicalStatement(models.Model):
             )
         )
         due_days = company.medical_statement_due_days
+        plans = {
+            plan.partner_id: plan
+            for plan in self.env["medical.payment.plan"].search(
+                [("partner_id", "in", guarantors.ids), ("state", "=", "active")]
+            )
+        }
         vals_list = []
         for guarantor in guarantors:
             partner_items = by_partner[guarantor]
@@ -191,6 +209,20 @@ class MedicalStatement(models.Model):
                 date_due=date + timedelta(days=due_days),
                 delivery_channel=guarantor.statement_delivery,
             )
+            vals["amount_due"] = max(vals["balance_due"], 0.0)
+            plan = plans.get(guarantor)
+            if plan:
+                amount = plan._amount_due(vals["date_due"])
+                vals.update(
+                    plan_id=plan.id,
+                    amount_due=amount,
+                    dunning_level="0",
+                    dunning_message=_(
+                        "Payment plan: %(amount)s due by %(date)s.",
+                        amount=company.currency_id.format(amount).replace("\xa0", " "),
+                        date=vals["date_due"],
+                    ),
+                )
             vals_list.append(vals)
         return self.create(vals_list)
 

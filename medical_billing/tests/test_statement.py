@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from lxml import html
 
 from odoo import fields
@@ -413,3 +414,79 @@ class TestPatientPayment(StatementCommon):
         )
         self.assertEqual(self.receivable_at(self.patient, self.today), 0.0)
         self.assertIn("written off as a small balance", " ".join(self.patient.message_ids.mapped("body")))
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentPlan(StatementCommon):
+    def test_instalments_on_statements_then_default(self):
+        for _index in range(3):
+            self.remit_with_patient_share()
+        plan = self.env["medical.payment.plan"].create(
+            {"partner_id": self.patient.id, "amount_total": 60.0, "instalment_count": 3, "day_of_month": 1}
+        )
+        with self.assertRaises(UserError):
+            plan.write({"state": "active"})
+        plan.action_activate()
+        self.assertEqual(plan.state, "active")
+        instalments = plan.instalment_ids
+        self.assertEqual(instalments.mapped("amount"), [20.0, 20.0, 20.0])
+        first, second, third = instalments.mapped("date_due")
+        self.assertGreaterEqual(first, self.today)
+        self.assertEqual(
+            (first.day, second, third), (1, first + relativedelta(months=1), first + relativedelta(months=2))
+        )
+        with self.assertRaisesRegex(UserError, "Test Patient One has an active payment plan already."):
+            self.env["medical.payment.plan"].create(
+                {
+                    "partner_id": self.patient.id,
+                    "amount_total": 10.0,
+                    "instalment_count": 1,
+                    "day_of_month": 1,
+                }
+            ).action_activate()
+        # The statement asks for the instalment due, without dunning; its balance still ties.
+        statement = self.env["medical.statement"]._create_statements(self.practice, self.patient, self.today)
+        due = sum(instalments.filtered(lambda i: i.date_due <= statement.date_due).mapped("amount"))
+        self.assertEqual(
+            (statement.plan_id, statement.amount_due, statement.balance_due, statement.dunning_level),
+            (plan, due, 60.0, "0"),
+        )
+        self.assertIn("Payment plan:", statement.dunning_message)
+        # The first instalment is paid: the plan stays active past its due date.
+        self.env["medical.patient.payment"].create(
+            {"partner_id": self.patient.id, "method": "cash", "amount": 20.0}
+        ).action_confirm()
+        plan._check_default(first + relativedelta(days=11))
+        self.assertEqual(plan.state, "active")
+        # The second is missed: default, and the biller gets an activity.
+        plan._check_default(second + relativedelta(days=11))
+        self.assertEqual(plan.state, "default")
+        self.assertEqual(plan.activity_ids.summary, "Payment plan in default")
+        self.assertEqual(plan.activity_ids.user_id, self.env.user)
+        self.assertIn("Payment plan in default", " ".join(self.patient.message_ids.mapped("body")))
+
+    def test_plan_paid_in_full_is_done(self):
+        self.remit_with_patient_share()
+        plan = self.env["medical.payment.plan"].create(
+            {"partner_id": self.patient.id, "amount_total": 20.0, "instalment_count": 2, "day_of_month": 15}
+        )
+        plan.action_activate()
+        self.assertEqual(plan.instalment_ids.mapped("amount"), [10.0, 10.0])
+        self.env["medical.patient.payment"].create(
+            {"partner_id": self.patient.id, "method": "cash", "amount": 20.0}
+        ).action_confirm()
+        plan._check_default(self.today)
+        self.assertEqual((plan.state, plan.amount_paid), ("done", 20.0))
+
+    def test_plan_terms_are_checked(self):
+        with self.assertRaisesRegex(
+            ValidationError, "A payment plan needs an amount, at least one instalment"
+        ):
+            self.env["medical.payment.plan"].create(
+                {
+                    "partner_id": self.patient.id,
+                    "amount_total": 20.0,
+                    "instalment_count": 2,
+                    "day_of_month": 30,
+                }
+            )
