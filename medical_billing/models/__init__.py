@@ -50,3 +50,4 @@ from . import medical_statement
 from . import medical_statement_delivery
 from . import medical_patient_balance
 from . import medical_payment_plan
+from . import medical_statement_collection

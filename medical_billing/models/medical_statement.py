@@ -160,7 +160,11 @@ class MedicalStatement(models.Model):
         partners = self.env["res.partner"].browse(
             partner.id for partner, balance in groups if rounding.compare_amounts(balance, min_balance) > 0
         )
-        return partners.filtered(lambda p: not p.statement_hold and p.statement_delivery != "none")
+        return partners.filtered(
+            lambda p: not p.statement_hold
+            and p.statement_delivery != "none"
+            and not p.medical_collection_state
+        )
 
     @api.model
     def _create_statements(self, company, guarantors, date):

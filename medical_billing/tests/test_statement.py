@@ -490,3 +490,45 @@ class TestPaymentPlan(StatementCommon):
                     "day_of_month": 30,
                 }
             )
+
+
+@tagged("post_install", "-at_install")
+class TestCollections(StatementCommon):
+    def test_final_notice_handed_over_to_collections(self):
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
+        statement = self.run_statements()
+        self.assertEqual(statement.dunning_level, "3")
+        with self.assertRaisesRegex(UserError, "only a final notice already sent goes to collections."):
+            statement.action_send_to_collections()
+        statement.action_send()
+        action = statement.action_send_to_collections()
+        self.assertEqual(action["report_name"], "medical_billing.report_medical_collection")
+        self.assertEqual(self.patient.medical_collection_state, "collections")
+        self.assertEqual(self.patient.medical_collection_date, self.today)
+        self.assertIn(
+            "handed over to the collection agency", " ".join(self.patient.message_ids.mapped("body"))
+        )
+        report = self.env.ref("medical_billing.action_report_medical_collection")
+        content, _kind = self.env["ir.actions.report"]._render_qweb_html(report, statement.ids)
+        root = html.fromstring(content)
+        self.assertEqual(
+            [" ".join(n.text_content().split()) for n in root.xpath("//*[@data-col='guarantor']")],
+            ["Test Patient One"],
+        )
+        self.assertEqual(
+            [" ".join(n.text_content().split()) for n in root.xpath("//*[@data-col='amount']")], ["$ 20.00"]
+        )
+        # No more statements to an account in collections.
+        with self.assertRaisesRegex(UserError, "No guarantor of this cycle owes more than the threshold."):
+            self.run_statements()
+
+    def test_no_collections_during_a_payment_plan(self):
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
+        statement = self.run_statements()
+        statement.action_send()
+        self.env["medical.payment.plan"].create(
+            {"partner_id": self.patient.id, "amount_total": 20.0, "instalment_count": 2, "day_of_month": 1}
+        ).action_activate()
+        with self.assertRaisesRegex(UserError, "the guarantor pays through an active payment plan."):
+            statement.action_send_to_collections()
+        self.assertFalse(self.patient.medical_collection_state)
