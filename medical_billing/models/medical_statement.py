@@ -10,11 +10,37 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
-from odoo.addons.medical_coding.models.workflow import check_workflow_create, check_workflow_write
+from odoo.addons.medical_coding.models.workflow import (
+    check_workflow_create,
+    check_workflow_write,
+    workflow_action,
+)
 
 from .res_partner_statement import STATEMENT_DELIVERY
 
-WORKFLOW_FIELDS = ("state", "date_sent")
+# A statement is what was sent: its state, guarantor and figures change only through its actions.
+WORKFLOW_FIELDS = (
+    "state",
+    "date_sent",
+    "partner_id",
+    "date",
+    "date_from",
+    "date_due",
+    "line_ids",
+    "previous_balance",
+    "new_charges",
+    "payments",
+    "balance_due",
+    "amount_due",
+    "aging_current",
+    "aging_31_60",
+    "aging_61_90",
+    "aging_90_plus",
+    "dunning_level",
+    "dunning_message",
+    "plan_id",
+    "delivery_channel",
+)
 
 AGING_BUCKETS = ("aging_current", "aging_31_60", "aging_61_90", "aging_90_plus")
 DUNNING_LEVELS = [
@@ -167,6 +193,7 @@ class MedicalStatement(models.Model):
         )
 
     @api.model
+    @workflow_action
     def _create_statements(self, company, guarantors, date):
         """One statement per guarantor at ``date``, from its journal items on the company's patient
         receivable (one search for all of them)."""

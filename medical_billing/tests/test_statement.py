@@ -6,8 +6,8 @@ from dateutil.relativedelta import relativedelta
 from lxml import html
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import HttpCase, tagged
 
 from .remittance_common import RemittanceCommon
 
@@ -532,3 +532,51 @@ class TestCollections(StatementCommon):
         with self.assertRaisesRegex(UserError, "the guarantor pays through an active payment plan."):
             statement.action_send_to_collections()
         self.assertFalse(self.patient.medical_collection_state)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPortal(StatementCommon, HttpCase):
+    def test_signed_link_opens_the_statement_without_account(self):
+        self.remit_with_patient_share()
+        statement = self.run_statements()
+        response = self.url_open(statement.get_portal_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(statement.name, response.text)
+        self.assertIn("is your share", response.text)
+        # A wrong token shows nothing of the statement.
+        response = self.url_open(f"/my/statements/{statement.id}?access_token=wrong")
+        self.assertNotIn(statement.name, response.text)
+        self.assertIn("/web/login", response.url)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementWalls(StatementCommon):
+    def test_roles_and_companies(self):
+        self.remit_with_patient_share()
+        statement = self.run_statements()
+        front_desk = self.make_user("stmt_front_desk", "medical_coding.medical_coding_group_front_desk")
+        self.assertEqual(statement.with_user(front_desk).balance_due, 20.0, "the desk reads statements")
+        with self.assertRaises(AccessError):
+            statement.with_user(front_desk).write({"balance_due": 0.0})
+        with self.assertRaises(AccessError):
+            self.env["medical.statement"].with_user(front_desk).create(
+                {"partner_id": self.patient.id, "date": self.today}
+            )
+        biller = self.make_user("stmt_biller", "medical_coding.medical_coding_group_biller")
+        with self.assertRaises(UserError):
+            statement.with_user(biller).write({"balance_due": 0.0})
+        with self.assertRaises(UserError):
+            self.env["medical.statement"].with_user(biller).create(
+                {"partner_id": self.patient.id, "date": self.today, "balance_due": 1.0}
+            )
+        self.assertEqual(statement.balance_due, 20.0)
+        outsider = self.make_user("stmt_outsider", "base.group_user")
+        with self.assertRaises(AccessError):
+            statement.with_user(outsider).read(["balance_due"])
+        other = self.setup_other_company(name="Other Practice")["company"]
+        biller_b = self.make_user(
+            "stmt_biller_b", "medical_coding.medical_coding_group_biller", company=other
+        )
+        self.assertFalse(self.env["medical.statement"].with_user(biller_b).search([]))
+        with self.assertRaises(AccessError):
+            statement.with_user(biller_b).read(["balance_due"])
