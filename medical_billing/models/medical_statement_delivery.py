@@ -23,9 +23,10 @@ class MedicalStatement(models.Model):
     _inherit = "medical.statement"
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for statement in self:
             statement.access_url = f"/my/statements/{statement.id}"
+        return res
 
     def _statement_pay_url(self):
         """The signed link where the guarantor reads (and pays) the statement, without an account."""

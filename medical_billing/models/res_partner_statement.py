@@ -35,7 +35,6 @@ class ResPartner(models.Model):
         help="Why statements are held (e.g. appeal pending, hardship review)."
     )
     statement_cycle_day = fields.Integer(
-        string="Statement Cycle Day",
         help="Day of the month (1-28) the monthly statement run picks this guarantor; when empty, the "
         "alphabet cycle: the first letter of the name decides the day.",
     )
