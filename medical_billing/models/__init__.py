@@ -48,6 +48,4 @@ from . import res_partner_statement
 from . import res_company_statement
 from . import medical_statement
 from . import medical_statement_delivery
-from . import medical_patient_balance
 from . import medical_payment_plan
-from . import medical_statement_collection

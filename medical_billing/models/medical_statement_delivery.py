@@ -1,9 +1,14 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Delivering patient statements as the guarantor asked: e-mail with the PDF and the portal link, a portal
-notice, or a print batch of the paper ones (sorted for mailing); every delivery is logged on the guarantor."""
+"""What happens to patient statements: delivery as the guarantor asked (e-mail with the PDF and the portal
+link, a portal notice, or a print batch of the paper ones sorted for mailing; every delivery logged on the
+guarantor), hand-over to collections after the final notice (no statements afterwards), and the balances
+between statements: credits applied to the next charges, small balances written off to the company's
+patient write-off account."""
 
-from odoo import _, fields, models
+from collections import defaultdict
+
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.medical_coding.models.workflow import workflow_action
@@ -98,3 +103,134 @@ class MedicalStatement(models.Model):
                 "default_company_id": self.company_id.id,
             },
         }
+
+    # ------------------------------------------------------------------ collections
+
+    def action_send_to_collections(self):
+        """Hand the guarantors of these final notices over to the collection agency; returns the
+        agency's referral report."""
+        for statement in self:
+            if statement.dunning_level != "3" or statement.state != "sent":
+                raise UserError(
+                    _("%(name)s: only a final notice already sent goes to collections.", name=statement.name)
+                )
+            if statement.is_paid:
+                raise UserError(_("%(name)s is paid.", name=statement.name))
+            active_plan = self.env["medical.payment.plan"].search_count(
+                [("partner_id", "=", statement.partner_id.id), ("state", "=", "active")]
+            )
+            if active_plan:
+                raise UserError(
+                    _("%(name)s: the guarantor pays through an active payment plan.", name=statement.name)
+                )
+        self._mark_collections()
+        return self.env.ref("medical_billing.action_report_medical_collection").report_action(self)
+
+    @workflow_action
+    def _mark_collections(self):
+        today = fields.Date.context_today(self)
+        for statement in self:
+            partner = statement.partner_id.sudo()
+            partner.write({"medical_collection_state": "collections", "medical_collection_date": today})
+            partner.message_post(
+                body=_(
+                    "Account handed over to the collection agency: %(amount)s open (statement %(name)s).",
+                    amount=statement.currency_id.format(statement.amount_residual),
+                    name=statement.name,
+                )
+            )
+
+    # ------------------------------------------------------------------ credits and small balances
+
+    @api.model
+    def _patient_open_items(self, company, guarantors):
+        """{guarantor: its open items on the patient receivable, oldest first} (one search)."""
+        items = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", company.id),
+                ("account_id", "=", company.medical_patient_receivable_account_id.id),
+                ("partner_id", "in", guarantors.ids),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "!=", 0.0),
+            ],
+            order="date_maturity, date, id",
+        )
+        by_partner = defaultdict(lambda: items.browse())
+        for item in items:
+            by_partner[item.partner_id] |= item
+        return by_partner
+
+    @api.model
+    def _apply_patient_credits(self, company, guarantors):
+        """Apply each guarantor's credits (overpayments, copays left over) to its open charges, oldest
+        charge first."""
+        for items in self._patient_open_items(company, guarantors).values():
+            credits = items.filtered(lambda i: i.amount_residual < 0)
+            charges = items - credits
+            for credit in credits:
+                for charge in charges:
+                    if credit.reconciled:
+                        break
+                    if not charge.reconciled:
+                        (credit | charge).reconcile()
+
+    @api.model
+    def _write_off_small_balances(self, company, date, below):
+        """Write off the guarantors' balances under ``below`` (and above zero) to the patient write-off
+        account: one entry, each guarantor's items reconciled. Returns the entry (or nothing)."""
+        account = company.medical_patient_receivable_account_id
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("account_id", "=", account.id),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("partner_id", "!=", False),
+            ],
+            ["partner_id"],
+            ["amount_residual:sum"],
+        )
+        currency = company.currency_id
+        small = {
+            partner: amount
+            for partner, amount in groups
+            if currency.compare_amounts(amount, 0) > 0 and currency.compare_amounts(amount, below) < 0
+        }
+        if not small:
+            return self.env["account.move"]
+        writeoff = company.medical_patient_writeoff_account_id
+        lines = []
+        for partner, amount in small.items():
+            label = _("Small balance written off")
+            lines += [
+                Command.create(
+                    {"name": label, "account_id": account.id, "partner_id": partner.id, "credit": amount}
+                ),
+                Command.create(
+                    {"name": label, "account_id": writeoff.id, "partner_id": partner.id, "debit": amount}
+                ),
+            ]
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "company_id": company.id,
+                "journal_id": company._medical_transfer_journal().id,
+                "date": date,
+                "ref": _("Small patient balances under %(amount)s", amount=currency.format(below)),
+                "line_ids": lines,
+            }
+        )
+        move.action_post()
+        partners = self.env["res.partner"].browse(partner.id for partner in small)
+        open_items = self._patient_open_items(company, partners)
+        for partner in partners:
+            open_items[partner].reconcile()
+            partner.message_post(
+                body=_(
+                    "Balance of %(amount)s written off as a small balance (%(move)s).",
+                    amount=currency.format(small[partner]),
+                    move=move.name,
+                )
+            )
+        return move

@@ -15,7 +15,7 @@ STATEMENT_DELIVERY = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     statement_delivery = fields.Selection(
         STATEMENT_DELIVERY,
@@ -38,6 +38,15 @@ class ResPartner(models.Model):
         help="Day of the month (1-28) the monthly statement run picks this guarantor; when empty, the "
         "alphabet cycle: the first letter of the name decides the day.",
     )
+
+    medical_collection_state = fields.Selection(
+        [("collections", "With the Collection Agency")],
+        string="Collections",
+        readonly=True,
+        copy=False,
+        help="Set when the account was handed over to the collection agency: no statement is sent.",
+    )
+    medical_collection_date = fields.Date(string="Sent to Collections", readonly=True, copy=False)
 
     @api.constrains("statement_hold", "statement_hold_reason")
     def _check_statement_hold_reason(self):
