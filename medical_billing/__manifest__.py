@@ -54,6 +54,7 @@
         "demo/medical_eligibility_demo.xml",
         "demo/medical_abn_demo.xml",
         "demo/medical_remittance_demo.xml",
+        "demo/medical_statement_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "application": True,

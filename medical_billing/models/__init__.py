@@ -49,3 +49,4 @@ from . import res_company_statement
 from . import medical_statement
 from . import medical_statement_delivery
 from . import medical_payment_plan
+from . import medical_statement_demo

@@ -214,7 +214,12 @@ class MedicalStatement(models.Model):
             by_partner[item.partner_id] |= item
         previous = dict(
             self._read_group(
-                [("partner_id", "in", guarantors.ids), ("state", "!=", "cancel"), ("date", "<", date)],
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", guarantors.ids),
+                    ("state", "!=", "cancel"),
+                    ("date", "<", date),
+                ],
                 ["partner_id"],
                 ["date:max"],
             )
