@@ -43,6 +43,8 @@ WORKFLOW_FIELDS = (
 )
 
 AGING_BUCKETS = ("aging_current", "aging_31_60", "aging_61_90", "aging_90_plus")
+# CARC reason codes of the patient responsibility (group PR), in plain words on the statement.
+PATIENT_SHARE_KINDS = {"1": "deductible", "2": "coinsurance", "3": "copay"}
 DUNNING_LEVELS = [
     ("0", "Statement"),
     ("1", "Reminder (over 30 days)"),
@@ -377,13 +379,26 @@ class MedicalStatementLine(models.Model):
             )
         else:
             vals.update(description=items[:1].name or key.name, charge_amount=share)
-        vals["explanation"] = self._explain(
-            vals, items.company_id.currency_id or self.env.company.currency_id
-        )
+        currency = items.company_id.currency_id or self.env.company.currency_id
+        shares = self._patient_share_parts(key, share, currency)
+        vals["explanation"] = self._explain(vals, currency, shares)
         return vals
 
     @api.model
-    def _explain(self, vals, currency):
+    def _patient_share_parts(self, key, share, currency):
+        """[(what, amount)]: the patient's share of a claim by kind (deductible, coinsurance, copay), from
+        the payer's PR adjustments when they add up to it; else one part, the share."""
+        if key._name == "medical.claim":
+            parts = {}
+            for adjustment in key.adjustment_ids.filtered(lambda a: a.group_code == "PR"):
+                what = PATIENT_SHARE_KINDS.get(adjustment.reason_code, "share")
+                parts[what] = parts.get(what, 0.0) + adjustment.amount
+            if parts and currency.compare_amounts(sum(parts.values()), share) == 0:
+                return list(parts.items())
+        return [("share", share)]
+
+    @api.model
+    def _explain(self, vals, currency, shares):
         def money(amount):
             return currency.format(amount).replace("\xa0", " ")
 
@@ -399,7 +414,13 @@ class MedicalStatementLine(models.Model):
                         amount=money(vals["adjustment_amount"]),
                     )
                 )
-        parts.append(_("%(amount)s is your share", amount=money(vals["patient_amount"])))
+        labels = {
+            "deductible": _("%(amount)s is your deductible"),
+            "coinsurance": _("%(amount)s is your coinsurance"),
+            "copay": _("%(amount)s is your copay"),
+            "share": _("%(amount)s is your share"),
+        }
+        parts += [labels[what] % {"amount": money(amount)} for what, amount in shares]
         if vals["payment_amount"]:
             parts.append(_("you paid %(amount)s", amount=money(vals["payment_amount"])))
         parts.append(_("%(amount)s is due", amount=money(vals["balance"])))

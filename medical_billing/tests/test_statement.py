@@ -136,10 +136,39 @@ class TestStatementRun(StatementCommon):
         self.assertEqual(
             line.explanation,
             "Your insurance paid $ 200.00; $ 80.00 was taken off by your insurance's discount; "
-            "$ 20.00 is your share; $ 20.00 is due.",
+            "$ 20.00 is your copay; $ 20.00 is due.",
         )
         self.assertFalse(statement.is_paid)
         self.assertTrue(statement.name.startswith("STMT"))
+
+    def test_deductible_and_coinsurance_in_plain_words(self):
+        claim = self.submitted_claim()
+        first, second = claim.line_ids.sorted("sequence")
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    180,
+                    [
+                        self.service(first, 40, [("CO", "45", 20), ("PR", "1", 30), ("PR", "2", 10)]),
+                        self.service(second, 140, [("CO", "45", 60)]),
+                    ],
+                    patient_amount=40,
+                )
+            ],
+            trace="EFTDED1",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        statement = self.run_statements()
+        self.assertEqual(statement.balance_due, 40.0)
+        self.assertEqual(statement.balance_due, self.receivable_at(self.patient, statement.date))
+        self.assertEqual(
+            statement.line_ids.explanation,
+            "Your insurance paid $ 180.00; $ 80.00 was taken off by your insurance's discount; "
+            "$ 30.00 is your deductible; $ 10.00 is your coinsurance; $ 40.00 is due.",
+        )
 
     def test_aging_and_dunning_level(self):
         self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
@@ -235,7 +264,7 @@ class TestStatementDelivery(StatementCommon):
             self.text(root, "explanation"),
             [
                 "Your insurance paid $ 200.00; $ 80.00 was taken off by your insurance's discount; "
-                "$ 20.00 is your share; $ 20.00 is due."
+                "$ 20.00 is your copay; $ 20.00 is due."
             ],
         )
         how = self.text(root, "how-to-pay")[0]
@@ -272,7 +301,7 @@ class TestStatementDelivery(StatementCommon):
         # In test mode, Odoo renders the report's HTML in place of the PDF (.html instead of .pdf).
         self.assertEqual(len(mail.attachment_ids), 1)
         self.assertTrue(mail.attachment_ids.name.startswith(f"Statement-{email.name}."))
-        self.assertIn(b"$ 20.00 is your share", mail.attachment_ids.raw)
+        self.assertIn(b"$ 20.00 is your copay", mail.attachment_ids.raw)
         self.assertIn(f"/my/statements/{email.id}?access_token={email.access_token}", mail.body_html)
         # Portal: a notice with the link, no attachment.
         portal = statements.filtered(lambda s: s.partner_id == by_portal)
@@ -542,7 +571,7 @@ class TestStatementPortal(StatementCommon, HttpCase):
         response = self.url_open(statement.get_portal_url())
         self.assertEqual(response.status_code, 200)
         self.assertIn(statement.name, response.text)
-        self.assertIn("is your share", response.text)
+        self.assertIn("is your copay", response.text)
         # A wrong token shows nothing of the statement.
         response = self.url_open(f"/my/statements/{statement.id}?access_token=wrong")
         self.assertNotIn(statement.name, response.text)
