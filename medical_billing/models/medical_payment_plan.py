@@ -105,7 +105,10 @@ class MedicalPaymentPlan(models.Model):
             others = self.search([("partner_id", "=", plan.partner_id.id), ("state", "=", "active")])
             if others:
                 raise UserError(
-                    _("%(partner)s has an active payment plan already.", partner=plan.partner_id.name)
+                    _(
+                        "%(partner)s has an active payment plan already.",
+                        partner=plan.partner_id._statement_reference(),
+                    )
                 )
             currency = plan.currency_id
             share = currency.round(plan.amount_total / plan.instalment_count)

@@ -53,7 +53,10 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.statement_hold and not (partner.statement_hold_reason or "").strip():
                 raise ValidationError(
-                    _("%(partner)s: give the reason statements are held.", partner=partner.display_name)
+                    _(
+                        "%(partner)s: give the reason statements are held.",
+                        partner=partner._statement_reference(),
+                    )
                 )
 
     @api.constrains("statement_delivery", "statement_consent_email", "email")
@@ -66,7 +69,7 @@ class ResPartner(models.Model):
                     _(
                         "%(partner)s: statements by e-mail or portal need an e-mail address and the "
                         "consent to e-mail.",
-                        partner=partner.display_name,
+                        partner=partner._statement_reference(),
                     )
                 )
 
@@ -77,9 +80,15 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     _(
                         "%(partner)s: the statement cycle day is between 1 and 28.",
-                        partner=partner.display_name,
+                        partner=partner._statement_reference(),
                     )
                 )
+
+    def _statement_reference(self):
+        """How messages name this patient or guarantor: by record number, never by name (privacy: user
+        errors are logged)."""
+        self.ensure_one()
+        return _("Guarantor #%(id)s", id=self.id)
 
     def _statement_cycle_day(self):
         """The day of the month of this guarantor's statement: its own, else by the first letter of its

@@ -16,7 +16,7 @@ from .remittance_common import RemittanceCommon
 class TestStatementPreferences(RemittanceCommon):
     def test_hold_needs_a_reason(self):
         with self.assertRaisesRegex(
-            ValidationError, "Test Patient One: give the reason statements are held."
+            ValidationError, f"Guarantor #{self.patient.id}: give the reason statements are held."
         ):
             self.patient.write({"statement_hold": True})
         self.patient.write({"statement_hold": True, "statement_hold_reason": "Appeal pending"})
@@ -24,8 +24,8 @@ class TestStatementPreferences(RemittanceCommon):
 
     def test_email_delivery_needs_address_and_consent(self):
         message = (
-            "Test Patient One: statements by e-mail or portal need an e-mail address and the consent "
-            "to e-mail."
+            f"Guarantor #{self.patient.id}: statements by e-mail or portal need an e-mail address and "
+            "the consent to e-mail."
         )
         with self.assertRaisesRegex(ValidationError, message):
             self.patient.write({"statement_delivery": "email", "email": "one@example.com"})
@@ -406,7 +406,9 @@ class TestPatientPayment(StatementCommon):
         self.assertFalse(new_item, "the new charge was paid by the credit")
         self.assertEqual(statement.balance_due, -10.0)
         self.assertEqual(statement.line_ids.explanation, "A credit of $ 10.00 is on your account.")
-        with self.assertRaisesRegex(UserError, r"Test Patient One has a credit of \$.10\.00 only\."):
+        with self.assertRaisesRegex(
+            UserError, rf"Guarantor #{self.patient.id} has a credit of \$.10\.00 only\."
+        ):
             self.pay(method="check", reference="R1", amount=12.0, direction="outbound")
         wizard, refund, _action = self.pay(method="check", reference="R1", direction="outbound")
         self.assertEqual(wizard.amount, 10.0, "the credit by default")
@@ -464,7 +466,9 @@ class TestPaymentPlan(StatementCommon):
         self.assertEqual(
             (first.day, second, third), (1, first + relativedelta(months=1), first + relativedelta(months=2))
         )
-        with self.assertRaisesRegex(UserError, "Test Patient One has an active payment plan already."):
+        with self.assertRaisesRegex(
+            UserError, f"Guarantor #{self.patient.id} has an active payment plan already."
+        ):
             self.env["medical.payment.plan"].create(
                 {
                     "partner_id": self.patient.id,

@@ -97,7 +97,7 @@ class MedicalPatientPayment(models.TransientModel):
                 raise UserError(
                     _(
                         "%(partner)s has a credit of %(credit)s only.",
-                        partner=self.partner_id.display_name,
+                        partner=self.partner_id._statement_reference(),
                         credit=self.currency_id.format(credit),
                     )
                 )
