@@ -389,6 +389,12 @@ class TestPatientPayment(StatementCommon):
         _wizard, cash, _action = self.pay(method="cash", amount=15.0)
         self.assertEqual(cash.journal_id.type, "cash")
         self.assertTrue(statement.is_paid)
+        report = self.env.ref("medical_billing.action_report_medical_statement")
+        content, _kind = self.env["ir.actions.report"]._render_qweb_html(report, statement.ids)
+        paid = html.fromstring(content).xpath("//*[@data-st='paid']")
+        self.assertEqual(
+            [" ".join(n.text_content().split()) for n in paid], ["This statement is paid. Thank you!"]
+        )
         # The 5.00 overpaid stays a credit of the guarantor, shown on the next statement.
         self.assertEqual(self.receivable_at(self.patient, self.today), -5.0)
         self.assertIn(
