@@ -52,3 +52,9 @@ from . import medical_denial_kpi
 from . import medical_denial_demo
 from . import medical_remittance_ui
 from . import medical_quality
+from . import res_partner_statement
+from . import res_company_statement
+from . import medical_statement
+from . import medical_statement_delivery
+from . import medical_payment_plan
+from . import medical_statement_demo

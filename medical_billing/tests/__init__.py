@@ -27,3 +27,4 @@ from . import test_remittance_deposit
 from . import test_remittance_ui
 from . import test_quality_claim
 from . import test_denial
+from . import test_statement

@@ -3,3 +3,5 @@
 from . import medical_copay_register
 from . import medical_code_import
 from . import medical_remittance_import
+from . import medical_statement_run
+from . import medical_patient_payment
