@@ -661,3 +661,29 @@ class TestDenialLearning(RemittanceCommon):
         claim.action_reset_draft()
         claim.action_validate()
         self.assertFalse(claim.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK"))
+
+    def test_denial_risk_by_code_and_diagnosis(self):
+        knee = [self.submitted_claim(lines=[("cpt_99213", [], 1, "A", 100.0)]) for _i in range(5)]
+        chest = [self.submitted_claim(lines=[("cpt_99213", [], 1, "B", 100.0)]) for _i in range(5)]
+        era = self.era(
+            [
+                self.era_claim(knee[0], 0, [], status="4", adjustments=[("CO", "11", 100)]),
+                self.era_claim(knee[1], 0, [], status="4", adjustments=[("CO", "11", 100)]),
+                *(self.paid(claim) for claim in knee[2:] + chest),
+            ],
+            trace="RISK02",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        claim = self.make_claim(lines=[("cpt_99213", [], 1, "A", 100.0)])
+        claim.action_validate()
+        risks = claim.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK")
+        knee_code = claim.diagnosis_ids.filtered(lambda d: d.letter == "A").code_id.code
+        # 2 of 5 with the knee diagnosis; 2 of 10 for the code alone stays under the 25% rate.
+        self.assertEqual(
+            risks.mapped("message"), [f"Acme Health denied 99213 + {knee_code} in 2 of 5 claims: CARC 11"]
+        )
+        other = self.make_claim(lines=[("cpt_99213", [], 1, "B", 100.0)])
+        other.action_validate()
+        self.assertFalse(other.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK"))
