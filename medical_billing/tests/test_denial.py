@@ -628,6 +628,26 @@ class TestDenialLearning(RemittanceCommon):
                 "days_to_resolve": float(days),
             },
         )
+        # The same figures in the analysis (pivot: the denial rate is the average of 0 / 100 per claim).
+        Report = self.env["medical.denial.rate.report"].with_user(
+            self.make_user("kpi_biller", "medical_coding.medical_coding_group_biller")
+        )
+        claims = paid_one | paid_two | won | lost | part
+        totals = Report.read_group(
+            [("claim_id", "in", claims.ids)],
+            [
+                "denial_rate:avg",
+                "first_pass_rate:avg",
+                "claim_count:sum",
+                "amount_denied:sum",
+                "amount_charges:sum",
+            ],
+            ["payer_id"],
+        )[0]
+        self.assertEqual(
+            (totals["claim_count"], totals["denial_rate"], totals["first_pass_rate"]), (5, 60.0, 40.0)
+        )
+        self.assertEqual((totals["amount_denied"], totals["amount_charges"]), (800.0, 1500.0))
         other = self.env["medical.denial"]._denial_kpis(self.today, self.today)
         self.assertEqual((other["adjudicated"], other["denial_rate"]), (0, 0.0))
 
