@@ -118,6 +118,16 @@ class TestDenial(RemittanceCommon):
         self.env.flush_all()
         self.env.cr.precommit.run()
 
+    def test_priorities_recomputed_every_day(self):
+        denial = self.denied("16", trace="DEN0011")
+        expected = denial.priority
+        self.env.cr.execute("UPDATE medical_denial SET priority = 0 WHERE id = %s", [denial.id])
+        denial.invalidate_recordset(["priority"])
+        self.env.ref("medical_billing.ir_cron_medical_denial_priority").method_direct_trigger()
+        denial.invalidate_recordset(["priority"])
+        self.assertEqual(denial.priority, expected)
+        self.assertGreater(expected, 0)
+
     def test_workflow_in_the_chatter_and_not_by_editing(self):
         denial = self.denied("50")
         self.step()
