@@ -76,10 +76,9 @@ class MedicalClaim(models.Model):
                 denied_lines[denial.claim_id.id][denial.claim_line_id.id] = denial.reason_code
             for claim in past:
                 for line in claim.line_ids:
-                    modifiers = tuple(sorted(line._modifiers().mapped("code")))
                     carc = denied_lines[claim.id].get(line.id) or denied_lines[claim.id].get(False)
-                    for key_mods in {modifiers, ()}:
-                        claim_ids, carcs = history[(company.id, claim.payer_id.id, line.code_id.id, key_mods)]
+                    for key, _label in line._denial_risk_keys():
+                        claim_ids, carcs = history[(company.id, claim.payer_id.id, line.code_id.id, key)]
                         claim_ids.add(claim.id)
                         if carc:
                             carcs[claim.id] = carc
@@ -94,10 +93,9 @@ class MedicalClaim(models.Model):
         for claim in claims:
             company = claim.company_id
             for line in claim.line_ids:
-                modifiers = tuple(sorted(line._modifiers().mapped("code")))
-                for key_mods in dict.fromkeys((modifiers, ())):
+                for key, label in line._denial_risk_keys():
                     claim_ids, carcs = history.get(
-                        (company.id, claim.payer_id.id, line.code_id.id, key_mods), ((), {})
+                        (company.id, claim.payer_id.id, line.code_id.id, key), ((), {})
                     )
                     total, denied = len(claim_ids), len(carcs)
                     if total < max(company.medical_denial_risk_min_claims, 1):
@@ -105,7 +103,6 @@ class MedicalClaim(models.Model):
                     if denied * 100.0 < company.medical_denial_risk_rate * total or not denied:
                         continue
                     carc = Counter(carcs.values()).most_common(1)[0][0]
-                    code = " + ".join((line.code_id.code, *key_mods))
                     findings.append(
                         {
                             "claim_id": claim.id,
@@ -118,7 +115,7 @@ class MedicalClaim(models.Model):
                             "message": self.env._(
                                 "%(payer)s denied %(code)s in %(denied)s of %(total)s claims: CARC %(carc)s",
                                 payer=claim.payer_id.name,
-                                code=code,
+                                code=label,
                                 denied=denied,
                                 total=total,
                                 carc=carc,
@@ -127,3 +124,25 @@ class MedicalClaim(models.Model):
                     )
                     break
         return findings
+
+
+class MedicalClaimLine(models.Model):
+    _inherit = "medical.claim.line"  # pylint: disable=consider-merging-classes-inherited
+
+    def _denial_risk_keys(self):
+        """The ways a line's history is read, most specific first: [(key, label)] for its code with its
+        modifiers, with its principal diagnosis (first pointer), and alone."""
+        self.ensure_one()
+        code = self.code_id.code
+        modifiers = tuple(sorted(self._modifiers().mapped("code")))
+        keys = []
+        if modifiers:
+            keys.append((("mod", *modifiers), " + ".join((code, *modifiers))))
+        pointer = (self.diagnosis_pointers or "")[:1]
+        diagnosis = (
+            self.claim_id.diagnosis_ids.filtered(lambda d: d.letter == pointer)[:1] if pointer else None
+        )
+        if diagnosis:
+            keys.append((("dx", diagnosis.code_id.code), f"{code} + {diagnosis.code_id.code}"))
+        keys.append(((), code))
+        return keys

@@ -118,6 +118,16 @@ class TestDenial(RemittanceCommon):
         self.env.flush_all()
         self.env.cr.precommit.run()
 
+    def test_priorities_recomputed_every_day(self):
+        denial = self.denied("16", trace="DEN0011")
+        expected = denial.priority
+        self.env.cr.execute("UPDATE medical_denial SET priority = 0 WHERE id = %s", [denial.id])
+        denial.invalidate_recordset(["priority"])
+        self.env.ref("medical_billing.ir_cron_medical_denial_priority").method_direct_trigger()
+        denial.invalidate_recordset(["priority"])
+        self.assertEqual(denial.priority, expected)
+        self.assertGreater(expected, 0)
+
     def test_workflow_in_the_chatter_and_not_by_editing(self):
         denial = self.denied("50")
         self.step()
@@ -628,6 +638,26 @@ class TestDenialLearning(RemittanceCommon):
                 "days_to_resolve": float(days),
             },
         )
+        # The same figures in the analysis (pivot: the denial rate is the average of 0 / 100 per claim).
+        Report = self.env["medical.denial.rate.report"].with_user(
+            self.make_user("kpi_biller", "medical_coding.medical_coding_group_biller")
+        )
+        claims = paid_one | paid_two | won | lost | part
+        totals = Report.read_group(
+            [("claim_id", "in", claims.ids)],
+            [
+                "denial_rate:avg",
+                "first_pass_rate:avg",
+                "claim_count:sum",
+                "amount_denied:sum",
+                "amount_charges:sum",
+            ],
+            ["payer_id"],
+        )[0]
+        self.assertEqual(
+            (totals["claim_count"], totals["denial_rate"], totals["first_pass_rate"]), (5, 60.0, 40.0)
+        )
+        self.assertEqual((totals["amount_denied"], totals["amount_charges"]), (800.0, 1500.0))
         other = self.env["medical.denial"]._denial_kpis(self.today, self.today)
         self.assertEqual((other["adjudicated"], other["denial_rate"]), (0, 0.0))
 
@@ -661,3 +691,29 @@ class TestDenialLearning(RemittanceCommon):
         claim.action_reset_draft()
         claim.action_validate()
         self.assertFalse(claim.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK"))
+
+    def test_denial_risk_by_code_and_diagnosis(self):
+        knee = [self.submitted_claim(lines=[("cpt_99213", [], 1, "A", 100.0)]) for _i in range(5)]
+        chest = [self.submitted_claim(lines=[("cpt_99213", [], 1, "B", 100.0)]) for _i in range(5)]
+        era = self.era(
+            [
+                self.era_claim(knee[0], 0, [], status="4", adjustments=[("CO", "11", 100)]),
+                self.era_claim(knee[1], 0, [], status="4", adjustments=[("CO", "11", 100)]),
+                *(self.paid(claim) for claim in knee[2:] + chest),
+            ],
+            trace="RISK02",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        claim = self.make_claim(lines=[("cpt_99213", [], 1, "A", 100.0)])
+        claim.action_validate()
+        risks = claim.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK")
+        knee_code = claim.diagnosis_ids.filtered(lambda d: d.letter == "A").code_id.code
+        # 2 of 5 with the knee diagnosis; 2 of 10 for the code alone stays under the 25% rate.
+        self.assertEqual(
+            risks.mapped("message"), [f"Acme Health denied 99213 + {knee_code} in 2 of 5 claims: CARC 11"]
+        )
+        other = self.make_claim(lines=[("cpt_99213", [], 1, "B", 100.0)])
+        other.action_validate()
+        self.assertFalse(other.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK"))
