@@ -8,6 +8,7 @@ PORT=${MEDICAL_DEMO_PORT:-8069}
     { tail -20 /tmp/medical_pip.log; die "installing requirements.txt failed"; }
 check_odoo
 check_postgres
+ensure_system_packages wkhtmltopdf:wkhtmltopdf   # the PDFs (claims, EOBs, statements, scorecards)
 ADDONS=$(cd "$REPO" && ls -d medical_*/ | tr -d / | paste -sd,)
 if psql -d postgres -tAc "select 1 from pg_database where datname='$DB'" | grep -q 1; then
     echo "Updating $DB ($ADDONS)"

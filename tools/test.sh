@@ -10,7 +10,9 @@ cd "$REPO"
     { tail -20 /tmp/medical_pip.log; die "installing requirements.txt and requirements-test.txt failed"; }
 check_odoo
 check_postgres
-ensure_system_packages sshd:openssh-server   # the receiver's SFTP round trip runs against a local sshd
+# The receiver's SFTP round trip runs against a local sshd; PDFs are rendered by wkhtmltopdf and read back with
+# pdftotext.
+ensure_system_packages sshd:openssh-server wkhtmltopdf:wkhtmltopdf pdftotext:poppler-utils
 ensure_template nodemo
 
 throwaway_db medical_test

@@ -6,6 +6,7 @@ its summary, the claim's remittances, the EOB print, and who may see or print wh
 import base64
 import dataclasses
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -253,6 +254,26 @@ class TestRemittanceUi(RemittanceCommon):
         self.assertEqual(len(adjustments), 2)
         self.assertTrue(adjustments[0].startswith("CO-45") and "20.00" in adjustments[0], adjustments)
         self.assertTrue(adjustments[1].startswith("PR-3") and "20.00" in adjustments[1], adjustments)
+
+    def test_eob_pdf_text(self):
+        """The EOB as the patient file gets it: a PDF (wkhtmltopdf), read back with pdftotext."""
+        if not (shutil.which("wkhtmltopdf") and shutil.which("pdftotext")):
+            self.skipTest("wkhtmltopdf and pdftotext are installed by make test (tools/test.sh)")
+        claim = self.submitted_claim()
+        remittance, _counts = self.import_era(self.paying_era(claim, trace="EFT7777"))
+        report = self.env.ref("medical_billing.action_report_remittance_eob")
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, remittance.claim_ids.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        for expected in ("EFT7777", claim.patient_control_number, self.payer.name, "200.00", "CO-45", "PR-3"):
+            self.assertIn(expected, text)
 
     def test_eob_only_for_billing_staff(self):
         claim = self.submitted_claim()
