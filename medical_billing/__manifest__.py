@@ -24,6 +24,7 @@
         "data/medical_eligibility_data.xml",
         "data/medical.adjustment.reason.csv",
         "data/medical_denial_data.xml",
+        "data/medical_remark_code_data.xml",
         "data/medical_denial_appeal_data.xml",
         "views/medical_coverage_views.xml",
         "views/res_partner_views.xml",

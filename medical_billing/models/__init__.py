@@ -41,6 +41,7 @@ from . import medical_remittance_posting
 from . import medical_remittance_deposit
 from . import medical_remittance_demo
 from . import medical_adjustment_reason
+from . import medical_remark_code
 from . import medical_denial
 from . import medical_denial_ledger
 from . import medical_importer_carc

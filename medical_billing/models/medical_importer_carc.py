@@ -4,16 +4,23 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from .medical_adjustment_reason import parse_carc_tsv
+from .medical_remark_code import parse_rarc_tsv
 
 
 class MedicalImporter(models.AbstractModel):
-    """The CARC list (X12 external code list 139, TSV ``carc description``) as an import kind."""
+    """The CARC list (X12 external code list 139, TSV ``carc description``) and the RARC list (code list
+    411, the CMS TSV ``code description effective_date deactivation_date last_modified_date notes``) as
+    import kinds."""
 
     _inherit = "medical.importer"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _import_kinds(self):
-        return [*super()._import_kinds(), ("carc-codes", _("Claim adjustment reason codes (CARC list, TSV)"))]
+        return [
+            *super()._import_kinds(),
+            ("carc-codes", _("Claim adjustment reason codes (CARC list, TSV)")),
+            ("rarc-codes", _("Remittance advice remark codes (RARC list, TSV)")),
+        ]
 
     def _import_carc_codes(self, data, filename, effective):
         """Load a CARC list into ``medical.adjustment.reason``: descriptions updated, categories kept, new
@@ -35,4 +42,26 @@ class MedicalImporter(models.AbstractModel):
             ) from None
         counts = self.env["medical.adjustment.reason"].sudo()._load_rows(rows)
         counts["label"] = "CARC"
+        return counts
+
+    def _import_rarc_codes(self, data, filename, effective):
+        """Load a RARC list into ``medical.remark.code``: descriptions and dates updated (a deactivated
+        code gets its end date), new codes added. A bad line refuses the whole file."""
+        self._check_import_allowed(
+            data,
+            _("Only a Medical Manager may import code lists."),
+            _("Choose the code list file to import."),
+        )
+        try:
+            rows = parse_rarc_tsv(data)
+        except UserError as error:
+            raise UserError(
+                _(
+                    "%(file)s was not imported, nothing was changed.\n%(problem)s",
+                    file=filename or _("The file"),
+                    problem=error.args[0],
+                )
+            ) from None
+        counts = self.env["medical.remark.code"].sudo()._load_rows(rows)
+        counts["label"] = "RARC"
         return counts

@@ -13,6 +13,8 @@ from odoo.tools.misc import file_path
 
 from .remittance_common import RemittanceCommon
 
+N115 = "Decided by a Local Coverage Determination (LCD), the contractor's coverage policy for the service."
+
 
 @tagged("post_install", "-at_install")
 class TestDenial(RemittanceCommon):
@@ -86,6 +88,115 @@ class TestDenial(RemittanceCommon):
         with self.assertRaises(AccessError) as caught:
             self.env["medical.importer"].with_user(self.biller).import_file("carc-codes", data, "carc.tsv")
         self.assertEqual(caught.exception.args[0], "Only a Medical Manager may import code lists.")
+
+    # ------------------------------------------------------------------ remark codes (RARC)
+
+    def rarc_file(self):
+        with open(file_path("medical_billing/tests/data/rarc_codes.tsv"), "rb") as f:
+            return f.read()
+
+    def test_remarks_explained_on_the_denial_and_updated_by_import(self):
+        Remark = self.env["medical.remark.code"]
+        self.assertGreaterEqual(Remark.search_count([]), 40, "the common remark codes are shipped")
+        self.assertEqual(
+            Remark.search([("code", "=", "N115")]).description,
+            N115,
+        )
+        claim = self.submitted_claim()
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    0,
+                    [],
+                    status="4",
+                    adjustments=[("CO", "50", claim.amount_total)],
+                    remarks=["N115", "M25", "N777"],
+                )
+            ],
+            trace="RARC01",
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        denial = claim.denial_ids
+        self.assertEqual(denial.remark_codes, "N115,M25,N777")
+        self.assertEqual(sorted(denial.remark_code_ids.mapped("code")), ["M25", "N115"])
+        # The biller's form lists each remark with its description.
+        form = Form(denial.with_user(self.biller))
+        self.assertEqual(
+            sorted((r.code, r.description) for r in form.remark_code_ids),
+            [
+                ("M25", "The records do not support the level of service billed."),
+                ("N115", N115),
+            ],
+        )
+        # The CMS list (here a small one written for the test): descriptions updated, MA01 deactivated,
+        # N777 new, and the denial naming N777 now explains it.
+        counts = self.env["medical.importer"].import_file("rarc-codes", self.rarc_file(), "rarc.tsv")
+        self.assertEqual(
+            {key: counts[key] for key in ("total", "created", "updated", "ended", "unchanged")},
+            {"total": 4, "created": 1, "updated": 3, "ended": 1, "unchanged": 0},
+        )
+        m25 = Remark.search([("code", "=", "M25")])
+        self.assertEqual(
+            m25.description, "The records do not support the level of service billed (test wording)."
+        )
+        self.assertEqual(str(m25.date_modified), "2026-03-01")
+        ma01 = Remark.search([("code", "=", "MA01")])
+        self.assertEqual(str(ma01.date_end), "2025-06-30")
+        self.assertTrue(ma01.active, "a deactivated code stays readable on the old remittances")
+        self.assertEqual(sorted(denial.remark_code_ids.mapped("code")), ["M25", "N115", "N777"])
+        self.assertEqual(
+            denial._remark_explanations(),
+            [
+                ("N115", "Decided by a Local Coverage Determination (test list)."),
+                ("M25", "The records do not support the level of service billed (test wording)."),
+                ("N777", "A remark written for this test list."),
+            ],
+        )
+        again = self.env["medical.importer"].import_file("rarc-codes", self.rarc_file(), "rarc.tsv")
+        self.assertEqual((again["created"], again["updated"], again["unchanged"]), (0, 0, 4))
+
+    def test_rarc_import_refuses_a_bad_file_naming_the_line(self):
+        header = b"code\tdescription\teffective_date\tdeactivation_date\tlast_modified_date\tnotes\n"
+        cases = [
+            (
+                header + b"N115\tChanged\t\t\t\t\nN1!\tBad code\t\t\t\t\n",
+                "Line 3: a code (M, MA or N and digits) and a description are needed.",
+            ),
+            (
+                header + b"N115\tChanged\t02/30/2002\t\t\t\n",
+                "Line 2: effective_date '02/30/2002' is not a date MM/DD/YYYY.",
+            ),
+            (header + b"N115\tChanged\t\t\t\t\nN115\tAgain\t\t\t\t\n", "Line 3: code N115 is listed twice."),
+            (header + b"N115\tChanged\n", "Line 2: 2 columns, 6 expected."),
+            (
+                b"carc\tdescription\n50\tx\n",
+                "Line 1: this is not a RARC list: the header must be code description effective_date "
+                "deactivation_date last_modified_date notes.",
+            ),
+        ]
+        before = self.env["medical.remark.code"].search([("code", "=", "N115")]).description
+        for data, problem in cases:
+            with self.subTest(problem=problem), self.assertRaises(UserError) as caught:
+                self.env["medical.importer"].import_file("rarc-codes", data, "rarc.tsv")
+            self.assertEqual(
+                caught.exception.args[0], f"rarc.tsv was not imported, nothing was changed.\n{problem}"
+            )
+        self.assertEqual(self.env["medical.remark.code"].search([("code", "=", "N115")]).description, before)
+
+    def test_rarc_import_is_for_managers(self):
+        with self.assertRaises(AccessError) as caught:
+            self.env["medical.importer"].with_user(self.biller).import_file(
+                "rarc-codes", self.rarc_file(), "rarc.tsv"
+            )
+        self.assertEqual(caught.exception.args[0], "Only a Medical Manager may import code lists.")
+        with self.assertRaises(AccessError):
+            self.env["medical.remark.code"].with_user(self.biller).search([], limit=1).description = "x"
+        self.assertIn(
+            ("rarc-codes", "Remittance advice remark codes (RARC list, TSV)"),
+            self.env["medical.importer"]._import_kinds(),
+        )
 
     # ------------------------------------------------------------------ the denial
 
@@ -515,7 +626,7 @@ class TestDenialAppeal(RemittanceCommon):
                     [],
                     status="4",
                     adjustments=[("CO", "50", 300)],
-                    remarks=["N115"],
+                    remarks=["N115", "N999"],
                     payer_claim_number="ICN77",
                 )
             ],
@@ -556,7 +667,13 @@ class TestDenialAppeal(RemittanceCommon):
         self.assertIn(self.payer.name, text)
         self.assertIn("CO-50", text)
         self.assertIn("not deemed a medical necessity", text)
-        self.assertIn("Remarks: N115", text)
+        self.assertIn("Remarks: N115, N999", text)
+        # each code explained in words
+        self.assertIn(
+            "CO-50 (reason code 50): Non-covered: not deemed a medical necessity by the payer", text
+        )
+        self.assertIn(f"N115: {N115}", text)
+        self.assertIn("N999: not in our list of remark codes", text)
         self.assertIn("three months of failed therapy", text)
         self.assertIn("visit-note.pdf", text)
         codes = [row.xpath("./td")[0].text_content() for row in letter.xpath(".//tr[@class='appeal-line']")]

@@ -22,6 +22,11 @@ class MedicalCodeImport(models.TransientModel):
                 "The 277CA claim acknowledgement. Each claim is found by its claim number: accepted claims "
                 "become Accepted, rejected ones Rejected with the status codes explained, in the work queue."
             ),
+            "rarc-codes": _(
+                "The CMS remittance advice remark code (RARC) list as a tab-separated file (code, "
+                "description, effective_date, deactivation_date, last_modified_date, notes): descriptions "
+                "and dates are updated, deactivated codes get their end date, new codes are added."
+            ),
             "claim-status-codes": _(
                 "An X12 claim status category or status code list as a tab-separated file (code, "
                 "description, effective_date, deactivation_date, last_modified_date, notes)."
