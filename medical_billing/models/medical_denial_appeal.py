@@ -3,6 +3,7 @@
 """Appeals of denials: a letter (QWeb PDF) from the manager's per-category template, the appeal level, a
 follow-up activity before the payer's answer, and the outcome (won / lost) recorded later."""
 
+import re
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -69,17 +70,63 @@ class MedicalDenial(models.Model):
         for denial in self:
             denial.appeal_argument = denial.appeal_template_id.sudo().body or False
 
-    def _appeal_attachments(self):
-        """The documents attached to the denial: listed in the letter as enclosures."""
+    def _appeal_letter_name(self, level=None, extension="pdf"):
+        """The file name of the denial's appeal letter of ``level`` (default: its current level)."""
         self.ensure_one()
-        return self.env["ir.attachment"].search(
+        level = self.appeal_level if level is None else level
+        return f"Appeal-{self.claim_number or self.id}-level-{level}.{extension}"
+
+    def _appeal_letters(self):
+        """The appeal letters saved on the denial (one per level), oldest first."""
+        self.ensure_one()
+        attachments = self.env["ir.attachment"].search(
             [("res_model", "=", self._name), ("res_id", "=", self.id)], order="id"
         )
+        pattern = re.compile(
+            rf"Appeal-{re.escape(self.claim_number or str(self.id))}-level-[0-9]+\.(pdf|html)\Z"
+        )
+        return attachments.filtered(lambda a: pattern.match(a.name or ""))
+
+    def _appeal_attachments(self):
+        """The documents attached to the denial, but its own appeal letters: listed in the letter as
+        enclosures."""
+        self.ensure_one()
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", self._name), ("res_id", "=", self.id)], order="id"
+        )
+        return attachments - self._appeal_letters()
+
+    def _save_appeal_letter(self):
+        """Render the letter of the denial's current appeal level and keep it on the denial (the letters of
+        the earlier levels stay), said in the chatter. Returns the attachment."""
+        self.ensure_one()
+        report = self.env.ref("medical_billing.action_report_denial_appeal")
+        content, kind = self.env["ir.actions.report"]._render_qweb_pdf(report, self.ids)
+        # Odoo's test mode renders HTML instead of calling wkhtmltopdf: the file says what it holds.
+        extension = "pdf" if kind == "pdf" else "html"
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self._appeal_letter_name(extension=extension),
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf" if kind == "pdf" else "text/html",
+            }
+        )
+        self.message_post(
+            body=_(
+                "Appeal letter, level %(level)s, saved as %(name)s.",
+                level=self.appeal_level,
+                name=attachment.name,
+            ),
+            attachment_ids=attachment.ids,
+        )
+        return attachment
 
     @workflow_action
     def action_appeal(self):
         """Appeal (the next level): the denial waits for the payer's answer, a follow-up activity is
-        scheduled, and the letter is printed."""
+        scheduled, and the letter is rendered, kept on the denial (one per level) and downloaded."""
         self._check_biller()
         self._check_state(("new", "in_progress", "lost"), _("Only a denial being worked can be appealed"))
         today = fields.Date.context_today(self)
@@ -101,4 +148,13 @@ class MedicalDenial(models.Model):
                 summary=_("Appeal level %s: record the payer's answer", denial.appeal_level),
                 user_id=(denial.user_id or self.env.user).id,
             )
+        letters = self.env["ir.attachment"]
+        for denial in self:
+            letters |= denial._save_appeal_letter()
+        if len(letters) == 1:
+            return {
+                "type": "ir.actions.act_url",
+                "url": f"/web/content/{letters.id}?download=true",
+                "target": "download",
+            }
         return self.env.ref("medical_billing.action_report_denial_appeal").report_action(self)

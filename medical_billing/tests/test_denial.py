@@ -3,6 +3,8 @@
 """Denials (issue 13): reason codes and their categories, deadline and priority, the workflow, the walls."""
 
 import csv
+import shutil
+import subprocess
 from datetime import timedelta
 
 from lxml import html
@@ -644,7 +646,10 @@ class TestDenialAppeal(RemittanceCommon):
             {"name": "visit-note.pdf", "raw": b"%PDF-1.4", "res_model": "medical.denial", "res_id": denial.id}
         )
         action = denial.action_appeal()
-        self.assertEqual(action["report_name"], "medical_billing.report_denial_appeal")
+        # The letter is kept on the denial and downloaded (Odoo's test mode renders HTML, not a PDF).
+        letter = denial._appeal_letters()
+        self.assertEqual(letter.name, f"Appeal-{claim.patient_control_number}-level-1.html")
+        self.assertEqual(action["url"], f"/web/content/{letter.id}?download=true")
         self.assertEqual(
             (denial.state, denial.appeal_level, denial.date_appealed), ("appealed", 1, self.today)
         )
@@ -687,6 +692,85 @@ class TestDenialAppeal(RemittanceCommon):
         self.assertIn("Appeal, level 2", " ".join(html.fromstring(content).text_content().split()))
         denial.action_won()
         self.assertEqual(denial.state, "won")
+
+    def pdf_text(self, attachment):
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=attachment.raw, capture_output=True, check=True
+        ).stdout.decode()
+        return " ".join(text.split())
+
+    def test_appeal_letters_kept_as_pdfs_on_the_denial(self):
+        """Each appeal keeps its letter (a real PDF, read back with pdftotext) on the denial, one per level,
+        and says so in the chatter."""
+        if not (shutil.which("wkhtmltopdf") and shutil.which("pdftotext")):
+            self.skipTest("wkhtmltopdf and pdftotext are installed by make test (tools/test.sh)")
+        claim = self.submitted_claim()
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    0,
+                    [],
+                    status="4",
+                    adjustments=[("CO", "50", 300)],
+                    remarks=["N115"],
+                    payer_claim_number="ICN88",
+                )
+            ],
+            trace="AP0003",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        denial = claim.denial_ids.with_user(self.biller).with_context(force_report_rendering=True)
+        self.env["ir.attachment"].create(
+            {"name": "visit-note.pdf", "raw": b"%PDF-1.4", "res_model": "medical.denial", "res_id": denial.id}
+        )
+        action = denial.action_appeal()
+        first = denial._appeal_letters()
+        number = claim.patient_control_number
+        self.assertEqual(first.name, f"Appeal-{number}-level-1.pdf")
+        self.assertEqual((first.mimetype, first.raw[:4]), ("application/pdf", b"%PDF"))
+        self.assertEqual(
+            action,
+            {
+                "type": "ir.actions.act_url",
+                "url": f"/web/content/{first.id}?download=true",
+                "target": "download",
+            },
+        )
+        text = self.pdf_text(first)
+        for expected in (
+            self.payer.name,
+            number,
+            "ICN88",
+            "Request for Reconsideration (first appeal)",
+            "CO-50 (reason code 50): Non-covered: not deemed a medical necessity by the payer",
+            f"N115: {N115}",
+            "visit-note.pdf",
+        ):
+            self.assertIn(expected, text)
+        message = denial.message_ids.filtered(lambda m: first in m.attachment_ids)
+        self.assertEqual(
+            message.body, f"<p>Appeal letter, level 1, saved as Appeal-{number}-level-1.pdf.</p>"
+        )
+
+        # The payer upholds it; the second-level letter is kept beside the first.
+        denial.action_lost()
+        denial.action_appeal()
+        letters = denial._appeal_letters()
+        self.assertEqual(
+            letters.mapped("name"), [f"Appeal-{number}-level-1.pdf", f"Appeal-{number}-level-2.pdf"]
+        )
+        self.assertEqual(letters[0], first, "the first letter is kept as it was")
+        second = self.pdf_text(letters[1])
+        self.assertIn("Appeal, level 2", second)
+        self.assertNotIn("Request for Reconsideration", second)
+        self.assertNotIn(first.name, second, "a letter does not enclose the earlier letters")
+        self.assertIn(
+            f"<p>Appeal letter, level 2, saved as Appeal-{number}-level-2.pdf.</p>",
+            denial.message_ids.mapped("body"),
+        )
 
     def test_no_appeal_after_the_deadline(self):
         claim = self.submitted_claim()
