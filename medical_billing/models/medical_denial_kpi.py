@@ -18,7 +18,14 @@ class MedicalDenial(models.Model):
           stake of their denials ÷ their charges (percent);
         - ``first_pass_rate``: adjudicated claims paid without any denial ÷ adjudicated claims (percent);
         - ``overturn_rate``: appealed denials won ÷ appealed denials decided (won or lost) (percent);
-        - ``days_to_resolve``: average days from denial to its closing, over the closed denials.
+        - ``days_to_resolve``: average days from denial to its closing, over the closed denials;
+        - ``by_carc``: ``{carc: {denied, rate, amount, rate_amount}}``: the lines denied with that reason ÷
+          every adjudicated line of the period (percent), and their denied amount ÷ the lines' charges;
+        - ``by_procedure``: ``{code: {adjudicated, denied, rate, charges, amount, rate_amount}}``: the lines
+          of that procedure code denied ÷ adjudicated (percent), by count and by dollars.
+
+        The breakdowns count claim lines (``medical.denial.line.report``: a whole-claim denial denies every
+        line of the claim), adjudicated on the claim's first remittance date.
         """
         domain = [
             ("company_id", "=", self.env.company.id),
@@ -42,6 +49,7 @@ class MedicalDenial(models.Model):
             return round(100.0 * part / whole, 2) if whole else 0.0
 
         return {
+            **self._denial_line_kpis(date_from, date_to, payer, percent),
             "adjudicated": len(claims),
             "denied": len(denied_claims),
             "denial_rate": percent(len(denied_claims), len(claims)),
@@ -54,3 +62,42 @@ class MedicalDenial(models.Model):
             if closed
             else 0.0,
         }
+
+    @api.model
+    def _denial_line_kpis(self, date_from, date_to, payer, percent):
+        """``by_carc`` and ``by_procedure`` of :meth:`_denial_kpis`, in three grouped queries."""
+        Line = self.env["medical.denial.line.report"]
+        domain = [
+            ("company_id", "=", self.env.company.id),
+            ("date_adjudicated", ">=", date_from),
+            ("date_adjudicated", "<=", date_to),
+        ]
+        if payer:
+            domain.append(("payer_id", "=", payer.id))
+        [(lines, charges)] = Line._read_group(domain, [], ["__count", "amount_charge:sum"])
+        by_carc = {
+            code: {
+                "denied": denied,
+                "rate": percent(denied, lines),
+                "amount": round(amount, 2),
+                "rate_amount": percent(amount, charges),
+            }
+            for code, denied, amount in Line._read_group(
+                [*domain, ("reason_code", "!=", False)],
+                ["reason_code"],
+                ["__count", "amount_denied:sum"],
+            )
+        }
+        by_procedure = {}
+        for code, count, denied, code_charges, amount in Line._read_group(
+            domain, ["code_id"], ["__count", "denied_count:sum", "amount_charge:sum", "amount_denied:sum"]
+        ):
+            by_procedure[code.code or ""] = {
+                "adjudicated": count,
+                "denied": denied,
+                "rate": percent(denied, count),
+                "charges": round(code_charges, 2),
+                "amount": round(amount, 2),
+                "rate_amount": percent(amount, code_charges),
+            }
+        return {"by_carc": by_carc, "by_procedure": by_procedure}

@@ -3,3 +3,4 @@
 from . import medical_claim_cms1500
 from . import medical_remittance_eob
 from . import medical_denial_rate_report
+from . import medical_denial_rates

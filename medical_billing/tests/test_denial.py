@@ -827,6 +827,37 @@ class TestDenialLearning(RemittanceCommon):
         self.assertEqual(part.denial_ids.amount, 200.0)
         kpis = self.env["medical.denial"]._denial_kpis(remittance.date_payment, remittance.date_payment)
         days = (self.today - remittance.date_payment).days
+        # By line (10 lines: 99213 + 25 at $100, 20610 + RT at $200 on each claim): a whole-claim denial
+        # denies both lines. A CARC's rate: its denied lines of the 10 adjudicated ($ of the $1,500).
+        self.assertEqual(
+            kpis.pop("by_carc"),
+            {
+                "50": {"denied": 2, "rate": 20.0, "amount": 300.0, "rate_amount": 20.0},
+                "16": {"denied": 2, "rate": 20.0, "amount": 300.0, "rate_amount": 20.0},
+                "97": {"denied": 1, "rate": 10.0, "amount": 200.0, "rate_amount": 13.33},
+            },
+        )
+        self.assertEqual(
+            kpis.pop("by_procedure"),
+            {
+                "99213": {
+                    "adjudicated": 5,
+                    "denied": 2,
+                    "rate": 40.0,
+                    "charges": 500.0,
+                    "amount": 200.0,
+                    "rate_amount": 40.0,
+                },
+                "20610": {
+                    "adjudicated": 5,
+                    "denied": 3,
+                    "rate": 60.0,
+                    "charges": 1000.0,
+                    "amount": 600.0,
+                    "rate_amount": 60.0,
+                },
+            },
+        )
         self.assertEqual(
             kpis,
             {
@@ -861,6 +892,73 @@ class TestDenialLearning(RemittanceCommon):
         self.assertEqual((totals["amount_denied"], totals["amount_charges"]), (800.0, 1500.0))
         other = self.env["medical.denial"]._denial_kpis(self.today, self.today)
         self.assertEqual((other["adjudicated"], other["denial_rate"]), (0, 0.0))
+        self.assertEqual((other["by_carc"], other["by_procedure"]), ({}, {}))
+
+        # The line analysis the biller pivots: the average of the 0 / 100 flags by procedure code (and
+        # modifiers) is its denial rate.
+        Lines = self.env["medical.denial.line.report"].with_user(Report.env.user)
+        rows = Lines.read_group(
+            [("claim_id", "in", claims.ids)],
+            ["denial_rate:avg", "line_count:sum", "amount_denied:sum", "amount_charge:sum"],
+            ["code_id", "modifiers"],
+            lazy=False,
+        )
+        self.assertEqual(
+            sorted(
+                (
+                    self.env["medical.code"].browse(row["code_id"][0]).code,
+                    row["modifiers"],
+                    row["line_count"],
+                    row["denial_rate"],
+                    row["amount_denied"],
+                    row["amount_charge"],
+                )
+                for row in rows
+            ),
+            [("20610", "RT", 5, 60.0, 600.0, 1000.0), ("99213", "25", 5, 40.0, 200.0, 500.0)],
+        )
+        by_reason = Lines.read_group(
+            [("claim_id", "in", claims.ids), ("denied_count", "=", 1)], ["amount_denied:sum"], ["reason_code"]
+        )
+        self.assertEqual(
+            sorted((row["reason_code"], row["reason_code_count"], row["amount_denied"]) for row in by_reason),
+            [("16", 2, 300.0), ("50", 2, 300.0), ("97", 1, 200.0)],
+        )
+        for view_type in ("pivot", "graph", "list", "search"):
+            self.assertTrue(Lines.get_views([(False, view_type)])["views"][view_type]["arch"])
+
+        # Billing / Denial Rates, as the biller opens it for the day of the remittance.
+        rates = (
+            self.env["medical.denial.rates"]
+            .with_user(Report.env.user)
+            .create({"date_from": remittance.date_payment, "date_to": remittance.date_payment})
+        )
+        self.assertEqual(
+            (rates.adjudicated, rates.denied, rates.denial_rate, rates.denial_rate_amount),
+            (5, 3, 60.0, 53.33),
+        )
+        self.assertEqual(
+            [
+                (line.code, line.denied, line.adjudicated, line.rate, line.amount, line.rate_amount)
+                for line in rates.carc_line_ids
+            ],
+            [
+                ("16", 2, 10, 20.0, 300.0, 20.0),
+                ("50", 2, 10, 20.0, 300.0, 20.0),
+                ("97", 1, 10, 10.0, 200.0, 13.33),
+            ],
+        )
+        self.assertEqual(
+            rates.carc_line_ids[1].description, "Non-covered: not deemed a medical necessity by the payer"
+        )
+        self.assertEqual(
+            [(line.code, line.denied, line.adjudicated, line.rate) for line in rates.procedure_line_ids],
+            [("20610", 3, 5, 60.0), ("99213", 2, 5, 40.0)],
+        )
+        rates.date_from = rates.date_to = self.today
+        rates.action_show_rates()
+        self.assertEqual((rates.adjudicated, len(rates.line_ids)), (0, 0))
+        self.assertTrue(Form(self.env["medical.denial.rates"].with_user(Report.env.user)).date_from)
 
     def test_denial_risk_warning_from_the_payers_history(self):
         history = [self.submitted_claim() for _i in range(5)]
