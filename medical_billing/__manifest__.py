@@ -47,6 +47,7 @@
         "report/medical_denial_appeal.xml",
         "views/medical_remittance_views.xml",
         "views/medical_denial_views.xml",
+        "views/medical_billing_overview_views.xml",
         "wizard/medical_remittance_import_views.xml",
         "views/medical_billing_menus.xml",
         "data/medical_statement_data.xml",

@@ -1016,3 +1016,119 @@ class TestDenialLearning(RemittanceCommon):
         other = self.make_claim(lines=[("cpt_99213", [], 1, "B", 100.0)])
         other.action_validate()
         self.assertFalse(other.finding_ids.filtered(lambda f: f.edit_code == "CLM_DENIAL_RISK"))
+
+
+@tagged("post_install", "-at_install")
+class TestBillingOverview(RemittanceCommon):
+    """Billing / Overview: the practice's card as the biller reads it each morning."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biller = cls.make_user("overview_biller", "medical_coding.medical_coding_group_biller")
+        cls.front_desk = cls.make_user("overview_front", "medical_coding.medical_coding_group_front_desk")
+
+    def card(self):
+        company = self.env.company.with_user(self.biller)
+        company.invalidate_recordset()
+        return company
+
+    def open(self, figure):
+        """The records of the list a click on ``figure`` opens, as the biller."""
+        action = self.card().with_context(medical_figure=figure).action_medical_dash_open()
+        return self.env[action["res_model"]].with_user(self.biller).search(action["domain"])
+
+    def test_the_figures_of_the_morning(self):
+        paid, denied, part = (self.submitted_claim() for _i in range(3))
+        first, second = part.line_ids.sorted("sequence")
+        today_era = self.era(
+            [
+                self.era_claim(paid, 300, [self.service(ln, ln.charge_amount) for ln in paid.line_ids]),
+                self.era_claim(denied, 0, [], status="4", adjustments=[("CO", "50", 300)]),
+                self.era_claim(
+                    part, 100, [self.service(first, 100), self.service(second, 0, [("CO", "97", 200)])]
+                ),
+                self.era_claim(self.submitted_claim(), 300, [], pcn="NOTOURS1"),
+            ],
+            trace="DASH01",
+            paid_on=self.today,
+        )
+        remittance, counts = self.import_era(today_era)
+        self.assertEqual(counts["exceptions"], 1)
+        # An old denial (an 835 of 2025): past its appeal deadline, out of the 90 days' rate.
+        old = self.submitted_claim()
+        self.import_era(self.era([self.era_claim(old, 0, [], status="4", adjustments=[("CO", "16", 300)])]))
+        # One entered by hand 110 days ago: 10 days left to appeal.
+        soon = self.submitted_claim()
+        self.env["medical.denial"].create(
+            {
+                "claim_id": soon.id,
+                "payer_id": self.payer.id,
+                "group_code": "CO",
+                "reason_code": "197",
+                "amount": 300.0,
+                "date_denied": self.today - timedelta(days=110),
+            }
+        )
+        ready = self.make_claim()
+        ready.action_validate()
+        self.assertEqual(ready.state, "ready")
+
+        card = self.card()
+        self.assertEqual(
+            (card.medical_dash_adjudicated, card.medical_dash_denied), (3, 2), "claims adjudicated in 90 days"
+        )
+        self.assertEqual(card.medical_dash_denial_rate, 66.67)  # 2 of 3 claims
+        self.assertEqual(card.medical_dash_denial_rate_amount, 55.56)  # $500 of $900
+        self.assertEqual((card.medical_dash_denials_open, card.medical_dash_denials_open_amount), (4, 1100.0))
+        self.assertEqual((card.medical_dash_denials_late, card.medical_dash_denials_due), (1, 1))
+        self.assertEqual((card.medical_dash_claims_ready, card.medical_dash_claims_ready_amount), (1, 300.0))
+        self.assertEqual((card.medical_dash_exceptions, card.medical_dash_exceptions_amount), (1, 300.0))
+
+        # Each figure opens its list.
+        self.assertEqual(self.open("denials_late").claim_id, old)
+        self.assertEqual(self.open("denials_due").claim_id, soon)
+        self.assertEqual(len(self.open("denials_open")), 4)
+        self.assertEqual(self.open("claims_ready"), ready)
+        self.assertEqual(
+            self.open("exceptions"), remittance.claim_ids.filtered(lambda c: c.match_state == "exception")
+        )
+        self.assertEqual(self.open("denial_rate").claim_id, paid | denied | part)
+
+        # Worked: the soon-due denial appealed, the old one closed; the card follows.
+        denial = soon.denial_ids.with_user(self.biller)
+        denial.action_appeal()
+        old.denial_ids.with_user(self.biller).action_close("Past the payer's limit: written off by policy")
+        card = self.card()
+        self.assertEqual((card.medical_dash_denials_late, card.medical_dash_denials_due), (0, 0))
+        self.assertEqual((card.medical_dash_denials_open, card.medical_dash_denials_open_amount), (3, 800.0))
+
+        # The overview opens on the practices of the company switcher, with these cards.
+        action = self.env["res.company"].with_user(self.biller)._medical_billing_overview_action()
+        self.assertEqual((action["res_model"], action["domain"]), ("res.company", [("id", "in", card.ids)]))
+        arch = card.get_views([(action["view_id"][0], "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn("medical_dash_denial_rate", arch)
+        self.assertEqual(
+            self.env.ref("medical_billing.medical_billing_overview_menu").parent_id.child_id.sorted(
+                "sequence"
+            )[0],
+            self.env.ref("medical_billing.medical_billing_overview_menu"),
+            "the overview is the first item of the Billing menu",
+        )
+
+    def test_front_desk_cannot_read_the_figures(self):
+        company = self.env.company.with_user(self.front_desk)
+        for field in (
+            "medical_dash_denial_rate",
+            "medical_dash_denials_open_amount",
+            "medical_dash_claims_ready",
+        ):
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                company.read([field])
+        with self.assertRaises(AccessError) as caught:
+            company.with_context(medical_figure="denials_open").action_medical_dash_open()
+        self.assertEqual(caught.exception.args[0], "Only billers open the billing overview.")
+        menu = self.env.ref("medical_billing.medical_billing_overview_menu")
+        self.assertNotIn(
+            menu, self.env["ir.ui.menu"].with_user(self.front_desk).search([("id", "=", menu.id)])
+        )
