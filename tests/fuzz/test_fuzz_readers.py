@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from medical_billing_edi import status_codes, x12_ack_writer
+from medical_billing_edi import rarc_codes, status_codes, x12_ack_writer
 from medical_codesets import common, cpt, hcpcs, icd10cm, mue_file, ncci_file, pos, quality
 from medical_codesets.errors import CodeFileError
 
@@ -309,6 +309,13 @@ def seeds(shared_dir):
                     .split(b"\n")[:80]
                 ),
             ],
+            "rarc-codes": [
+                b"\n".join(
+                    (shared_dir / "cms" / "remit" / "rarc_hippo_2011.derived.tsv")
+                    .read_bytes()
+                    .split(b"\n")[:80]
+                )
+            ],
         }
     )
 
@@ -351,6 +358,7 @@ READERS = {
     "mue": (read_mue, CodeFileError, b"\n", b","),
     "quality": (quality.parse, CodeFileError, b"\n", b","),
     "claim-status-codes": (status_codes.parse_status_code_tsv, status_codes.CodeListError, b"\n", b"\t"),
+    "rarc-codes": (rarc_codes.parse_rarc_tsv, rarc_codes.RarcListError, b"\n", b"\t"),
 }
 
 
