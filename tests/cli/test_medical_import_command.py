@@ -197,3 +197,21 @@ def test_quality_measures_of_a_year(throwaway, shared_dir):
     assert query(
         throwaway, "SELECT effective::text FROM medical_import_log WHERE filename = %s", single_source.name
     ) == [("2025-01-01",)]
+
+
+def test_cms_remark_code_list(throwaway, shared_dir):
+    """The CMS RARC list from the shell (kind rarc-codes): every code, the deactivated ones end-dated."""
+    rarc = shared_dir / "cms" / "remit" / "rarc_hippo_2011.derived.tsv"
+    shipped = query(throwaway, "SELECT count(*) FROM medical_remark_code")[0][0]
+    result = medical_import(throwaway, "--kind", "rarc-codes", "--file", str(rarc))
+    assert result.returncode == 0, result.stderr
+    assert f"imported rarc-codes: total 824, created {824 - shipped}, updated " in result.stdout, (
+        result.stdout
+    )
+    assert query(throwaway, "SELECT count(*), count(date_end) FROM medical_remark_code") == [(824, 73)]
+    assert query(throwaway, "SELECT description FROM medical_remark_code WHERE code = 'M15'") == [
+        (
+            "Separately billed services/tests have been bundled as they are considered components of the "
+            "same procedure. Separate payment is not allowed.",
+        )
+    ]
