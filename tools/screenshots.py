@@ -26,6 +26,7 @@ SCREENS = [
     ("findings", "/odoo/action-medical_coding.medical_edit_finding_action"),
     ("remittances", "/odoo/action-medical_billing.medical_remittance_action"),
     ("remittance_form", "/odoo/action-medical_billing.medical_remittance_action/{remittance}"),
+    ("billing_overview", "/odoo/action-medical_billing.medical_billing_overview_action_server"),
     ("denials", "/odoo/action-medical_billing.medical_denial_action"),
     ("quality_rates", "/odoo/action-medical_coding.medical_quality_report_action"),
 ]
