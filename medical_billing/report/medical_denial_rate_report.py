@@ -96,7 +96,7 @@ class MedicalDenialLineReport(models.Model):
         "medical.denial": ["claim_id", "claim_line_id", "amount", "reason_code", "reason_id", "category"],
     }
 
-    claim_line_id = fields.Many2one("medical.claim.line", string="Claim Line", readonly=True)
+    claim_line_id = fields.Many2one("medical.claim.line", readonly=True)
     claim_id = fields.Many2one("medical.claim", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -112,7 +112,7 @@ class MedicalDenialLineReport(models.Model):
     amount_denied = fields.Monetary(string="Denied Amount", readonly=True)
     denial_id = fields.Many2one("medical.denial", readonly=True)
     reason_code = fields.Char(string="Reason (CARC)", readonly=True)
-    reason_id = fields.Many2one("medical.adjustment.reason", string="Reason", readonly=True)
+    reason_id = fields.Many2one("medical.adjustment.reason", readonly=True)
     category = fields.Selection(DENIAL_CATEGORIES, readonly=True)
 
     def init(self):
