@@ -11,7 +11,7 @@ from odoo.exceptions import ValidationError
 
 
 class MedicalStatement(models.Model):
-    _inherit = "medical.statement"
+    _inherit = "medical.statement"  # pylint: disable=consider-merging-classes-inherited
 
     transaction_ids = fields.Many2many(
         "payment.transaction",

@@ -79,7 +79,8 @@ class PaymentTransaction(models.Model):
 
     def _log_message_on_linked_documents(self, message):
         """The transaction's messages (sent, confirmed, payment posted) on its statements too."""
-        super()._log_message_on_linked_documents(message)
+        result = super()._log_message_on_linked_documents(message)
         author = self.env.user.partner_id if self.env.uid == SUPERUSER_ID else self.partner_id
         for statement in self._medical_statements():
             statement.message_post(body=message, author_id=author.id)
+        return result
