@@ -8,7 +8,9 @@
     "license": "AGPL-3",
     "author": "Medical Billing Suite contributors",
     "website": "https://example.org/medical-billing-suite",
-    "depends": ["medical_coding", "account"],
+    # account_payment: guarantors pay their patient statements online, in the portal, with Odoo's payment
+    # providers (its transactions post account payments).
+    "depends": ["medical_coding", "account", "account_payment"],
     "external_dependencies": {"python": ["pyx12"]},
     "data": [
         "security/medical_billing_groups.xml",
@@ -54,6 +56,7 @@
         "report/medical_statement_report.xml",
         "data/medical_statement_mail_data.xml",
         "views/medical_statement_views.xml",
+        "views/medical_statement_portal_templates.xml",
     ],
     "demo": [
         "demo/medical_billing_demo.xml",

@@ -91,9 +91,11 @@ odoo_cmd() {
 ensure_template() {
     local mode=$1 deps key tmpl extra=()
     deps=$(dependencies)
-    # Test-only extras: a second chart of accounts (Belgian) so the accounting defaults are
-    # tested on two charts. Not a dependency of the addons.
+    # Test-only extras, not dependencies of the addons: a second chart of accounts (Belgian) so the
+    # accounting defaults are tested on two charts; and Odoo's demo payment provider, which the portal
+    # payment tests pay statements with (and the demo practice's portal offers, in test mode).
     [ "$mode" = nodemo ] && deps="$deps,l10n_be"
+    deps="$deps,payment_demo"
     key=$(printf '%s|%s|%s' "$deps" "$mode" "$(cd "$ODOO_ROOT" && "$PYTHON" -c 'import odoo.release as r; print(r.serie)')" | md5sum | cut -c1-8)
     tmpl="medical_tmpl_${mode}_${key}"
     if ! psql -d postgres -tAc "select 1 from pg_database where datname='$tmpl'" | grep -q 1; then

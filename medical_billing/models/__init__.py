@@ -4,6 +4,7 @@ from . import res_company
 from . import res_config_settings
 from . import account_chart_template
 from . import account_move
+from . import account_payment
 from . import res_partner
 from . import medical_code
 from . import medical_coverage
@@ -58,5 +59,7 @@ from . import res_company_statement
 from . import medical_statement
 from . import medical_statement_delivery
 from . import medical_payment_plan
+from . import medical_statement_payment
+from . import payment_transaction
 from . import medical_statement_demo
 from . import res_company_billing_overview

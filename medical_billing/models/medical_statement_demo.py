@@ -1,9 +1,9 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Demo data of the patient statements (``demo/medical_statement_demo.xml``): a statement run after the demo
-remittances, sent by each guarantor's channel, and one paid at the desk."""
+remittances, sent by each guarantor's channel, one paid at the desk and one paid online."""
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 
 class MedicalStatement(models.Model):
@@ -44,3 +44,44 @@ class MedicalStatement(models.Model):
                 "reference": "DEMO-0001",
             }
         ).action_confirm()
+
+    @api.model
+    def _demo_pay_online(self):
+        """Olivia pays her statement online, in the portal, with Odoo's demo payment provider (when
+        ``payment_demo`` is installed, as ``make demo`` does): the transaction as the provider confirms it,
+        then Odoo's post-processing posts the payment on the patient receivable."""
+        company = self.env.company
+        provider = self.env["payment.provider"].search(
+            [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
+        )
+        olivia = self.env.ref("medical_billing.patient_olivia_demo", raise_if_not_found=False)
+        if not provider or not olivia:
+            return
+        statement = self.search([("company_id", "=", company.id), ("partner_id", "=", olivia.id)], limit=1)
+        if not statement or statement.sudo().transaction_ids:
+            return
+        amount = statement._portal_amount_due()
+        if statement.currency_id.compare_amounts(amount, 0.0) <= 0:
+            return
+        if provider.state == "disabled":
+            provider.write({"state": "test", "is_published": True})
+        method = provider.payment_method_ids.filtered(lambda m: m.code == "demo")[:1]
+        Transaction = self.env["payment.transaction"]
+        statements = [Command.set(statement.ids)]
+        tx = Transaction.create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": (method or provider.payment_method_ids[:1]).id,
+                "reference": Transaction._compute_reference("demo", medical_statement_ids=statements),
+                "amount": amount,
+                "currency_id": statement.currency_id.id,
+                "partner_id": statement.partner_id.id,
+                "operation": "online_direct",
+                "landing_route": statement.get_portal_url(),
+                "medical_statement_ids": statements,
+            }
+        )
+        tx._handle_notification_data(
+            "demo", {"reference": tx.reference, "payment_details": "4242", "simulated_state": "done"}
+        )
+        tx._post_process()

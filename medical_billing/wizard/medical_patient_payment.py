@@ -63,17 +63,7 @@ class MedicalPatientPayment(models.TransientModel):
     def _open_items(self):
         """The guarantor's open items on the patient receivable, oldest first."""
         self.ensure_one()
-        return self.env["account.move.line"].search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("account_id", "=", self.company_id.medical_patient_receivable_account_id.id),
-                ("partner_id", "=", self.partner_id.id),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "!=", 0.0),
-            ],
-            order="date_maturity, date, id",
-        )
+        return self.env["account.payment"]._medical_patient_open_items(self.company_id, self.partner_id)
 
     def action_confirm(self):
         """Post the payment, reconcile it oldest item first; returns the receipt."""
@@ -111,27 +101,15 @@ class MedicalPatientPayment(models.TransientModel):
         label = dict(PAYMENT_METHODS)[self.method]
         kind = _("Patient refund") if refund else _("Patient payment")
         memo = " ".join(filter(None, [kind, label, self.reference, self.statement_id.name]))
-        payment = (
-            self.env["account.payment"]
-            .with_company(company)
-            .create(
-                {
-                    "payment_type": self.direction,
-                    "partner_type": "customer",
-                    "partner_id": self.partner_id.id,
-                    "company_id": company.id,
-                    "amount": self.amount,
-                    "currency_id": self.currency_id.id,
-                    "date": self.date,
-                    "journal_id": self.journal_id.id,
-                    "payment_method_line_id": method_line.id,
-                    "destination_account_id": company.medical_patient_receivable_account_id.id,
-                    "memo": memo,
-                }
-            )
+        payment = self.env["account.payment"]._medical_post_patient_payment(
+            company,
+            self.partner_id,
+            self.amount,
+            method_line,
+            memo,
+            payment_type=self.direction,
+            date=self.date,
         )
-        payment.action_post()
-        self._reconcile_oldest_first(payment)
         message = (
             _("Credit of %(amount)s refunded (%(method)s) - %(payment)s.")
             if refund
@@ -142,12 +120,3 @@ class MedicalPatientPayment(models.TransientModel):
             % {"amount": self.currency_id.format(self.amount), "method": label, "payment": payment.name}
         )
         return self.env.ref("account.action_report_payment_receipt").report_action(payment)
-
-    def _reconcile_oldest_first(self, payment):
-        receivable = self.company_id.medical_patient_receivable_account_id
-        line = payment.move_id.line_ids.filtered(lambda ln: ln.account_id == receivable)
-        sign = -1 if self.direction == "inbound" else 1
-        for item in self._open_items().filtered(lambda ln: sign * ln.amount_residual < 0):
-            if line.reconciled:
-                break
-            (line | item).reconcile()

@@ -1,0 +1,69 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Statements paid online: the guarantor pays in the portal (signed link) with Odoo's payment providers.
+The amount asked, the amount allowed (never more than the guarantor's open patient balance), and the
+transactions of the statement."""
+
+import math
+
+from odoo import _, fields, models
+from odoo.exceptions import ValidationError
+
+
+class MedicalStatement(models.Model):
+    _inherit = "medical.statement"  # pylint: disable=consider-merging-classes-inherited
+
+    transaction_ids = fields.Many2many(
+        "payment.transaction",
+        relation="medical_statement_payment_transaction_rel",
+        column1="statement_id",
+        column2="transaction_id",
+        string="Online Payments",
+        readonly=True,
+        copy=False,
+        groups="account.group_account_invoice",
+    )
+
+    def _portal_open_balance(self):
+        """What the guarantor owes today on the patient receivable of the statement's company (all its
+        open items, credits deducted)."""
+        self.ensure_one()
+        items = self.env["account.payment"]._medical_patient_open_items(self.company_id, self.partner_id)
+        return sum(items.mapped("amount_residual"))
+
+    def _portal_amount_due(self):
+        """What the portal asks for: the statement's amount due, less what was paid of its items since,
+        and never more than the guarantor's open balance today."""
+        self.ensure_one()
+        if self.state == "cancel":
+            return 0.0
+        due = min(self.amount_due, self.amount_residual, self._portal_open_balance())
+        return self.currency_id.round(max(due, 0.0))
+
+    def _portal_check_amount(self, amount):
+        """The amount the guarantor asked to pay, as a number, when it may be paid; else a ValidationError
+        saying why (more than zero, no more than the open balance)."""
+        self.ensure_one()
+        currency = self.currency_id
+        if self.state == "cancel":
+            raise ValidationError(_("Statement %(name)s was cancelled.", name=self.name))
+        try:
+            amount = float(amount)
+        except (TypeError, ValueError, OverflowError):
+            raise ValidationError(_("Enter the amount to pay, e.g. 25.00.")) from None
+        if not math.isfinite(amount):
+            raise ValidationError(_("Enter the amount to pay, e.g. 25.00."))
+        amount = currency.round(amount)
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(_("The amount to pay must be more than zero."))
+        balance = self._portal_open_balance()
+        if currency.compare_amounts(balance, 0.0) <= 0:
+            raise ValidationError(_("Nothing is due on this account."))
+        if currency.compare_amounts(amount, balance) > 0:
+            raise ValidationError(
+                _(
+                    "You can pay %(balance)s at most, the open balance of your account.",
+                    balance=currency.format(balance).replace("\xa0", " "),
+                )
+            )
+        return amount
