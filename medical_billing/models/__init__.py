@@ -54,6 +54,7 @@ from . import medical_remittance_ui
 from . import medical_quality
 from . import res_partner_statement
 from . import res_company_statement
+from . import medical_dunning_level
 from . import medical_statement
 from . import medical_statement_delivery
 from . import medical_payment_plan

@@ -619,3 +619,185 @@ class TestStatementWalls(StatementCommon):
         self.assertFalse(self.env["medical.statement"].with_user(biller_b).search([]))
         with self.assertRaises(AccessError):
             statement.with_user(biller_b).read(["balance_due"])
+
+
+@tagged("post_install", "-at_install")
+class TestDunningLevels(StatementCommon):
+    def levels(self):
+        return self.env["medical.dunning.level"].search([("company_id", "=", self.practice.id)])
+
+    def test_every_company_has_the_default_levels(self):
+        self.assertRecordValues(
+            self.levels(),
+            [
+                {"days_past_due": 30, "name": "Reminder", "channel": "preference", "final_notice": False},
+                {
+                    "days_past_due": 60,
+                    "name": "Second notice",
+                    "channel": "preference",
+                    "final_notice": False,
+                },
+                {"days_past_due": 90, "name": "Final notice", "channel": "preference", "final_notice": True},
+            ],
+        )
+        other = self.env["res.company"].create({"name": "New Practice"})
+        self.assertEqual(other.medical_dunning_level_ids.mapped("days_past_due"), [30, 60, 90])
+        with self.assertRaisesRegex(ValidationError, "another level starts at 60 days"):
+            self.levels()[0].days_past_due = 60
+
+    def test_level_message_and_channel(self):
+        reminder = self.levels()[0]
+        reminder.write({"message": "We have not received your payment yet.", "channel": "email"})
+        self.patient.write({"email": "one@example.com", "statement_consent_email": True})
+        self.assertEqual(self.patient.statement_delivery, "paper")
+        no_email = self._make_patient("Paper Only Patient")
+        self._make_coverage(no_email)
+        for patient in (self.patient, no_email):
+            self.remit_with_patient_share(patient, paid_on=self.today - timedelta(days=45))
+        statements = self.run_statements()
+        statement = statements.filtered(lambda s: s.partner_id == self.patient)
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "dunning_level": "1",
+                    "dunning_level_id": reminder.id,
+                    "dunning_message": "We have not received your payment yet.",
+                    "delivery_channel": "email",
+                }
+            ],
+        )
+        # No e-mail address: the level's e-mail goes on paper, and the statement says why.
+        fallback = statements - statement
+        self.assertEqual((fallback.dunning_level_id, fallback.delivery_channel), (reminder, "paper"))
+        note = (
+            f"Dunning level Reminder goes by E-mail, but Guarantor #{no_email.id} has no e-mail address or "
+            "no consent to e-mail: the statement goes on paper."
+        )
+        self.assertIn(note, " ".join(fallback.message_ids.mapped("body")))
+        self.assertIn(note, " ".join(no_email.message_ids.mapped("body")))
+        action = statements.action_send()
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "medical.statement"), ("res_id", "=", statement.id)]
+        )
+        self.assertEqual(mail.recipient_ids, self.patient)
+        self.assertIn(b"We have not received your payment yet.", mail.attachment_ids.raw)
+        self.assertEqual(action["context"]["active_ids"], fallback.ids, "the print batch")
+
+    def test_final_notice_on_paper_even_to_an_email_guarantor(self):
+        final = self.levels().filtered("final_notice")
+        final.write({"channel": "paper", "message": "Last call before collections."})
+        self.patient.write(
+            {"email": "one@example.com", "statement_consent_email": True, "statement_delivery": "email"}
+        )
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
+        statement = self.run_statements()
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "dunning_level": "3",
+                    "dunning_level_id": final.id,
+                    "dunning_message": "Last call before collections.",
+                    "delivery_channel": "paper",
+                }
+            ],
+        )
+        action = statement.action_send()
+        self.assertEqual(action["context"]["active_ids"], statement.ids)
+        self.assertFalse(
+            self.env["mail.mail"].search([("model", "=", "medical.statement"), ("res_id", "=", statement.id)])
+        )
+        statement.action_send_to_collections()
+        self.assertEqual(self.patient.medical_collection_state, "collections")
+
+    def test_custom_levels_decide_the_final_notice(self):
+        """A practice with two levels: 45 days, then a final notice at 75 days."""
+        first, second, third = self.levels()
+        third.active = False
+        first.write({"days_past_due": 45, "name": "Friendly reminder", "message": "Friendly reminder."})
+        second.write({"days_past_due": 75, "final_notice": True, "message": "Final: 75 days."})
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=50))
+        statement = self.run_statements()
+        self.assertEqual((statement.dunning_level, statement.dunning_message), ("1", "Friendly reminder."))
+        other = self._make_patient("Older Patient")
+        self._make_coverage(other)
+        self.remit_with_patient_share(other, paid_on=self.today - timedelta(days=80))
+        statement = self.env["medical.statement"]._create_statements(self.practice, other, self.today)
+        self.assertEqual(
+            (statement.dunning_level, statement.dunning_level_id, statement.dunning_message),
+            ("3", second, "Final: 75 days."),
+        )
+
+    def test_no_dunning_during_a_plan_or_once_paid(self):
+        final = self.levels().filtered("final_notice")
+        final.channel = "paper"
+        self.patient.write(
+            {"email": "one@example.com", "statement_consent_email": True, "statement_delivery": "portal"}
+        )
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
+        plan = self.env["medical.payment.plan"].create(
+            {"partner_id": self.patient.id, "amount_total": 20.0, "instalment_count": 2, "day_of_month": 1}
+        )
+        plan.action_activate()
+        statement = self.run_statements()
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "dunning_level": "0",
+                    "dunning_level_id": False,
+                    "delivery_channel": "portal",
+                    "plan_id": plan.id,
+                }
+            ],
+        )
+        self.assertNotIn("Final notice", statement.dunning_message)
+        # The plan ends; the guarantor pays the old charge at the desk; a new charge is billed: no dunning.
+        plan.action_cancel()
+        self.env["medical.patient.payment"].create(
+            {"partner_id": self.patient.id, "method": "cash", "amount": 20.0}
+        ).action_confirm()
+        self.remit_with_patient_share()
+        statement = self.env["medical.statement"]._create_statements(
+            self.practice, self.patient, self.today + timedelta(days=1)
+        )
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "balance_due": 20.0,
+                    "dunning_level": "0",
+                    "dunning_level_id": False,
+                    "dunning_message": "",
+                    "delivery_channel": "portal",
+                }
+            ],
+        )
+        # Paid in full: no statement at all.
+        self.env["medical.patient.payment"].create(
+            {"partner_id": self.patient.id, "method": "cash", "amount": 20.0}
+        ).action_confirm()
+        self.assertFalse(
+            self.env["medical.statement"]._statement_candidates(self.practice, self.today, 0.0) & self.patient
+        )
+
+    def test_only_the_manager_edits_the_levels(self):
+        level = self.levels()[0]
+        biller = self.make_user("dunning_biller", "medical_coding.medical_coding_group_biller")
+        self.assertEqual(level.with_user(biller).days_past_due, 30, "billers read the levels")
+        with self.assertRaises(AccessError):
+            level.with_user(biller).write({"message": "Pay now."})
+        with self.assertRaises(AccessError):
+            self.env["medical.dunning.level"].with_user(biller).create(
+                {"name": "Extra", "days_past_due": 120}
+            )
+        manager = self.make_user("dunning_manager", "medical_coding.medical_coding_group_manager")
+        level.with_user(manager).write({"message": "Pay now."})
+        self.assertEqual(level.message, "Pay now.")
+        other = self.setup_other_company(name="Other Practice")["company"]
+        manager_b = self.make_user(
+            "dunning_manager_b", "medical_coding.medical_coding_group_manager", company=other
+        )
+        with self.assertRaises(AccessError):
+            level.with_user(manager_b).write({"message": "Not mine."})
