@@ -52,6 +52,9 @@
         "report/medical_statement_report.xml",
         "data/medical_statement_mail_data.xml",
         "views/medical_statement_views.xml",
+        "data/medical_patient_deposit_data.xml",
+        "report/medical_patient_deposit_report.xml",
+        "views/medical_patient_deposit_views.xml",
     ],
     "demo": [
         "demo/medical_billing_demo.xml",

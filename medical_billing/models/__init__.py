@@ -59,3 +59,4 @@ from . import medical_statement
 from . import medical_statement_delivery
 from . import medical_payment_plan
 from . import medical_statement_demo
+from . import medical_patient_deposit

@@ -28,3 +28,4 @@ from . import test_remittance_ui
 from . import test_quality_claim
 from . import test_denial
 from . import test_statement
+from . import test_patient_deposit

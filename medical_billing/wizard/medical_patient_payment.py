@@ -127,6 +127,9 @@ class MedicalPatientPayment(models.TransientModel):
                     "payment_method_line_id": method_line.id,
                     "destination_account_id": company.medical_patient_receivable_account_id.id,
                     "memo": memo,
+                    # The daily deposit lists the payments by method (medical_patient_deposit.py).
+                    "medical_desk_method": self.method,
+                    "medical_desk_reference": self.reference,
                 }
             )
         )
