@@ -60,3 +60,4 @@ from . import medical_statement_delivery
 from . import medical_payment_plan
 from . import medical_statement_demo
 from . import medical_patient_deposit
+from . import ir_actions_report

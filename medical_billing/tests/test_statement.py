@@ -1,5 +1,7 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import shutil
+import subprocess
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -8,6 +10,7 @@ from lxml import html
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import format_date
 
 from .remittance_common import RemittanceCommon
 
@@ -801,3 +804,105 @@ class TestDunningLevels(StatementCommon):
         )
         with self.assertRaises(AccessError):
             level.with_user(manager_b).write({"message": "Not mine."})
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPdf(StatementCommon):
+    """The statements, the paper batch and the desk receipt as PDF (wkhtmltopdf), read back with pdftotext.
+    wkhtmltopdf is pointed to no server: the text is printed in the system's fonts, without the styles and
+    the web fonts (which pdftotext may not read back), and no other Odoo running here answers."""
+
+    def setUp(self):
+        super().setUp()
+        if not (shutil.which("wkhtmltopdf") and shutil.which("pdftotext")):
+            self.skipTest("wkhtmltopdf and pdftotext are installed by make test (tools/test.sh)")
+        self.practice.medical_statement_phone = "(916) 555-0100"
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+
+    def pdf_pages(self, xmlid, ids):
+        """The PDF of report ``xmlid`` for ``ids``, as the text of its pages (whitespace collapsed)."""
+        report = self.env.ref(xmlid)
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+
+    def test_statement_pdf_text(self):
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
+        statement = self.run_statements()
+        statement._portal_ensure_token()
+        pages = self.pdf_pages("medical_billing.action_report_medical_statement", statement.ids)
+        text = " ".join(pages)
+        for expected in (
+            self.practice.name,  # the practice's header
+            "10 Practice Way",
+            "Patient Statement",
+            statement.name,
+            "Your insurance paid $ 200.00; $ 80.00 was taken off by your insurance's discount; "
+            "$ 20.00 is your copay; $ 20.00 is due.",
+            "Amount due: $ 20.00",
+            f"Please pay by: {format_date(self.env, statement.date_due)}",
+            "Final notice: your balance is over 90 days past due.",
+            "By phone: (916) 555-0100",
+            "Detach and return this part with your payment",  # the tear-off slip
+            "Amount enclosed:",
+            "you may qualify for financial assistance",
+        ):
+            self.assertIn(expected, text)
+        link = f"/my/statements/{statement.id}?access_token={statement.access_token}"
+        self.assertIn(link, text.replace(" ", ""), "the portal link")
+
+    def test_paper_batch_is_one_pdf_in_mailing_order(self):
+        late = self._make_patient("Zed Paper Patient")
+        late.zip = "99999"
+        first = self._make_patient("Amy Paper Patient")
+        first.zip = "10001"
+        for patient in (late, first):
+            self._make_coverage(patient)
+        for patient in (self.patient, late, first):
+            self.remit_with_patient_share(patient)
+        statements = self.run_statements()
+        action = statements.action_print_batch()
+        pages = self.pdf_pages(
+            "medical_billing.action_report_medical_statement", action["context"]["active_ids"]
+        )
+        text = " ".join(pages)
+        self.assertEqual(text.count("Detach and return this part with your payment"), 3, "three statements")
+        order = [s.partner_id for s in sorted(statements, key=lambda s: text.index(s.name))]
+        self.assertEqual(order, [first, self.patient, late], "sorted by ZIP code for mailing")
+        self.assertEqual(set(statements.mapped("state")), {"sent"})
+
+    def test_desk_receipt_pdf(self):
+        self.remit_with_patient_share()
+        wizard = self.env["medical.patient.payment"].create(
+            {"partner_id": self.patient.id, "method": "card", "reference": "TERM-4242", "amount": 20.0}
+        )
+        action = wizard.action_confirm()
+        self.assertEqual(action["report_name"], "account.report_payment_receipt")
+        payment = self.env["account.payment"].search([("partner_id", "=", self.patient.id)], limit=1)
+        text = " ".join(self.pdf_pages("account.action_report_payment_receipt", payment.ids))
+        for expected in ("Payment Receipt", payment.name, "$ 20.00", "TERM-4242"):
+            self.assertIn(expected, text)
+
+    def test_deposit_slips_pdf(self):
+        """The day's deposit slips in one PDF: payments by method, the check number, the totals."""
+        Payment = self.env["medical.patient.payment"]
+        Payment.create({"partner_id": self.patient.id, "method": "cash", "amount": 20.0}).action_confirm()
+        Payment.create(
+            {"partner_id": self.patient.id, "method": "check", "amount": 50.0, "reference": "1001"}
+        ).action_confirm()
+        deposits = self.env["medical.patient.deposit"]._prepare_deposits(self.practice, self.today)
+        self.assertEqual(len(deposits), 2)
+        text = " ".join(self.pdf_pages("medical_billing.action_report_medical_patient_deposit", deposits.ids))
+        for deposit in deposits:
+            self.assertIn(f"Deposit Slip {deposit.name}", text)
+        for expected in ("Total Cash $ 20.00", "Check Number", "1001 $ 50.00", "Deposit total: $ 50.00"):
+            self.assertIn(expected, text)
+        self.assertNotIn("Test Patient One", text)
