@@ -57,6 +57,9 @@
         "data/medical_statement_mail_data.xml",
         "views/medical_statement_views.xml",
         "views/medical_statement_portal_templates.xml",
+        "data/medical_patient_deposit_data.xml",
+        "report/medical_patient_deposit_report.xml",
+        "views/medical_patient_deposit_views.xml",
     ],
     "demo": [
         "demo/medical_billing_demo.xml",

@@ -56,6 +56,7 @@ from . import medical_remittance_ui
 from . import medical_quality
 from . import res_partner_statement
 from . import res_company_statement
+from . import medical_dunning_level
 from . import medical_statement
 from . import medical_statement_delivery
 from . import medical_payment_plan
@@ -63,3 +64,5 @@ from . import medical_statement_payment
 from . import payment_transaction
 from . import medical_statement_demo
 from . import res_company_billing_overview
+from . import medical_patient_deposit
+from . import ir_actions_report

@@ -338,22 +338,25 @@ class AccountBankStatementLine(models.Model):
         _liquidity, _suspense, other = self._seek_for_lines()
         return other.filtered(lambda ln: ln.account_id.reconcile and not ln.reconciled)
 
-    def _medical_reconcile_deposit(self, deposit_line):
+    def _medical_reconcile_deposit(self, deposit_lines):
         """Replace the suspense item of this statement line by the deposit's counterpart (the outstanding
-        receipts account, partner the payer) and reconcile it with ``deposit_line``."""
+        receipts account, partner the payer when there is one) and reconcile it with ``deposit_lines`` (the
+        deposit item of a remittance, or the outstanding items of the payments of a patient deposit)."""
         self.ensure_one()
-        if not self.partner_id:
+        partner = deposit_lines.partner_id if len(deposit_lines.partner_id) == 1 else self.partner_id
+        if not self.partner_id and partner:
             # Rewrites the statement line's items with the payer as partner (still in suspense).
-            self.partner_id = deposit_line.partner_id
+            self.partner_id = partner
         if _oca_reconcile(self.env):
             # From the statement line as it is now (not what an earlier unmatching left proposed).
             self.clean_reconcile()
-            self._add_account_move_line(deposit_line)
+            for deposit_line in deposit_lines:
+                self._add_account_move_line(deposit_line)
             self.reconcile_bank_line()
             return
         _liquidity, suspense, _other = self._seek_for_lines()
-        suspense.write({"account_id": deposit_line.account_id.id, "partner_id": deposit_line.partner_id.id})
-        (suspense | deposit_line).reconcile()
+        suspense.write({"account_id": deposit_lines.account_id.id, "partner_id": partner.id})
+        (suspense | deposit_lines).reconcile()
 
     def _medical_unmatch(self):
         """Back to suspense (the deposit of a cancelled remittance)."""

@@ -37,6 +37,7 @@ WORKFLOW_FIELDS = (
     "aging_61_90",
     "aging_90_plus",
     "dunning_level",
+    "dunning_level_id",
     "dunning_message",
     "plan_id",
     "delivery_channel",
@@ -45,19 +46,14 @@ WORKFLOW_FIELDS = (
 AGING_BUCKETS = ("aging_current", "aging_31_60", "aging_61_90", "aging_90_plus")
 # CARC reason codes of the patient responsibility (group PR), in plain words on the statement.
 PATIENT_SHARE_KINDS = {"1": "deductible", "2": "coinsurance", "3": "copay"}
+# The dunning level of a statement, whatever the practice's levels (see medical_dunning_level.py): "1" its
+# first level, "2" the levels between, "3" the final notice (after which an account goes to collections).
 DUNNING_LEVELS = [
     ("0", "Statement"),
-    ("1", "Reminder (over 30 days)"),
-    ("2", "Second notice (over 60 days)"),
-    ("3", "Final notice (over 90 days)"),
+    ("1", "Reminder"),
+    ("2", "Further notice"),
+    ("3", "Final notice"),
 ]
-DUNNING_MESSAGES = {
-    "0": "",
-    "1": "Your balance is past due. Please pay it or call us to discuss a payment plan.",
-    "2": "Second notice: your balance is over 60 days past due. Please pay now or call us.",
-    "3": "Final notice: your balance is over 90 days past due. Unless it is paid or a payment plan is "
-    "agreed, your account may be handed over to a collection agency.",
-}
 
 
 def _bucket(days):
@@ -111,6 +107,13 @@ class MedicalStatement(models.Model):
     aging_61_90 = fields.Monetary(string="61-90 Days", readonly=True)
     aging_90_plus = fields.Monetary(string="Over 90 Days", readonly=True)
     dunning_level = fields.Selection(DUNNING_LEVELS, default="0", readonly=True)
+    dunning_level_id = fields.Many2one(
+        "medical.dunning.level",
+        string="Dunning Notice",
+        readonly=True,
+        check_company=True,
+        help="The practice's dunning level of the statement's oldest open charge (none with a payment plan).",
+    )
     dunning_message = fields.Text(readonly=True)
     plan_id = fields.Many2one(
         "medical.payment.plan",
@@ -233,12 +236,14 @@ class MedicalStatement(models.Model):
                 [("partner_id", "in", guarantors.ids), ("state", "=", "active")]
             )
         }
+        levels = company._medical_dunning_levels()
+        notes = {}
         vals_list = []
         for guarantor in guarantors:
             partner_items = by_partner[guarantor]
             last = previous.get(guarantor)
             date_from = last + timedelta(days=1) if last else (partner_items[:1].date or date)
-            vals = self._statement_values(partner_items, date, date_from)
+            vals, oldest_days = self._statement_values(partner_items, date, date_from)
             vals.update(
                 company_id=company.id,
                 partner_id=guarantor.id,
@@ -249,12 +254,16 @@ class MedicalStatement(models.Model):
             )
             vals["amount_due"] = max(vals["balance_due"], 0.0)
             plan = plans.get(guarantor)
-            if plan:
+            if not plan:
+                dunning, notes[len(vals_list)] = self._dunning_values(levels, guarantor, oldest_days)
+                vals.update(dunning)
+            else:
                 amount = plan._amount_due(vals["date_due"])
                 vals.update(
                     plan_id=plan.id,
                     amount_due=amount,
                     dunning_level="0",
+                    dunning_level_id=False,
                     dunning_message=_(
                         "Payment plan: %(amount)s due by %(date)s.",
                         amount=company.currency_id.format(amount).replace("\xa0", " "),
@@ -262,12 +271,17 @@ class MedicalStatement(models.Model):
                     ),
                 )
             vals_list.append(vals)
-        return self.create(vals_list)
+        statements = self.create(vals_list)
+        for index, note in notes.items():
+            if note:
+                statements[index].message_post(body=note)
+                statements[index].partner_id.message_post(body=note)
+        return statements
 
     @api.model
     def _statement_values(self, items, date, date_from):
         """Totals, aging and lines of a statement of ``items`` (one guarantor's receivable items up to
-        ``date``)."""
+        ``date``), and the age in days of its oldest open charge (its dunning level)."""
         currency = items.company_id.currency_id or self.env.company.currency_id
         before = items.filtered(lambda i: i.date < date_from)
         period = items - before
@@ -293,9 +307,37 @@ class MedicalStatement(models.Model):
             oldest_days = max(oldest_days, days)
             lines.append((0, 0, self.env["medical.statement.line"]._line_values(key, group, residual)))
         vals.update(dict(zip(AGING_BUCKETS, aging, strict=True)), line_ids=lines)
-        level = str(_bucket(oldest_days))
-        vals.update(dunning_level=level, dunning_message=DUNNING_MESSAGES[level])
-        return vals
+        return vals, oldest_days
+
+    @api.model
+    def _dunning_values(self, levels, guarantor, oldest_days):
+        """The dunning level, message and delivery channel of a statement of ``guarantor`` whose oldest
+        open charge is ``oldest_days`` old, with the company's ``levels`` (by days past due); and the note
+        to log when the level's channel cannot be used."""
+        level = levels.filtered(lambda lv: lv.days_past_due < oldest_days)[-1:]
+        channel = guarantor.statement_delivery
+        note = None
+        if level and level.channel != "preference":
+            channel = level.channel
+            if channel in ("email", "portal") and not (guarantor.email and guarantor.statement_consent_email):
+                channel = "paper"
+                note = _(
+                    "Dunning level %(level)s goes by %(channel)s, but %(partner)s has no e-mail address or "
+                    "no consent to e-mail: the statement goes on paper.",
+                    level=level.name,
+                    channel=dict(level._fields["channel"]._description_selection(self.env))[level.channel],
+                    partner=guarantor._statement_reference(),
+                )
+        rank = "0"
+        if level:
+            rank = "3" if level.final_notice else ("1" if level == levels[:1] else "2")
+        vals = {
+            "dunning_level": rank,
+            "dunning_level_id": level.id,
+            "dunning_message": level.with_context(lang=guarantor.lang or self.env.lang).message or "",
+            "delivery_channel": channel,
+        }
+        return vals, note
 
     # ------------------------------------------------------------------ cron
 

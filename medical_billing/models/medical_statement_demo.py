@@ -1,7 +1,8 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Demo data of the patient statements (``demo/medical_statement_demo.xml``): a statement run after the demo
-remittances, sent by each guarantor's channel, one paid at the desk and one paid online."""
+remittances, sent by each guarantor's channel, one paid at the desk and one in part, the day's deposits
+prepared, and one paid online."""
 
 from odoo import Command, api, fields, models
 
@@ -28,15 +29,16 @@ class MedicalStatement(models.Model):
         if not guarantors:
             return
         statements = self._create_statements(company, guarantors, today)
-        # E-mailed statements carry the PDF: without wkhtmltopdf on the machine they stay to send.
+        # E-mailed statements carry the PDF: make demo installs wkhtmltopdf; without it they stay to send.
         to_send = statements
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
             to_send = statements.filtered(lambda s: s.delivery_channel != "email")
         if to_send:
             to_send.action_send()
+        Payment = self.env["medical.patient.payment"]
         daniel = self.env.ref("medical_billing.patient_daniel_demo", raise_if_not_found=False)
         paid = statements.filtered(lambda s: s.partner_id == daniel)[:1] or statements[:1]
-        self.env["medical.patient.payment"].create(
+        Payment.create(
             {
                 "partner_id": paid.partner_id.id,
                 "statement_id": paid.id,
@@ -44,6 +46,13 @@ class MedicalStatement(models.Model):
                 "reference": "DEMO-0001",
             }
         ).action_confirm()
+        part = statements.filtered(lambda s: s.partner_id == sam)[:1] if sam else None
+        if part:
+            Payment.create(
+                {"partner_id": sam.id, "statement_id": part.id, "method": "cash", "amount": 40.0}
+            ).action_confirm()
+        # The day's desk payments, one deposit per payment journal, ready for the bank.
+        self.env["medical.patient.deposit"]._prepare_deposits(company, today)
 
     @api.model
     def _demo_pay_online(self):

@@ -29,3 +29,4 @@ from . import test_quality_claim
 from . import test_denial
 from . import test_statement
 from . import test_statement_portal_payment
+from . import test_patient_deposit

@@ -1,5 +1,7 @@
 # Copyright 2026 Medical Billing Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import shutil
+import subprocess
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -8,6 +10,7 @@ from lxml import html
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import format_date
 
 from .remittance_common import RemittanceCommon
 
@@ -619,3 +622,287 @@ class TestStatementWalls(StatementCommon):
         self.assertFalse(self.env["medical.statement"].with_user(biller_b).search([]))
         with self.assertRaises(AccessError):
             statement.with_user(biller_b).read(["balance_due"])
+
+
+@tagged("post_install", "-at_install")
+class TestDunningLevels(StatementCommon):
+    def levels(self):
+        return self.env["medical.dunning.level"].search([("company_id", "=", self.practice.id)])
+
+    def test_every_company_has_the_default_levels(self):
+        self.assertRecordValues(
+            self.levels(),
+            [
+                {"days_past_due": 30, "name": "Reminder", "channel": "preference", "final_notice": False},
+                {
+                    "days_past_due": 60,
+                    "name": "Second notice",
+                    "channel": "preference",
+                    "final_notice": False,
+                },
+                {"days_past_due": 90, "name": "Final notice", "channel": "preference", "final_notice": True},
+            ],
+        )
+        other = self.env["res.company"].create({"name": "New Practice"})
+        self.assertEqual(other.medical_dunning_level_ids.mapped("days_past_due"), [30, 60, 90])
+        with self.assertRaisesRegex(ValidationError, "another level starts at 60 days"):
+            self.levels()[0].days_past_due = 60
+
+    def test_level_message_and_channel(self):
+        reminder = self.levels()[0]
+        reminder.write({"message": "We have not received your payment yet.", "channel": "email"})
+        self.patient.write({"email": "one@example.com", "statement_consent_email": True})
+        self.assertEqual(self.patient.statement_delivery, "paper")
+        no_email = self._make_patient("Paper Only Patient")
+        self._make_coverage(no_email)
+        for patient in (self.patient, no_email):
+            self.remit_with_patient_share(patient, paid_on=self.today - timedelta(days=45))
+        statements = self.run_statements()
+        statement = statements.filtered(lambda s: s.partner_id == self.patient)
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "dunning_level": "1",
+                    "dunning_level_id": reminder.id,
+                    "dunning_message": "We have not received your payment yet.",
+                    "delivery_channel": "email",
+                }
+            ],
+        )
+        # No e-mail address: the level's e-mail goes on paper, and the statement says why.
+        fallback = statements - statement
+        self.assertEqual((fallback.dunning_level_id, fallback.delivery_channel), (reminder, "paper"))
+        note = (
+            f"Dunning level Reminder goes by E-mail, but Guarantor #{no_email.id} has no e-mail address or "
+            "no consent to e-mail: the statement goes on paper."
+        )
+        self.assertIn(note, " ".join(fallback.message_ids.mapped("body")))
+        self.assertIn(note, " ".join(no_email.message_ids.mapped("body")))
+        action = statements.action_send()
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "medical.statement"), ("res_id", "=", statement.id)]
+        )
+        self.assertEqual(mail.recipient_ids, self.patient)
+        self.assertIn(b"We have not received your payment yet.", mail.attachment_ids.raw)
+        self.assertEqual(action["context"]["active_ids"], fallback.ids, "the print batch")
+
+    def test_final_notice_on_paper_even_to_an_email_guarantor(self):
+        final = self.levels().filtered("final_notice")
+        final.write({"channel": "paper", "message": "Last call before collections."})
+        self.patient.write(
+            {"email": "one@example.com", "statement_consent_email": True, "statement_delivery": "email"}
+        )
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
+        statement = self.run_statements()
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "dunning_level": "3",
+                    "dunning_level_id": final.id,
+                    "dunning_message": "Last call before collections.",
+                    "delivery_channel": "paper",
+                }
+            ],
+        )
+        action = statement.action_send()
+        self.assertEqual(action["context"]["active_ids"], statement.ids)
+        self.assertFalse(
+            self.env["mail.mail"].search([("model", "=", "medical.statement"), ("res_id", "=", statement.id)])
+        )
+        statement.action_send_to_collections()
+        self.assertEqual(self.patient.medical_collection_state, "collections")
+
+    def test_custom_levels_decide_the_final_notice(self):
+        """A practice with two levels: 45 days, then a final notice at 75 days."""
+        first, second, third = self.levels()
+        third.active = False
+        first.write({"days_past_due": 45, "name": "Friendly reminder", "message": "Friendly reminder."})
+        second.write({"days_past_due": 75, "final_notice": True, "message": "Final: 75 days."})
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=50))
+        statement = self.run_statements()
+        self.assertEqual((statement.dunning_level, statement.dunning_message), ("1", "Friendly reminder."))
+        other = self._make_patient("Older Patient")
+        self._make_coverage(other)
+        self.remit_with_patient_share(other, paid_on=self.today - timedelta(days=80))
+        statement = self.env["medical.statement"]._create_statements(self.practice, other, self.today)
+        self.assertEqual(
+            (statement.dunning_level, statement.dunning_level_id, statement.dunning_message),
+            ("3", second, "Final: 75 days."),
+        )
+
+    def test_no_dunning_during_a_plan_or_once_paid(self):
+        final = self.levels().filtered("final_notice")
+        final.channel = "paper"
+        self.patient.write(
+            {"email": "one@example.com", "statement_consent_email": True, "statement_delivery": "portal"}
+        )
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
+        plan = self.env["medical.payment.plan"].create(
+            {"partner_id": self.patient.id, "amount_total": 20.0, "instalment_count": 2, "day_of_month": 1}
+        )
+        plan.action_activate()
+        statement = self.run_statements()
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "dunning_level": "0",
+                    "dunning_level_id": False,
+                    "delivery_channel": "portal",
+                    "plan_id": plan.id,
+                }
+            ],
+        )
+        self.assertNotIn("Final notice", statement.dunning_message)
+        # The plan ends; the guarantor pays the old charge at the desk; a new charge is billed: no dunning.
+        plan.action_cancel()
+        self.env["medical.patient.payment"].create(
+            {"partner_id": self.patient.id, "method": "cash", "amount": 20.0}
+        ).action_confirm()
+        self.remit_with_patient_share()
+        statement = self.env["medical.statement"]._create_statements(
+            self.practice, self.patient, self.today + timedelta(days=1)
+        )
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "balance_due": 20.0,
+                    "dunning_level": "0",
+                    "dunning_level_id": False,
+                    "dunning_message": "",
+                    "delivery_channel": "portal",
+                }
+            ],
+        )
+        # Paid in full: no statement at all.
+        self.env["medical.patient.payment"].create(
+            {"partner_id": self.patient.id, "method": "cash", "amount": 20.0}
+        ).action_confirm()
+        self.assertFalse(
+            self.env["medical.statement"]._statement_candidates(self.practice, self.today, 0.0) & self.patient
+        )
+
+    def test_only_the_manager_edits_the_levels(self):
+        level = self.levels()[0]
+        biller = self.make_user("dunning_biller", "medical_coding.medical_coding_group_biller")
+        self.assertEqual(level.with_user(biller).days_past_due, 30, "billers read the levels")
+        with self.assertRaises(AccessError):
+            level.with_user(biller).write({"message": "Pay now."})
+        with self.assertRaises(AccessError):
+            self.env["medical.dunning.level"].with_user(biller).create(
+                {"name": "Extra", "days_past_due": 120}
+            )
+        manager = self.make_user("dunning_manager", "medical_coding.medical_coding_group_manager")
+        level.with_user(manager).write({"message": "Pay now."})
+        self.assertEqual(level.message, "Pay now.")
+        other = self.setup_other_company(name="Other Practice")["company"]
+        manager_b = self.make_user(
+            "dunning_manager_b", "medical_coding.medical_coding_group_manager", company=other
+        )
+        with self.assertRaises(AccessError):
+            level.with_user(manager_b).write({"message": "Not mine."})
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPdf(StatementCommon):
+    """The statements, the paper batch and the desk receipt as PDF (wkhtmltopdf), read back with pdftotext.
+    wkhtmltopdf is pointed to no server: the text is printed in the system's fonts, without the styles and
+    the web fonts (which pdftotext may not read back), and no other Odoo running here answers."""
+
+    def setUp(self):
+        super().setUp()
+        if not (shutil.which("wkhtmltopdf") and shutil.which("pdftotext")):
+            self.skipTest("wkhtmltopdf and pdftotext are installed by make test (tools/test.sh)")
+        self.practice.medical_statement_phone = "(916) 555-0100"
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+
+    def pdf_pages(self, xmlid, ids):
+        """The PDF of report ``xmlid`` for ``ids``, as the text of its pages (whitespace collapsed)."""
+        report = self.env.ref(xmlid)
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+
+    def test_statement_pdf_text(self):
+        self.remit_with_patient_share(paid_on=self.today - timedelta(days=95))
+        statement = self.run_statements()
+        statement._portal_ensure_token()
+        pages = self.pdf_pages("medical_billing.action_report_medical_statement", statement.ids)
+        text = " ".join(pages)
+        for expected in (
+            self.practice.name,  # the practice's header
+            "10 Practice Way",
+            "Patient Statement",
+            statement.name,
+            "Your insurance paid $ 200.00; $ 80.00 was taken off by your insurance's discount; "
+            "$ 20.00 is your copay; $ 20.00 is due.",
+            "Amount due: $ 20.00",
+            f"Please pay by: {format_date(self.env, statement.date_due)}",
+            "Final notice: your balance is over 90 days past due.",
+            "By phone: (916) 555-0100",
+            "Detach and return this part with your payment",  # the tear-off slip
+            "Amount enclosed:",
+            "you may qualify for financial assistance",
+        ):
+            self.assertIn(expected, text)
+        link = f"/my/statements/{statement.id}?access_token={statement.access_token}"
+        self.assertIn(link, text.replace(" ", ""), "the portal link")
+
+    def test_paper_batch_is_one_pdf_in_mailing_order(self):
+        late = self._make_patient("Zed Paper Patient")
+        late.zip = "99999"
+        first = self._make_patient("Amy Paper Patient")
+        first.zip = "10001"
+        for patient in (late, first):
+            self._make_coverage(patient)
+        for patient in (self.patient, late, first):
+            self.remit_with_patient_share(patient)
+        statements = self.run_statements()
+        action = statements.action_print_batch()
+        pages = self.pdf_pages(
+            "medical_billing.action_report_medical_statement", action["context"]["active_ids"]
+        )
+        text = " ".join(pages)
+        self.assertEqual(text.count("Detach and return this part with your payment"), 3, "three statements")
+        order = [s.partner_id for s in sorted(statements, key=lambda s: text.index(s.name))]
+        self.assertEqual(order, [first, self.patient, late], "sorted by ZIP code for mailing")
+        self.assertEqual(set(statements.mapped("state")), {"sent"})
+
+    def test_desk_receipt_pdf(self):
+        self.remit_with_patient_share()
+        wizard = self.env["medical.patient.payment"].create(
+            {"partner_id": self.patient.id, "method": "card", "reference": "TERM-4242", "amount": 20.0}
+        )
+        action = wizard.action_confirm()
+        self.assertEqual(action["report_name"], "account.report_payment_receipt")
+        payment = self.env["account.payment"].search([("partner_id", "=", self.patient.id)], limit=1)
+        text = " ".join(self.pdf_pages("account.action_report_payment_receipt", payment.ids))
+        for expected in ("Payment Receipt", payment.name, "$ 20.00", "TERM-4242"):
+            self.assertIn(expected, text)
+
+    def test_deposit_slips_pdf(self):
+        """The day's deposit slips in one PDF: payments by method, the check number, the totals."""
+        Payment = self.env["medical.patient.payment"]
+        Payment.create({"partner_id": self.patient.id, "method": "cash", "amount": 20.0}).action_confirm()
+        Payment.create(
+            {"partner_id": self.patient.id, "method": "check", "amount": 50.0, "reference": "1001"}
+        ).action_confirm()
+        deposits = self.env["medical.patient.deposit"]._prepare_deposits(self.practice, self.today)
+        self.assertEqual(len(deposits), 2)
+        text = " ".join(self.pdf_pages("medical_billing.action_report_medical_patient_deposit", deposits.ids))
+        for deposit in deposits:
+            self.assertIn(f"Deposit Slip {deposit.name}", text)
+        for expected in ("Total Cash $ 20.00", "Check Number", "1001 $ 50.00", "Deposit total: $ 50.00"):
+            self.assertIn(expected, text)
+        self.assertNotIn("Test Patient One", text)

@@ -5,3 +5,4 @@ from . import medical_code_import
 from . import medical_remittance_import
 from . import medical_statement_run
 from . import medical_patient_payment
+from . import medical_patient_deposit_prepare

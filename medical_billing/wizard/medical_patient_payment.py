@@ -109,6 +109,9 @@ class MedicalPatientPayment(models.TransientModel):
             memo,
             payment_type=self.direction,
             date=self.date,
+            # The daily deposit lists the payments by method (medical_patient_deposit.py).
+            medical_desk_method=self.method,
+            medical_desk_reference=self.reference,
         )
         message = (
             _("Credit of %(amount)s refunded (%(method)s) - %(payment)s.")

@@ -1,0 +1,249 @@
+# Copyright 2026 Medical Billing Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import html
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .test_statement import StatementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPatientDeposit(StatementCommon):
+    """The daily deposit of the desk payments, per payment journal, matched with its bank statement line."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_patient = cls._make_patient("Deposit Patient Two")
+        cls.bank_journal = cls.practice._medical_deposit_journal()
+
+    def pay(self, partner, method, amount, reference=None):
+        self.env["medical.patient.payment"].create(
+            {"partner_id": partner.id, "method": method, "amount": amount, "reference": reference}
+        ).action_confirm()
+        return self.env["account.payment"].search([("partner_id", "=", partner.id)], order="id desc", limit=1)
+
+    def day_of_payments(self):
+        """Two cash payments and a check on the same day."""
+        cash_1 = self.pay(self.patient, "cash", 20.0)
+        cash_2 = self.pay(self.other_patient, "cash", 35.5)
+        check = self.pay(self.patient, "check", 50.0, reference="1001")
+        return cash_1, cash_2, check
+
+    def prepare(self, user=None):
+        wizard = self.env["medical.patient.deposit.prepare"]
+        if user:
+            wizard = wizard.with_user(user)
+        action = wizard.create({"date": self.today}).action_prepare()
+        return self.env["medical.patient.deposit"].search(action["domain"])
+
+    def statement_line(self, amount, label="", journal=None):
+        return self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": (journal or self.bank_journal).id,
+                "date": self.today,
+                "amount": amount,
+                "payment_ref": label,
+            }
+        )
+
+    def test_one_deposit_per_journal_with_its_totals_and_slip(self):
+        cash_1, cash_2, check = self.day_of_payments()
+        self.assertEqual((cash_1.medical_desk_method, check.medical_desk_reference), ("cash", "1001"))
+        deposits = self.prepare()
+        self.assertEqual(len(deposits), 2)
+        cash = deposits.filtered(lambda d: d.journal_id.type == "cash")
+        checks = deposits - cash
+        self.assertRecordValues(
+            cash,
+            [
+                {
+                    "date": self.today,
+                    "payment_ids": (cash_1 | cash_2).ids,
+                    "amount_total": 55.5,
+                    "amount_cash": 55.5,
+                    "amount_check": 0.0,
+                    "bank_journal_id": self.bank_journal.id,
+                    "state": "draft",
+                }
+            ],
+        )
+        self.assertRecordValues(
+            checks,
+            [
+                {
+                    "journal_id": check.journal_id.id,
+                    "payment_ids": check.ids,
+                    "amount_total": 50.0,
+                    "amount_check": 50.0,
+                    "state": "draft",
+                }
+            ],
+        )
+        self.assertTrue(cash.name.startswith("DEP/"))
+        # The slip: payments by method, the check number, the totals; no patient name.
+        report = self.env.ref("medical_billing.action_report_medical_patient_deposit")
+        content, _kind = self.env["ir.actions.report"]._render_qweb_html(report, deposits.ids)
+        root = html.fromstring(content)
+
+        def texts(key):
+            return [" ".join(n.text_content().split()) for n in root.xpath(f"//*[@data-dep='{key}']")]
+
+        self.assertEqual(texts("number"), deposits.mapped("name"))
+        self.assertEqual(
+            texts("total"), ["$ 55.50", "$ 50.00"] if deposits[0] == cash else ["$ 50.00", "$ 55.50"]
+        )
+        self.assertEqual(sorted(texts("total-cash") + texts("total-check")), ["$ 50.00", "$ 55.50"])
+        self.assertIn(f"{check.name} 1001 $ 50.00", texts("payment"))
+        text = root.text_content()
+        for name in ("Test Patient One", "Deposit Patient Two"):
+            self.assertNotIn(name, text)
+        action = cash.action_deposit()
+        self.assertEqual(action["report_name"], "medical_billing.report_medical_patient_deposit")
+        self.assertEqual((cash.state, cash.date_deposited), ("deposited", self.today))
+        with self.assertRaisesRegex(UserError, "These deposits were deposited already."):
+            cash.action_deposit()
+
+    def test_statement_line_naming_the_deposit_reconciles_all_its_payments(self):
+        cash_1, cash_2, _check = self.day_of_payments()
+        cash = self.prepare().filtered(lambda d: d.journal_id.type == "cash")
+        cash.action_deposit()
+        st_line = self.statement_line(55.5, f"BRANCH DEPOSIT {cash.name}")
+        self.assertEqual(cash.state, "matched")
+        self.assertEqual(cash.statement_line_id, st_line)
+        self.assertTrue(st_line.is_reconciled)
+        outstanding = cash_1.outstanding_account_id
+        # Bank 55.50 against the outstanding receipts (two guarantors: no partner on the line).
+        self.assertMoveLines(
+            st_line.move_id,
+            [
+                (self.bank_journal.default_account_id, self.env["res.partner"], 55.5, 0.0),
+                (outstanding, self.env["res.partner"], 0.0, 55.5),
+            ],
+        )
+        counterpart = st_line.move_id.line_ids.filtered(lambda ln: ln.account_id == outstanding)
+        for payment, amount in ((cash_1, 20.0), (cash_2, 35.5)):
+            item = payment.move_id.line_ids.filtered(
+                lambda ln, p=payment: ln.account_id == p.outstanding_account_id
+            )
+            self.assertEqual((item.debit, item.credit), (amount, 0.0))
+            self.assertTrue(item.reconciled)
+            self.assertEqual(item.full_reconcile_id, counterpart.full_reconcile_id)
+        self.assertFalse(
+            self.env["account.move.line"].search(
+                [
+                    ("account_id", "=", outstanding.id),
+                    ("reconciled", "=", False),
+                    ("payment_id", "in", (cash_1 | cash_2).ids),
+                ]
+            ),
+            "the outstanding receipts of the deposit are cleared",
+        )
+        self.assertIn(
+            f"Deposit matched with the bank statement line {st_line.move_id.name}.",
+            cash.message_ids.mapped("preview"),
+        )
+
+    def test_unique_amount_matches_without_reference(self):
+        _cash_1, _cash_2, _check = self.day_of_payments()
+        checks = self.prepare().filtered(lambda d: d.journal_id.type == "bank")
+        st_line = self.statement_line(50.0, "COUNTER DEPOSIT")
+        self.assertEqual((checks.state, checks.statement_line_id), ("matched", st_line))
+        self.assertTrue(st_line.is_reconciled)
+
+    def test_other_amount_or_ambiguous_line_is_not_matched(self):
+        self.day_of_payments()
+        deposits = self.prepare()
+        cash = deposits.filtered(lambda d: d.journal_id.type == "cash")
+        checks = deposits - cash
+        wrong = self.statement_line(55.0, f"DEPOSIT {cash.name}")
+        self.assertFalse(wrong.is_reconciled)
+        self.assertEqual(cash.state, "draft")
+        action = cash.action_match_bank()
+        self.assertIn(
+            f"{cash.name} not matched: the bank statement line {wrong.move_id.name} names it but is of "
+            "$ 55.00, not $ 55.50, or in another journal. Check the deposit.",
+            action["params"]["message"],
+        )
+        # Two lines of the check deposit's amount, naming nothing: which one is it?
+        first = self.statement_line(50.0, "COUNTER DEPOSIT")
+        self.assertEqual((checks.state, checks.statement_line_id), ("matched", first))
+        second_day = self.statement_line(50.0, "COUNTER DEPOSIT")
+        self.assertFalse(second_day.is_reconciled, "the check deposit is matched already")
+        self.assertFalse(
+            cash.payment_ids.move_id.line_ids.filtered("reconciled").filtered(
+                lambda ln: ln.account_id == cash.payment_ids[0].outstanding_account_id
+            )
+        )
+
+    def test_two_lines_for_one_deposit_stay_unmatched(self):
+        self.day_of_payments()
+        one = self.statement_line(50.0, "COUNTER DEPOSIT A")
+        two = self.statement_line(50.0, "COUNTER DEPOSIT B")
+        checks = self.prepare().filtered(lambda d: d.journal_id.type == "bank")
+        self.assertEqual(checks.state, "draft")
+        self.assertFalse(one.is_reconciled or two.is_reconciled)
+        self.assertIn(
+            f"{checks.name} not matched: 2 bank statement lines could be it",
+            " ".join(checks.message_ids.mapped("preview")),
+        )
+
+    def test_a_payment_goes_in_one_deposit_only(self):
+        _cash_1, _cash_2, check = self.day_of_payments()
+        deposits = self.prepare()
+        with self.assertRaisesRegex(UserError, "No desk payment of .* is left to deposit."):
+            self.prepare()
+        Deposit = self.env["medical.patient.deposit"]
+        with self.assertRaisesRegex(
+            UserError, f"Payment {check.name} is in deposit {check.medical_deposit_id.name} already."
+        ):
+            Deposit._create_deposit(self.practice, check.journal_id, self.today, check)
+        biller = self.make_user("deposit_biller_2", "medical_coding.medical_coding_group_biller")
+        cash = deposits.filtered(lambda d: d.journal_id.type == "cash")
+        with self.assertRaises(AccessError):
+            cash.with_user(biller).write({"payment_ids": [(4, check.id)]})
+        with self.assertRaises(AccessError):
+            check.with_user(biller).write({"medical_deposit_id": cash.id})
+        with self.assertRaises(AccessError):
+            Deposit.with_user(biller).create(
+                {
+                    "journal_id": check.journal_id.id,
+                    "bank_journal_id": self.bank_journal.id,
+                    "date": self.today,
+                    "payment_ids": [(4, check.id)],
+                }
+            )
+        self.assertEqual(check.medical_deposit_id, deposits - cash)
+
+    def test_roles(self):
+        self.day_of_payments()
+        front_desk = self.make_user("deposit_front_desk", "medical_coding.medical_coding_group_front_desk")
+        with self.assertRaises(AccessError):
+            self.prepare(user=front_desk)
+        biller = self.make_user("deposit_biller", "medical_coding.medical_coding_group_biller")
+        deposits = self.prepare(user=biller)
+        self.assertEqual(len(deposits), 2)
+        with self.assertRaises(AccessError):
+            deposits.with_user(front_desk).read(["amount_total"])
+        with self.assertRaises(AccessError):
+            deposits.with_user(biller).write({"state": "matched"})
+        with self.assertRaises(AccessError):
+            deposits.with_user(biller).unlink()
+        deposits[0].with_user(biller).action_deposit()
+        other = self.setup_other_company(name="Other Practice")["company"]
+        biller_b = self.make_user(
+            "deposit_biller_b", "medical_coding.medical_coding_group_biller", company=other
+        )
+        self.assertFalse(self.env["medical.patient.deposit"].with_user(biller_b).search([]))
+        with self.assertRaises(AccessError):
+            deposits.with_user(biller_b).read(["amount_total"])
+        with self.assertRaisesRegex(UserError, "You cannot prepare the deposits of another practice."):
+            self.env["medical.patient.deposit"].with_user(biller_b)._prepare_deposits(
+                self.practice, self.today
+            )
+        manager = self.make_user("deposit_manager", "medical_coding.medical_coding_group_manager")
+        with self.assertRaisesRegex(UserError, "Only a prepared deposit"):
+            deposits[0].with_user(manager).unlink()
+        deposits[1].with_user(manager).unlink()
+        self.assertEqual(len(self.prepare(user=biller)), 1, "its payments are free again")
