@@ -349,7 +349,7 @@ class MedicalPatientDeposit(models.Model):
 
 
 class AccountPayment(models.Model):
-    _inherit = "account.payment"
+    _inherit = "account.payment"  # pylint: disable=consider-merging-classes-inherited
 
     medical_desk_method = fields.Selection(
         DESK_METHODS, string="Desk Payment Method", readonly=True, copy=False, index=True
