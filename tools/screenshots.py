@@ -26,9 +26,13 @@ SCREENS = [
     ("findings", "/odoo/action-medical_coding.medical_edit_finding_action"),
     ("remittances", "/odoo/action-medical_billing.medical_remittance_action"),
     ("remittance_form", "/odoo/action-medical_billing.medical_remittance_action/{remittance}"),
-    ("billing_overview", "/odoo/action-medical_billing.medical_billing_overview_action_server"),
+    ("billing_overview", "/odoo/billing-overview"),
     ("denials", "/odoo/action-medical_billing.medical_denial_action"),
     ("quality_rates", "/odoo/action-medical_coding.medical_quality_report_action"),
+    ("statements", "/odoo/action-medical_billing.medical_statement_action"),
+    ("patient_deposits", "/odoo/action-medical_billing.medical_patient_deposit_action"),
+    # the guarantor's page (signed link): not a back-office view
+    ("statement_portal", "/my/statements/{statement}"),
 ]
 
 
@@ -40,6 +44,7 @@ def main():
     parser.add_argument("--encounter", default="4")
     parser.add_argument("--claim", default="8")
     parser.add_argument("--remittance", default="1")
+    parser.add_argument("--statement", default="1")
     args = parser.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -54,10 +59,15 @@ def main():
         page.fill("input[name=password]", "admin")
         page.click("button[type=submit]")
         page.wait_for_selector(".o_main_navbar", timeout=60000)
-        ids = {"encounter": args.encounter, "claim": args.claim, "remittance": args.remittance}
+        ids = {
+            "encounter": args.encounter,
+            "claim": args.claim,
+            "remittance": args.remittance,
+            "statement": args.statement,
+        }
         for name, path in SCREENS:
             page.goto(args.url + path.format(**ids))
-            page.wait_for_selector(".o_view_controller", timeout=60000)
+            page.wait_for_selector("#wrap" if path.startswith("/my/") else ".o_view_controller", timeout=60000)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / f"{name}.png"))
         browser.close()
