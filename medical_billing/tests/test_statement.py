@@ -144,6 +144,32 @@ class TestStatementRun(StatementCommon):
         self.assertFalse(statement.is_paid)
         self.assertTrue(statement.name.startswith("STMT"))
 
+    def test_services_in_the_practices_own_words(self):
+        """The statement names each service as the practice wrote it for patients; the code's short
+        description where it wrote nothing."""
+        claim = self.submitted_claim()
+        first, second = claim.line_ids.sorted("sequence")
+        first.code_id.patient_description = "Office visit"
+        second.code_id.patient_description = False
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    180,
+                    [
+                        self.service(first, 40, [("CO", "45", 20), ("PR", "1", 40)]),
+                        self.service(second, 140, [("CO", "45", 60)]),
+                    ],
+                    patient_amount=40,
+                )
+            ],
+            trace="EFTWORDS1",
+            paid_on=self.today,
+        )
+        self.import_era(era)
+        statement = self.run_statements()
+        self.assertEqual(statement.line_ids.description, f"Office visit, {second.code_id.name}")
+
     def test_deductible_and_coinsurance_in_plain_words(self):
         claim = self.submitted_claim()
         first, second = claim.line_ids.sorted("sequence")

@@ -46,6 +46,11 @@ class MedicalCode(models.Model):
     # trigram (GIN) indexes keep "words of the description" searches interactive on the ~100,000 codes
     name = fields.Char(string="Short Description", required=True, index="trigram")
     description = fields.Text(string="Long Description", index="trigram")
+    patient_description = fields.Char(
+        string="In Plain Words",
+        help="How the practice names this service to patients, on their statements (e.g. \"Office visit\"). "
+        "The short description when empty. Code-set imports never change it.",
+    )
     system = fields.Selection(SYSTEMS, required=True, index=True)
     billable = fields.Boolean(
         default=True, help="ICD-10-CM: only leaf codes can be billed. Other systems: always billable."
