@@ -412,7 +412,9 @@ class MedicalStatementLine(models.Model):
                 provider_id=claim.rendering_provider_id.id,
                 description=", ".join(
                     claim.line_ids.sorted("sequence").mapped(
-                        lambda line: line.code_id.patient_description or line.code_id.name or line.code_id.code
+                        lambda line: (
+                            line.code_id.patient_description or line.code_id.name or line.code_id.code
+                        )
                     )
                 ),
                 charge_amount=claim.amount_total,

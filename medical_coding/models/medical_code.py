@@ -48,7 +48,7 @@ class MedicalCode(models.Model):
     description = fields.Text(string="Long Description", index="trigram")
     patient_description = fields.Char(
         string="In Plain Words",
-        help="How the practice names this service to patients, on their statements (e.g. \"Office visit\"). "
+        help='How the practice names this service to patients, on their statements (e.g. "Office visit"). '
         "The short description when empty. Code-set imports never change it.",
     )
     system = fields.Selection(SYSTEMS, required=True, index=True)
