@@ -24,10 +24,12 @@ class TestCodeSetImport(CodeSetCase):
             (code.name, code.description, code.display_code),
             ("Office visit est low", "Invented descriptor one", "99213"),
         )
+        code.patient_description = "Office visit"
         second = cpt_csv(("99213", "Office visit est low", "Invented descriptor changed"), header=False)
         result = self.importer.import_file("cpt", second, "cpt-2027.csv", date(2027, 1, 1))
         self.assertEqual((result["created"], result["updated"], result["ended"]), (0, 1, 1))
         self.assertEqual(code.description, "Invented descriptor changed")
+        self.assertEqual(code.patient_description, "Office visit", "the practice's own words stay")
         self.assertEqual(self.code("cpt", "99214").date_end, date(2026, 12, 31))
         result = self.importer.import_file("cpt", first, "cpt-2026.csv", date(2027, 7, 1))
         self.assertEqual((result["created"], result["updated"], result["ended"]), (0, 2, 0))
