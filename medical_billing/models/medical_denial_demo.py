@@ -67,10 +67,12 @@ class MedicalDenial(models.Model):
         claims.action_submit()
         Remittance = self.env["medical.remittance"]
         era_claims = []
-        for claim, (_state, carc, _days) in zip(claims, DEMO_DENIALS, strict=True):
+        for claim, (state, carc, _days) in zip(claims, DEMO_DENIALS, strict=True):
             line = claim.line_ids[:1]
+            # the patient's share after the denial (PR) is the only one transferred to the patient
+            group = "PR" if state == "transferred" else "CO"
             era_claims.append(
-                Remittance._demo_era_claim(claim, "4", [(0.0, [("CO", carc, line.charge_amount)])])
+                Remittance._demo_era_claim(claim, "4", [(0.0, [(group, carc, line.charge_amount)])])
             )
         body = era_835_body(
             era_claims,

@@ -388,10 +388,10 @@ class TestDenialLedger(RemittanceCommon):
         cls.admin_writeoff = cls.practice.medical_denial_writeoff_account_id
         cls.bad_debt = cls.practice.medical_bad_debt_account_id
 
-    def denied(self, reason, trace):
+    def denied(self, reason, trace, group="CO"):
         claim = self.submitted_claim()
         era = self.era(
-            [self.era_claim(claim, 0, [], status="4", adjustments=[("CO", reason, claim.amount_total)])],
+            [self.era_claim(claim, 0, [], status="4", adjustments=[(group, reason, claim.amount_total)])],
             trace=trace,
         )
         remittance, _counts = self.import_era(era)
@@ -492,7 +492,7 @@ class TestDenialLedger(RemittanceCommon):
         self.assertEqual((small | big).mapped("category"), ["coding", "coding"])
 
     def test_transfer_to_patient_moves_receivables_never_revenue(self):
-        denial = self.denied("96", "TP0001").with_user(self.biller)
+        denial = self.denied("96", "TP0001", group="PR").with_user(self.biller)
         denial.action_transfer_to_patient()
         self.assertEqual(denial.state, "transferred")
         patient = denial.claim_id.patient_id
@@ -514,6 +514,50 @@ class TestDenialLedger(RemittanceCommon):
         self.assertEqual(sum(patient_items.mapped("amount_residual")), 300.0)
         with self.assertRaises(UserError):
             denial.action_write_off()
+
+    def test_a_contractual_denial_is_not_the_patients(self):
+        """CO: the contract forbids billing the patient, unless a signed waiver (GA) was on the line."""
+        denial = self.denied("96", "TP0002").with_user(self.biller)
+        with self.assertRaises(UserError) as caught:
+            denial.action_transfer_to_patient()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"The denial of {denial.claim_id.display_name} is CO-96: only a patient-responsibility (PR) "
+            "denial or a non-covered service billed with a signed waiver (GA / GX) moves to the patient.",
+        )
+        self.assertEqual((denial.state, denial.move_id.id), ("new", False))
+        self.assertEqual(denial.claim_id.amount_residual, 300.0)
+
+    def test_a_non_covered_line_with_a_signed_waiver_moves_to_the_patient(self):
+        ga = self.env["medical.code"].search([("system", "=", "modifier"), ("code", "=", "GA")], limit=1)
+        ga = ga or self.env["medical.code"].create(
+            {"system": "modifier", "code": "GA", "name": "Waiver of liability on file"}
+        )
+        claim = self.make_claim()
+        injection = claim.line_ids.sorted("sequence")[1]
+        injection.modifier3_id = ga  # what a signed ABN (option 1) puts on the line
+        claim.action_validate()
+        claim.action_submit()
+        first = claim.line_ids.sorted("sequence")[0]
+        era = self.era(
+            [
+                self.era_claim(
+                    claim, 100, [self.service(first, 100), self.service(injection, 0, [("CO", "50", 200)])]
+                )
+            ],
+            trace="TP0003",
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        denial = claim.denial_ids.with_user(self.biller)
+        self.assertEqual((denial.claim_line_id, denial.group_code), (injection, "CO"))
+        denial.action_transfer_to_patient()
+        self.assertEqual(denial.state, "transferred")
+        self.assertMoveLines(
+            denial.move_id,
+            [(self.patient_ar, claim.patient_id, 200.0, 0.0), (self.payer_ar, self.payer, 0.0, 200.0)],
+        )
+        self.assertEqual(claim.amount_residual, 0.0)
 
 
 @tagged("post_install", "-at_install")
