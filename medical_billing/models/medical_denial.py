@@ -69,6 +69,7 @@ WORKFLOW_FIELDS = (
     "replacement_claim_id",
     "appeal_level",
     "date_appealed",
+    "appeal_letter_ids",
 )
 
 

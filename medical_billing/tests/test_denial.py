@@ -661,6 +661,7 @@ class TestDenialAppeal(RemittanceCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.biller = cls.make_user("denial_appeal_biller", "medical_coding.medical_coding_group_biller")
+        cls.front_desk = cls.make_user("denial_appeal_front", "medical_coding.medical_coding_group_front_desk")
 
     def test_appeal_letter_from_the_category_template(self):
         claim = self.submitted_claim()
@@ -794,10 +795,12 @@ class TestDenialAppeal(RemittanceCommon):
             "visit-note.pdf",
         ):
             self.assertIn(expected, text)
-        message = denial.message_ids.filtered(lambda m: first in m.attachment_ids)
-        self.assertEqual(
-            message.body, f"<p>Appeal letter, level 1, saved as Appeal-{number}-level-1.pdf.</p>"
+        self.assertEqual((first.res_model, first.res_id), ("medical.claim", claim.id))
+        self.assertIn(
+            f"<p>Appeal letter, level 1, saved as Appeal-{number}-level-1.pdf.</p>",
+            denial.message_ids.mapped("body"),
         )
+        self.assertIn(first, claim.message_ids.attachment_ids, "the letter is in the claim's chatter")
 
         # The payer upholds it; the second-level letter is kept beside the first.
         denial.action_lost()
@@ -815,6 +818,30 @@ class TestDenialAppeal(RemittanceCommon):
             f"<p>Appeal letter, level 2, saved as Appeal-{number}-level-2.pdf.</p>",
             denial.message_ids.mapped("body"),
         )
+
+    def test_front_desk_cannot_read_the_appeal_letter_of_its_denial(self):
+        """The front desk reads its eligibility denials, not the letter: it names the claim and its lines."""
+        claim = self.submitted_claim()
+        era = self.era(
+            [self.era_claim(claim, 0, [], status="4", adjustments=[("CO", "31", 300)])],
+            trace="AP0004",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        denial = claim.denial_ids
+        denial.user_id = self.front_desk
+        denial.with_user(self.biller).action_appeal()
+        letter = denial.with_user(self.biller)._appeal_letters()
+        self.assertEqual(len(letter), 1)
+        self.assertEqual(denial.with_user(self.front_desk).state, "appealed", "the denial stays readable")
+        with self.assertRaises(AccessError):
+            letter.with_user(self.front_desk).read(["raw"])
+        self.assertFalse(
+            self.env["ir.attachment"].with_user(self.front_desk).search([("id", "=", letter.id)])
+        )
+        with self.assertRaises(AccessError):
+            denial.with_user(self.front_desk).read(["appeal_letter_ids"])
 
     def test_no_appeal_after_the_deadline(self):
         claim = self.submitted_claim()
