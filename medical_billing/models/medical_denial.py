@@ -72,6 +72,10 @@ WORKFLOW_FIELDS = (
     "appeal_letter_ids",
 )
 
+# Computed from the denial and its payer's appeal limit (recomputed by the ORM, never by a write).
+DERIVED_FIELDS = ("date_appeal_deadline", "priority")
+PROTECTED_FIELDS = WORKFLOW_FIELDS + DERIVED_FIELDS
+
 
 class MedicalDenial(models.Model):
     _name = "medical.denial"
@@ -174,10 +178,12 @@ class MedicalDenial(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super(MedicalDenial, check_workflow_create(self, vals_list, WORKFLOW_FIELDS)).create(vals_list)
+        return super(MedicalDenial, check_workflow_create(self, vals_list, PROTECTED_FIELDS)).create(
+            vals_list
+        )
 
     def write(self, vals):
-        check_workflow_write(self, vals, WORKFLOW_FIELDS + SOURCE_FIELDS)
+        check_workflow_write(self, vals, PROTECTED_FIELDS + SOURCE_FIELDS)
         return super().write(vals)
 
     def _check_biller(self):

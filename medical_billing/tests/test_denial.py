@@ -281,6 +281,32 @@ class TestDenial(RemittanceCommon):
         self.assertEqual(denial.date_appeal_deadline, denial.date_denied + timedelta(days=90))
         self.assertEqual(activity.date_deadline, denial.date_appeal_deadline)
 
+    def test_the_deadline_and_priority_are_not_edited(self):
+        """A biller cannot buy time or jump the queue: the deadline follows the payer's limit only."""
+        denial = self.denied("16", trace="DEN0012")
+        deadline, priority = denial.date_appeal_deadline, denial.priority
+        mine = denial.with_user(self.biller)
+        for values in (
+            {"date_appeal_deadline": deadline + timedelta(days=365)},
+            {"priority": 99999.0},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError) as caught:
+                mine.write(values)
+            self.assertIn("change only through the workflow buttons", caught.exception.args[0])
+        with self.assertRaises(AccessError):
+            self.env["medical.denial"].with_user(self.biller).create(
+                {
+                    "claim_id": denial.claim_id.id,
+                    "reason_code": "16",
+                    "amount": 10.0,
+                    "date_appeal_deadline": deadline + timedelta(days=365),
+                }
+            )
+        self.assertEqual((denial.date_appeal_deadline, denial.priority), (deadline, priority))
+        # the payer's appeal limit still moves it
+        self.payer.denial_appeal_days = 60
+        self.assertEqual(denial.date_appeal_deadline, denial.date_denied + timedelta(days=60))
+
     def test_close_needs_a_reason(self):
         denial = self.denied("96").with_user(self.biller)
         with self.assertRaises(UserError) as caught:
@@ -661,7 +687,9 @@ class TestDenialAppeal(RemittanceCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.biller = cls.make_user("denial_appeal_biller", "medical_coding.medical_coding_group_biller")
-        cls.front_desk = cls.make_user("denial_appeal_front", "medical_coding.medical_coding_group_front_desk")
+        cls.front_desk = cls.make_user(
+            "denial_appeal_front", "medical_coding.medical_coding_group_front_desk"
+        )
 
     def test_appeal_letter_from_the_category_template(self):
         claim = self.submitted_claim()
