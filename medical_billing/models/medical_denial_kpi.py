@@ -25,7 +25,8 @@ class MedicalDenial(models.Model):
           of that procedure code denied ÷ adjudicated (percent), by count and by dollars.
 
         The breakdowns count claim lines (``medical.denial.line.report``: a whole-claim denial denies every
-        line of the claim), adjudicated on the claim's first remittance date.
+        line of the claim; ``medical.denial.reason.report``: each line once per reason), adjudicated on the
+        claim's first remittance date.
         """
         domain = [
             ("company_id", "=", self.env.company.id),
@@ -82,7 +83,7 @@ class MedicalDenial(models.Model):
                 "amount": round(amount, 2),
                 "rate_amount": percent(amount, charges),
             }
-            for code, denied, amount in Line._read_group(
+            for code, denied, amount in self.env["medical.denial.reason.report"]._read_group(
                 [*domain, ("reason_code", "!=", False)],
                 ["reason_code"],
                 ["__count", "amount_denied:sum"],

@@ -1059,6 +1059,89 @@ class TestDenialLearning(RemittanceCommon):
         self.assertEqual((rates.adjudicated, len(rates.line_ids)), (0, 0))
         self.assertTrue(Form(self.env["medical.denial.rates"].with_user(Report.env.user)).date_from)
 
+    def seeded_chains(self):
+        """A line denied twice (CARC 16, then 97), a denial of a cancelled remittance (the claim then
+        paid), a denied claim paid by its corrected claim (frequency 7), a paid claim with a denial
+        entered by hand. Returns (first day, claims)."""
+        start = self.today - timedelta(days=20)
+        twice = self.submitted_claim(lines=[("cpt_99213", [], 1, "A", 100.0)])
+        cancelled, corrected, by_hand = (self.submitted_claim() for _i in range(3))
+
+        def remit(claims, trace, days):
+            remittance, _counts = self.import_era(
+                self.era(claims, trace=trace, paid_on=start + timedelta(days=days))
+            )
+            self.assertNoExceptions(remittance)
+            return remittance
+
+        def denial(claim, reason):
+            return self.era_claim(claim, 0, [], status="4", adjustments=[("CO", reason, claim.amount_total)])
+
+        remit([denial(twice, "16"), denial(corrected, "4"), self.paid(by_hand)], "CH0001", 0)
+        remit([denial(twice, "97")], "CH0002", 1)
+        remit([denial(cancelled, "50")], "CH0003", 0).action_cancel()
+        remit([self.paid(cancelled)], "CH0004", 2)
+        corrected.denial_ids.action_corrected_claim()
+        replacement = corrected.denial_ids.replacement_claim_id
+        replacement.action_validate()
+        replacement.action_submit()
+        remit([self.paid(replacement)], "CH0005", 3)
+        self.env["medical.denial"].create(
+            {
+                "claim_id": by_hand.id,
+                "payer_id": self.payer.id,
+                "group_code": "CO",
+                "reason_code": "197",
+                "amount": 300.0,
+                "date_denied": start,
+            }
+        )
+        self.assertEqual(len(twice.denial_ids), 2)
+        self.assertEqual(corrected.denial_ids.state, "won")
+        return start, twice | cancelled | corrected | by_hand | replacement
+
+    def test_each_denied_service_counts_once(self):
+        start, claims = self.seeded_chains()
+        # 4 adjudicated claims (the replacement is its original's chain): 2 denied, $400 of $1,000.
+        Report = self.env["medical.denial.rate.report"]
+        [(count, denied, amount, charges)] = Report._read_group(
+            [("claim_id", "in", claims.ids)],
+            [],
+            ["claim_count:sum", "denied_count:sum", "amount_denied:sum", "amount_charges:sum"],
+        )
+        self.assertEqual((count, denied, amount, charges), (4, 2, 400.0, 1000.0))
+        kpis = self.env["medical.denial"]._denial_kpis(start, self.today)
+        # 7 lines: the twice-denied 99213 ($100) once for 16 and once for 97; the corrected claim's two.
+        self.assertEqual(
+            kpis["by_carc"],
+            {
+                "16": {"denied": 1, "rate": 14.29, "amount": 100.0, "rate_amount": 10.0},
+                "97": {"denied": 1, "rate": 14.29, "amount": 100.0, "rate_amount": 10.0},
+                "4": {"denied": 2, "rate": 28.57, "amount": 300.0, "rate_amount": 30.0},
+            },
+        )
+        self.assertEqual(
+            kpis["by_procedure"],
+            {
+                "99213": {
+                    "adjudicated": 4,
+                    "denied": 2,
+                    "rate": 50.0,
+                    "charges": 400.0,
+                    "amount": 200.0,
+                    "rate_amount": 50.0,
+                },
+                "20610": {
+                    "adjudicated": 3,
+                    "denied": 1,
+                    "rate": 33.33,
+                    "charges": 600.0,
+                    "amount": 200.0,
+                    "rate_amount": 33.33,
+                },
+            },
+        )
+
     def test_denial_risk_warning_from_the_payers_history(self):
         history = [self.submitted_claim() for _i in range(5)]
         era = self.era(
