@@ -1142,6 +1142,32 @@ class TestDenialLearning(RemittanceCommon):
             },
         )
 
+    def test_the_headline_agrees_with_its_tables_and_the_overview(self):
+        """A claim is adjudicated on its first remittance: denied 120 days ago and paid 10 days ago, it is
+        out of the last 90 days, in the wizard's headline as in its tables and on the overview."""
+        old, recent = self.submitted_claim(), self.submitted_claim()
+        for claims, trace, days in (
+            ([self.era_claim(old, 0, [], status="4", adjustments=[("CO", "16", 300)])], "HL0001", 120),
+            ([self.paid(old)], "HL0002", 10),
+            ([self.paid(recent)], "HL0003", 5),
+        ):
+            remittance, _counts = self.import_era(
+                self.era(claims, trace=trace, paid_on=self.today - timedelta(days=days))
+            )
+            self.assertNoExceptions(remittance)
+        rates = self.env["medical.denial.rates"].create(
+            {"date_from": self.today - timedelta(days=90), "date_to": self.today}
+        )
+        self.assertEqual((rates.adjudicated, rates.denied, rates.denial_rate), (1, 0, 0.0))
+        self.assertEqual(sum(rates.procedure_line_ids.mapped("adjudicated")), 2, "the recent claim's lines")
+        self.assertFalse(rates.carc_line_ids)
+        card = self.env.company
+        card.invalidate_recordset()
+        self.assertEqual(
+            (card.medical_dash_adjudicated, card.medical_dash_denied, card.medical_dash_denial_rate),
+            (rates.adjudicated, rates.denied, rates.denial_rate),
+        )
+
     def test_denial_risk_warning_from_the_payers_history(self):
         history = [self.submitted_claim() for _i in range(5)]
         era = self.era(
