@@ -307,9 +307,17 @@ class MedicalDenial(models.Model):
 
     @workflow_action
     def action_resubmit(self):
-        """Resubmit the claim as it is (a payer error): the denial waits for the payer's answer."""
+        """Resubmit the claim as it is (a payer error): the claim goes back to ready, to be sent in the next
+        837P batch, and the denial waits for the payer's answer."""
+        self._check_biller()
         self._check_state(OPEN_STATES, _("Only a denial being worked can be resubmitted"))
+        claims = self.claim_id.filtered(lambda c: c.state in ("denied", "partial"))
+        claims.action_resubmit_as_is()
         self.write({"state": "resubmitted"})
+        for denial in self:
+            denial.message_post(
+                body=_("Resubmitted as is: claim %s is ready to be sent again.", denial.claim_id.display_name)
+            )
         return True
 
     @workflow_action

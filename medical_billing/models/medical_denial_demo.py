@@ -105,6 +105,7 @@ class MedicalDenial(models.Model):
             denial.action_start()
             if state == "resubmitted":
                 denial.action_resubmit()
+                claim.action_submit()  # sent again in the next batch
             elif state in ("appealed", "lost"):
                 denial.action_appeal()
                 if state == "lost":
@@ -117,6 +118,7 @@ class MedicalDenial(models.Model):
                     denial.with_user(biller).action_approve_write_off()
             elif state == "won":
                 denial.action_resubmit()
+                claim.action_submit()
                 denial.action_won()
             elif state == "closed":
                 denial.action_close("Coverage ended before the visit: billed to the patient's new plan.")

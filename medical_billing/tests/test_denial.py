@@ -344,6 +344,7 @@ class TestDenial(RemittanceCommon):
             mine.action_transfer_to_patient,
             mine.action_corrected_claim,
             mine.action_appeal,
+            mine.action_resubmit,
             lambda: mine.action_close("not needed"),
         ):
             with self.subTest(action=action), self.assertRaises(AccessError) as caught:
@@ -355,8 +356,9 @@ class TestDenial(RemittanceCommon):
         self.assertEqual((denial.state, denial.amount, denial.reason_code), ("new", 300.0, "31"))
         self.assertFalse(denial.move_id)
         mine.action_start()
-        mine.action_resubmit()
-        self.assertEqual(denial.state, "resubmitted")
+        self.assertEqual(denial.state, "in_progress")
+        denial.with_user(self.biller).action_resubmit()
+        self.assertEqual((denial.state, denial.claim_id.state), ("resubmitted", "ready"))
 
     def test_a_denial_entered_by_hand(self):
         """A 277CA rejection or a phone call: the biller enters the denial on the claim."""
@@ -666,6 +668,19 @@ class TestDenialResubmission(RemittanceCommon):
         denial.action_start()
         denial.action_resubmit()
         self.assertFalse(denial.move_id, "resubmitting posts nothing")
+        claim = denial.claim_id
+        self.assertEqual(claim.state, "ready", "collected by the next 837P batch")
+        self.assertIn(
+            "<p>Resubmitted as is after the payer's denial: ready for the next batch.</p>",
+            claim.message_ids.mapped("body"),
+        )
+        self.assertEqual(claim.amount_residual, 300.0, "the invoice stays: the payer still owes it")
+        with self.assertRaises(UserError) as caught:
+            claim.action_resubmit_as_is()
+        self.assertEqual(
+            caught.exception.args[0], "Only a denied or partially paid claim is resubmitted as is."
+        )
+        claim.action_submit()
         remittance = self.pay(denial.claim_id, "RS0002")
         self.assertMoveLines(
             remittance.move_id,
