@@ -641,6 +641,22 @@ class TestDenialResubmission(RemittanceCommon):
         self.assertEqual(original.state, "replaced")
         # The denied charges are reversed, the corrected ones invoiced: the payer owes them once.
         self.assertEqual(original.amount_residual, 0.0)
+        reversal = original.reversal_move_id
+        self.assertEqual((reversal.move_type, reversal.state), ("out_refund", "posted"))
+        self.assertMoveLines(
+            reversal,
+            [
+                (self.payer_ar, self.payer, 0.0, 300.0),
+                (self.income, self.payer, 100.0, 0.0),
+                (self.income, self.payer, 200.0, 0.0),
+            ],
+        )
+        settled = original.invoice_id.line_ids.filtered(lambda ln: ln.account_id == self.payer_ar)
+        self.assertTrue(settled.full_reconcile_id, "the original's receivable is settled by its reversal")
+        self.assertEqual(
+            settled.full_reconcile_id,
+            reversal.line_ids.filtered(lambda ln: ln.account_id == self.payer_ar).full_reconcile_id,
+        )
         self.assertMoveLines(
             replacement.invoice_id,
             [
