@@ -14,7 +14,7 @@ from .code_lists import TSV_HEADER, CodeListError, list_dates, read_code_list
 
 __all__ = ["TSV_HEADER", "RarcListError", "parse_rarc_tsv", "split_remark_codes"]
 
-_CODE = re.compile(r"[A-Z]{1,2}[0-9]{1,4}\Z")
+_CODE = re.compile(r"(M|MA|N)[0-9]{1,4}\Z")
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 

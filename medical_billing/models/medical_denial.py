@@ -151,6 +151,7 @@ class MedicalDenial(models.Model):
         string="Assigned To",
         tracking=True,
         index="btree_not_null",
+        check_company=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
     )
     date_denied = fields.Date(readonly=True, default=fields.Date.context_today)

@@ -24,8 +24,10 @@ class MedicalDenial(models.Model):
         - ``days_to_resolve``: average days from denial to its closing, over their closed denials;
         - ``by_carc``: ``{carc: {denied, rate, amount, rate_amount}}``: the lines denied with that reason ÷
           every adjudicated line of the period (percent), and their denied amount ÷ the lines' charges;
-        - ``by_procedure``: ``{code: {adjudicated, denied, rate, charges, amount, rate_amount}}``: the lines
-          of that procedure code denied ÷ adjudicated (percent), by count and by dollars.
+        - ``adjudicated_lines``: the lines of the adjudicated claims (the denominator of ``by_carc``);
+        - ``by_procedure``: ``{code: {adjudicated, denied, rate, charges, amount, rate_amount}}`` by
+          procedure code (``medical.code``): its lines denied ÷ adjudicated (percent), by count and by
+          dollars.
 
         What counts as adjudicated and denied is said in ``report/medical_denial_rate_report.py``. The
         breakdowns count claim lines (``medical.denial.line.report``: a whole-claim denial denies every
@@ -94,7 +96,7 @@ class MedicalDenial(models.Model):
         for code, count, denied, code_charges, amount in Line._read_group(
             domain, ["code_id"], ["__count", "denied_count:sum", "amount_charge:sum", "amount_denied:sum"]
         ):
-            by_procedure[code.code or ""] = {
+            by_procedure[code] = {
                 "adjudicated": count,
                 "denied": denied,
                 "rate": percent(denied, count),
@@ -102,4 +104,4 @@ class MedicalDenial(models.Model):
                 "amount": round(amount, 2),
                 "rate_amount": percent(amount, code_charges),
             }
-        return {"by_carc": by_carc, "by_procedure": by_procedure}
+        return {"adjudicated_lines": lines, "by_carc": by_carc, "by_procedure": by_procedure}

@@ -149,6 +149,21 @@ class MedicalDenial(models.Model):
         """A billing manager refuses the write-off asked for: the denial goes back to the queue."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only a billing manager may refuse a write-off."))
+        self._check_state(WORKABLE_STATES, _("Only a denial being worked can have its write-off refused"))
+        for denial in self:
+            if not denial.writeoff_requested_by_id:
+                raise UserError(
+                    _("Nobody asked to write off the denial of %s.", denial.claim_id.display_name)
+                )
+        for denial in self:
+            denial.message_post(
+                body=_(
+                    "Write-off of %(amount)s asked by %(asker)s refused by %(user)s: back to the queue.",
+                    amount=denial.amount,
+                    asker=denial.writeoff_requested_by_id.name,
+                    user=self.env.user.name,
+                )
+            )
         self.writeoff_requested_by_id = False
         return True
 

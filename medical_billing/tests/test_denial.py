@@ -360,6 +360,26 @@ class TestDenial(RemittanceCommon):
         denial.with_user(self.biller).action_resubmit()
         self.assertEqual((denial.state, denial.claim_id.state), ("resubmitted", "ready"))
 
+    def test_the_assignee_works_for_the_denials_company(self):
+        denial = self.denied("16", trace="DEN0013")
+        other = self.env["res.company"].create({"name": "Other Practice"})
+        stranger = self.env["res.users"].create(
+            {
+                "name": "Other Biller",
+                "login": "denial_other_biller",
+                "company_id": other.id,
+                "company_ids": [(6, 0, other.ids)],
+            }
+        )
+        with self.assertRaises(UserError) as caught:
+            denial.write({"user_id": stranger.id})
+        self.assertEqual(
+            caught.exception.args[0],
+            "These links must stay within the record's practice:\n"
+            f"- Denial #{denial.id}: Assigned To belongs to another practice.",
+        )
+        self.assertFalse(denial.user_id)
+
     def test_a_denial_entered_by_hand(self):
         """A 277CA rejection or a phone call: the biller enters the denial on the claim."""
         claim = self.submitted_claim()
@@ -488,6 +508,33 @@ class TestDenialLedger(RemittanceCommon):
             [(self.admin_writeoff, self.payer, 300.0, 0.0), (self.payer_ar, self.payer, 0.0, 300.0)],
         )
         self.assertEqual(denial.claim_id.amount_residual, 0.0)
+
+    def test_a_refused_write_off_goes_back_to_the_queue_in_the_chatter(self):
+        denial = self.denied("29", "WO0006")
+        with self.assertRaises(UserError) as caught:
+            denial.with_user(self.manager_two).action_refuse_write_off()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"Nobody asked to write off the denial of {denial.claim_id.display_name}.",
+        )
+        denial.with_user(self.manager).action_write_off()
+        denial.with_user(self.manager_two).action_refuse_write_off()
+        self.assertEqual(
+            (denial.state, denial.writeoff_requested_by_id.id, denial.move_id.id), ("new", False, False)
+        )
+        self.assertIn(
+            f"<p>Write-off of 300.0 asked by {self.manager.name} refused by {self.manager_two.name}: "
+            "back to the queue.</p>",
+            denial.message_ids.mapped("body"),
+        )
+        denial.with_user(self.biller).action_close("Payer policy")
+        with self.assertRaises(UserError) as caught:
+            denial.with_user(self.manager_two).action_refuse_write_off()
+        self.assertEqual(
+            caught.exception.args[0],
+            "Only a denial being worked can have its write-off refused: the denial of "
+            f"{denial.claim_id.display_name} is Closed.",
+        )
 
     def test_a_biller_cannot_approve_by_asking_twice(self):
         denial = self.denied("29", "WO0005").with_user(self.biller)
@@ -968,7 +1015,7 @@ class TestDenialLearning(RemittanceCommon):
             },
         )
         self.assertEqual(
-            kpis.pop("by_procedure"),
+            {code.code: figures for code, figures in kpis.pop("by_procedure").items()},
             {
                 "99213": {
                     "adjudicated": 5,
@@ -992,6 +1039,7 @@ class TestDenialLearning(RemittanceCommon):
             kpis,
             {
                 "adjudicated": 5,
+                "adjudicated_lines": 10,
                 "denied": 3,
                 "denial_rate": 60.0,
                 "denial_rate_amount": 53.33,  # (300 + 300 + 200) / 1500
@@ -1085,6 +1133,9 @@ class TestDenialLearning(RemittanceCommon):
             [(line.code, line.denied, line.adjudicated, line.rate) for line in rates.procedure_line_ids],
             [("20610", 3, 5, 60.0), ("99213", 2, 5, 40.0)],
         )
+        self.assertEqual(
+            rates.procedure_line_ids.code_id, won.line_ids.code_id, "keyed by the code, not its text"
+        )
         rates.date_from = rates.date_to = self.today
         rates.action_show_rates()
         self.assertEqual((rates.adjudicated, len(rates.line_ids)), (0, 0))
@@ -1152,7 +1203,7 @@ class TestDenialLearning(RemittanceCommon):
             },
         )
         self.assertEqual(
-            kpis["by_procedure"],
+            {code.code: figures for code, figures in kpis["by_procedure"].items()},
             {
                 "99213": {
                     "adjudicated": 4,
