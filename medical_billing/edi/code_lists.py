@@ -62,7 +62,7 @@ def read_code_list(
     row: Callable[[list[str], int], dict],
     key: Callable[[dict], Hashable] = lambda r: r["code"],
     error: type[CodeListError] = CodeListError,
-    header: list[str] = TSV_HEADER,
+    header: list[str] | None = None,
 ) -> list[dict]:
     """The rows of a code list file, in file order: ``row(values, line)`` makes each one (raising
     ``error``) from its columns (``header``, default the six of the X12 / CMS lists); ``key`` says which
@@ -74,6 +74,7 @@ def read_code_list(
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise error(line, "the line holds a NUL byte: this is not a text (TSV) file.")
+    header = header or TSV_HEADER
     reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     line = 0  # the last line read
     rows, seen = [], set()
