@@ -23,6 +23,7 @@ from . import medical_claim_edi
 from . import medical_claim_batch
 from . import medical_claim_batch_ack
 from . import medical_claim_ack
+from . import medical_code_list
 from . import medical_claim_status_code
 from . import medical_import_log
 from . import medical_importer_edi

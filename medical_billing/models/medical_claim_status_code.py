@@ -28,30 +28,16 @@ class MedicalClaimStatusCode(models.Model):
     """
 
     _name = "medical.claim.status.code"
+    _inherit = ["medical.code.list.mixin"]
     _description = "Claim Status Code"
     _order = "list, code"
-    _rec_names_search = ["code", "description"]
 
     list = fields.Selection(STATUS_LISTS, required=True, index=True)
     code = fields.Char(required=True, index=True)
-    description = fields.Text(required=True)
-    date_start = fields.Date(string="Effective From")
-    date_end = fields.Date(string="Deactivated On")
-    date_modified = fields.Date(string="Last Modified")
-    notes = fields.Text()
-    active = fields.Boolean(default=True)
 
     _sql_constraints = [
         ("list_code_uniq", "unique(list, code)", "A code appears once in each list."),
     ]
-
-    @api.depends("code", "description")
-    def _compute_display_name(self):
-        for record in self:
-            description = (record.description or "").split("\n")[0]
-            if len(description) > 80:
-                description = description[:77] + "..."
-            record.display_name = f"{record.code} {description}".strip()
 
     @api.model
     def _describe(self, pairs):
@@ -65,29 +51,5 @@ class MedicalClaimStatusCode(models.Model):
         return {(r.list, r.code): r.description for r in records}
 
     @api.model
-    def _load_rows(self, rows):
-        """Create or update the codes of ``rows`` (from :func:`parse_status_code_tsv`); return the counts."""
-        existing = {
-            (r.list, r.code): r
-            for r in self.with_context(active_test=False).search(
-                [("code", "in", [row["code"] for row in rows])]
-            )
-        }
-        created = updated = unchanged = 0
-        to_create = []
-        fnames = ("description", "date_start", "date_end", "date_modified", "notes")
-        for row in rows:
-            record = existing.get((row["list"], row["code"]))
-            if not record:
-                to_create.append(row)
-                continue
-            changes = {f: row[f] for f in fnames if (record[f] or False) != (row[f] or False)}
-            if changes:
-                record.write(changes)
-                updated += 1
-            else:
-                unchanged += 1
-        if to_create:
-            self.create(to_create)
-            created = len(to_create)
-        return {"total": len(rows), "created": created, "updated": updated, "unchanged": unchanged}
+    def _code_list_key(self, row):
+        return (row["list"], row["code"])

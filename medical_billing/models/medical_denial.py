@@ -69,7 +69,12 @@ WORKFLOW_FIELDS = (
     "replacement_claim_id",
     "appeal_level",
     "date_appealed",
+    "appeal_letter_ids",
 )
+
+# Computed from the denial and its payer's appeal limit (recomputed by the ORM, never by a write).
+DERIVED_FIELDS = ("date_appeal_deadline", "priority")
+PROTECTED_FIELDS = WORKFLOW_FIELDS + DERIVED_FIELDS
 
 
 class MedicalDenial(models.Model):
@@ -146,6 +151,7 @@ class MedicalDenial(models.Model):
         string="Assigned To",
         tracking=True,
         index="btree_not_null",
+        check_company=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
     )
     date_denied = fields.Date(readonly=True, default=fields.Date.context_today)
@@ -173,10 +179,12 @@ class MedicalDenial(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super(MedicalDenial, check_workflow_create(self, vals_list, WORKFLOW_FIELDS)).create(vals_list)
+        return super(MedicalDenial, check_workflow_create(self, vals_list, PROTECTED_FIELDS)).create(
+            vals_list
+        )
 
     def write(self, vals):
-        check_workflow_write(self, vals, WORKFLOW_FIELDS + SOURCE_FIELDS)
+        check_workflow_write(self, vals, PROTECTED_FIELDS + SOURCE_FIELDS)
         return super().write(vals)
 
     def _check_biller(self):
@@ -300,9 +308,17 @@ class MedicalDenial(models.Model):
 
     @workflow_action
     def action_resubmit(self):
-        """Resubmit the claim as it is (a payer error): the denial waits for the payer's answer."""
+        """Resubmit the claim as it is (a payer error): the claim goes back to ready, to be sent in the next
+        837P batch, and the denial waits for the payer's answer."""
+        self._check_biller()
         self._check_state(OPEN_STATES, _("Only a denial being worked can be resubmitted"))
+        claims = self.claim_id.filtered(lambda c: c.state in ("denied", "partial"))
+        claims.action_resubmit_as_is()
         self.write({"state": "resubmitted"})
+        for denial in self:
+            denial.message_post(
+                body=_("Resubmitted as is: claim %s is ready to be sent again.", denial.claim_id.display_name)
+            )
         return True
 
     @workflow_action

@@ -3,10 +3,9 @@
 """Appeals of denials: a letter (QWeb PDF) from the manager's per-category template, the appeal level, a
 follow-up activity before the payer's answer, and the outcome (won / lost) recorded later."""
 
-import re
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.medical_coding.models.workflow import workflow_action
@@ -53,6 +52,19 @@ class MedicalDenial(models.Model):
         help="The argument of the appeal letter, from the template; complete it before appealing.",
     )
     appeal_level = fields.Integer(readonly=True, copy=False, help="1: first appeal, 2: second, …")
+    # The letters name the claim, its lines and diagnoses: kept on the claim (the front desk, who may read
+    # its eligibility denials, has no right on the claims) and linked here for the billers.
+    appeal_letter_ids = fields.Many2many(
+        "ir.attachment",
+        "medical_denial_appeal_letter_rel",
+        "denial_id",
+        "attachment_id",
+        string="Appeal Letters",
+        readonly=True,
+        copy=False,
+        groups="medical_coding.medical_coding_group_biller",
+        help="The letters of the appeals, one per level, kept on the claim.",
+    )
     date_appealed = fields.Date(readonly=True, copy=False)
 
     @api.depends("category", "company_id")
@@ -77,28 +89,21 @@ class MedicalDenial(models.Model):
         return f"Appeal-{self.claim_number or self.id}-level-{level}.{extension}"
 
     def _appeal_letters(self):
-        """The appeal letters saved on the denial (one per level), oldest first."""
+        """The appeal letters of the denial (one per level), oldest first."""
         self.ensure_one()
-        attachments = self.env["ir.attachment"].search(
-            [("res_model", "=", self._name), ("res_id", "=", self.id)], order="id"
-        )
-        pattern = re.compile(
-            rf"Appeal-{re.escape(self.claim_number or str(self.id))}-level-[0-9]+\.(pdf|html)\Z"
-        )
-        return attachments.filtered(lambda a: pattern.match(a.name or ""))
+        return self.appeal_letter_ids.sorted("id")
 
     def _appeal_attachments(self):
-        """The documents attached to the denial, but its own appeal letters: listed in the letter as
-        enclosures."""
+        """The documents attached to the denial: listed in the letter as enclosures."""
         self.ensure_one()
         attachments = self.env["ir.attachment"].search(
             [("res_model", "=", self._name), ("res_id", "=", self.id)], order="id"
         )
-        return attachments - self._appeal_letters()
+        return attachments - self.appeal_letter_ids
 
     def _save_appeal_letter(self):
-        """Render the letter of the denial's current appeal level and keep it on the denial (the letters of
-        the earlier levels stay), said in the chatter. Returns the attachment."""
+        """Render the letter of the denial's current appeal level and keep it on the claim, linked from the
+        denial (the letters of the earlier levels stay), said in the chatter. Returns the attachment."""
         self.ensure_one()
         report = self.env.ref("medical_billing.action_report_denial_appeal")
         content, kind = self.env["ir.actions.report"]._render_qweb_pdf(report, self.ids)
@@ -108,16 +113,24 @@ class MedicalDenial(models.Model):
             {
                 "name": self._appeal_letter_name(extension=extension),
                 "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
+                "res_model": "medical.claim",
+                "res_id": self.claim_id.id,
                 "mimetype": "application/pdf" if kind == "pdf" else "text/html",
             }
         )
+        self.appeal_letter_ids = [Command.link(attachment.id)]
         self.message_post(
             body=_(
                 "Appeal letter, level %(level)s, saved as %(name)s.",
                 level=self.appeal_level,
                 name=attachment.name,
+            )
+        )
+        self.claim_id.message_post(
+            body=_(
+                "Appeal letter, level %(level)s, of the denial CARC %(reason)s.",
+                level=self.appeal_level,
+                reason=self.reason_code,
             ),
             attachment_ids=attachment.ids,
         )

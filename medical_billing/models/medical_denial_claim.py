@@ -45,6 +45,21 @@ class MedicalClaim(models.Model):
     _inherit = "medical.claim"  # pylint: disable=consider-merging-classes-inherited
 
     @workflow_action
+    def action_resubmit_as_is(self):
+        """Send a denied claim again unchanged (the payer erred): back to ready, collected by the next 837P
+        batch; its invoice stays posted (the payer still owes it)."""
+        self._move_state(
+            ("denied", "partial"),
+            {"state": "ready", "date_submitted": False, "edi_transaction_number": False},
+            _("Only a denied or partially paid claim is resubmitted as is."),
+        )
+        for claim in self:
+            claim.message_post(
+                body=_("Resubmitted as is after the payer's denial: ready for the next batch.")
+            )
+        return True
+
+    @workflow_action
     def _sync_from_remittances(self, new_rclaims):
         result = super()._sync_from_remittances(new_rclaims)
         self._close_won_denials()

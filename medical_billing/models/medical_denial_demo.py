@@ -67,10 +67,12 @@ class MedicalDenial(models.Model):
         claims.action_submit()
         Remittance = self.env["medical.remittance"]
         era_claims = []
-        for claim, (_state, carc, _days) in zip(claims, DEMO_DENIALS, strict=True):
+        for claim, (state, carc, _days) in zip(claims, DEMO_DENIALS, strict=True):
             line = claim.line_ids[:1]
+            # the patient's share after the denial (PR) is the only one transferred to the patient
+            group = "PR" if state == "transferred" else "CO"
             era_claims.append(
-                Remittance._demo_era_claim(claim, "4", [(0.0, [("CO", carc, line.charge_amount)])])
+                Remittance._demo_era_claim(claim, "4", [(0.0, [(group, carc, line.charge_amount)])])
             )
         body = era_835_body(
             era_claims,
@@ -103,6 +105,7 @@ class MedicalDenial(models.Model):
             denial.action_start()
             if state == "resubmitted":
                 denial.action_resubmit()
+                claim.action_submit()  # sent again in the next batch
             elif state in ("appealed", "lost"):
                 denial.action_appeal()
                 if state == "lost":
@@ -115,6 +118,7 @@ class MedicalDenial(models.Model):
                     denial.with_user(biller).action_approve_write_off()
             elif state == "won":
                 denial.action_resubmit()
+                claim.action_submit()
                 denial.action_won()
             elif state == "closed":
                 denial.action_close("Coverage ended before the visit: billed to the patient's new plan.")

@@ -23,6 +23,9 @@ WRITEOFF_ACCOUNTS = {
     "bad_debt": "medical_bad_debt_account_id",
 }
 WORKABLE_STATES = ("new", "in_progress", "lost")
+# A signed waiver on the billed line (medical.abn: GA for option 1, GX for a voluntary notice): the patient
+# agreed to pay what the payer does not. GZ (no notice) makes the practice liable: never the patient.
+WAIVER_MODIFIERS = ("GA", "GX")
 MANAGER_GROUP = "medical_coding.medical_coding_group_manager"
 
 
@@ -146,6 +149,21 @@ class MedicalDenial(models.Model):
         """A billing manager refuses the write-off asked for: the denial goes back to the queue."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(_("Only a billing manager may refuse a write-off."))
+        self._check_state(WORKABLE_STATES, _("Only a denial being worked can have its write-off refused"))
+        for denial in self:
+            if not denial.writeoff_requested_by_id:
+                raise UserError(
+                    _("Nobody asked to write off the denial of %s.", denial.claim_id.display_name)
+                )
+        for denial in self:
+            denial.message_post(
+                body=_(
+                    "Write-off of %(amount)s asked by %(asker)s refused by %(user)s: back to the queue.",
+                    amount=denial.amount,
+                    asker=denial.writeoff_requested_by_id.name,
+                    user=self.env.user.name,
+                )
+            )
         self.writeoff_requested_by_id = False
         return True
 
@@ -157,8 +175,30 @@ class MedicalDenial(models.Model):
         non-covered service with a signed waiver)."""
         self._check_biller()
         self._check_state(WORKABLE_STATES, _("Only a denial being worked can be transferred to the patient"))
+        for denial in self:
+            if not denial._patient_may_owe():
+                raise UserError(
+                    _(
+                        "The denial of %(claim)s is %(group)s-%(reason)s: only a patient-responsibility (PR) "
+                        "denial or a non-covered service billed with a signed waiver (GA / GX) moves to the "
+                        "patient.",
+                        claim=denial.claim_id.display_name,
+                        group=denial.group_code or "",
+                        reason=denial.reason_code or "",
+                    )
+                )
         self._post_entries("transfer")
         return True
+
+    def _patient_may_owe(self):
+        """PR after the denial, or every denied line billed with a signed waiver's modifier (GA / GX)."""
+        self.ensure_one()
+        if self.group_code == "PR":
+            return True
+        lines = self.claim_line_id or self.claim_id.line_ids
+        return bool(lines) and all(
+            set(line._modifiers().mapped("code")) & set(WAIVER_MODIFIERS) for line in lines
+        )
 
     # ------------------------------------------------------------------ entries
 

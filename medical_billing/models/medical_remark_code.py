@@ -24,27 +24,13 @@ def parse_rarc_tsv(data):
 
 class MedicalRemarkCode(models.Model):
     _name = "medical.remark.code"
+    _inherit = ["medical.code.list.mixin"]
     _description = "Remittance Advice Remark Code (RARC)"
     _order = "code"
-    _rec_names_search = ["code", "description"]
 
     code = fields.Char(required=True, index=True, size=6)
-    description = fields.Text(required=True)
-    date_start = fields.Date(string="Effective From")
-    date_end = fields.Date(string="Deactivated On", help="The payers no longer send this code after it.")
-    date_modified = fields.Date(string="Last Modified")
-    notes = fields.Text()
-    active = fields.Boolean(default=True)
 
     _sql_constraints = [("code_uniq", "unique(code)", "A remark code appears once.")]
-
-    @api.depends("code", "description")
-    def _compute_display_name(self):
-        for record in self:
-            description = (record.description or "").split("\n")[0]
-            if len(description) > 80:
-                description = description[:77] + "..."
-            record.display_name = f"{record.code} {description}".strip()
 
     @api.model
     def _by_code(self, codes):
@@ -58,35 +44,9 @@ class MedicalRemarkCode(models.Model):
         return {record.code: record for record in records}
 
     @api.model
-    def _load_rows(self, rows):
-        """Create or update the codes of ``rows`` (from :func:`parse_rarc_tsv`); return the counts
-        (``ended``: known codes the file deactivates). The denials naming a code new to the list gain its
-        description."""
-        existing = self._by_code([row["code"] for row in rows])
-        fnames = ("description", "date_start", "date_end", "date_modified", "notes")
-        to_create, updated, unchanged, ended = [], 0, 0, 0
-        for row in rows:
-            record = existing.get(row["code"])
-            if not record:
-                to_create.append(row)
-                continue
-            changes = {f: row[f] for f in fnames if (record[f] or False) != (row[f] or False)}
-            if changes:
-                ended += bool(changes.get("date_end") and not record.date_end)
-                record.write(changes)
-                updated += 1
-            else:
-                unchanged += 1
-        if to_create:
-            self.create(to_create)
-            self._recompute_denial_remarks({row["code"] for row in to_create})
-        return {
-            "total": len(rows),
-            "created": len(to_create),
-            "updated": updated,
-            "unchanged": unchanged,
-            "ended": ended,
-        }
+    def _code_list_created(self, rows):
+        """The denials naming a code new to the list gain its description."""
+        self._recompute_denial_remarks({row["code"] for row in rows})
 
     @api.model
     def _recompute_denial_remarks(self, codes):

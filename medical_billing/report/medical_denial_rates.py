@@ -11,9 +11,9 @@ DEFAULT_DAYS = 90
 
 
 def _by_rate(item):
-    """Highest rate first, then by code."""
+    """Highest rate first, then by code (a reason code, or a procedure code record)."""
     code, figures = item
-    return (-figures["rate"], code)
+    return (-figures["rate"], code if isinstance(code, str) else (code.code or "", code.id))
 
 
 class MedicalDenialRates(models.TransientModel):
@@ -77,6 +77,7 @@ class MedicalDenialRates(models.TransientModel):
                 for r in Reason.search_fetch([("code", "in", list(kpis["by_carc"]))], ["code", "name"])
             }
             lines = [Command.clear()]
+            adjudicated_lines = kpis["adjudicated_lines"]
             for code, figures in sorted(kpis["by_carc"].items(), key=_by_rate):
                 lines.append(
                     Command.create(
@@ -84,7 +85,7 @@ class MedicalDenialRates(models.TransientModel):
                             "kind": "carc",
                             "code": code,
                             "description": reasons.get(code) or _("(not in the list of reason codes)"),
-                            "adjudicated": sum(f["adjudicated"] for f in kpis["by_procedure"].values()),
+                            "adjudicated": adjudicated_lines,
                             "denied": figures["denied"],
                             "rate": figures["rate"],
                             "amount": figures["amount"],
@@ -97,7 +98,8 @@ class MedicalDenialRates(models.TransientModel):
                     Command.create(
                         {
                             "kind": "procedure",
-                            "code": code,
+                            "code_id": code.id,
+                            "code": code.code,
                             "adjudicated": figures["adjudicated"],
                             "denied": figures["denied"],
                             "rate": figures["rate"],
@@ -135,6 +137,7 @@ class MedicalDenialRatesLine(models.TransientModel):
     currency_id = fields.Many2one(related="rates_id.currency_id")
     kind = fields.Selection([("carc", "Reason (CARC)"), ("procedure", "Procedure Code")], required=True)
     code = fields.Char(readonly=True)
+    code_id = fields.Many2one("medical.code", string="Procedure Code", readonly=True)
     description = fields.Char(readonly=True)
     adjudicated = fields.Integer(string="Adjudicated Lines", readonly=True)
     denied = fields.Integer(string="Denied Lines", readonly=True)

@@ -281,6 +281,32 @@ class TestDenial(RemittanceCommon):
         self.assertEqual(denial.date_appeal_deadline, denial.date_denied + timedelta(days=90))
         self.assertEqual(activity.date_deadline, denial.date_appeal_deadline)
 
+    def test_the_deadline_and_priority_are_not_edited(self):
+        """A biller cannot buy time or jump the queue: the deadline follows the payer's limit only."""
+        denial = self.denied("16", trace="DEN0012")
+        deadline, priority = denial.date_appeal_deadline, denial.priority
+        mine = denial.with_user(self.biller)
+        for values in (
+            {"date_appeal_deadline": deadline + timedelta(days=365)},
+            {"priority": 99999.0},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError) as caught:
+                mine.write(values)
+            self.assertIn("change only through the workflow buttons", caught.exception.args[0])
+        with self.assertRaises(AccessError):
+            self.env["medical.denial"].with_user(self.biller).create(
+                {
+                    "claim_id": denial.claim_id.id,
+                    "reason_code": "16",
+                    "amount": 10.0,
+                    "date_appeal_deadline": deadline + timedelta(days=365),
+                }
+            )
+        self.assertEqual((denial.date_appeal_deadline, denial.priority), (deadline, priority))
+        # the payer's appeal limit still moves it
+        self.payer.denial_appeal_days = 60
+        self.assertEqual(denial.date_appeal_deadline, denial.date_denied + timedelta(days=60))
+
     def test_close_needs_a_reason(self):
         denial = self.denied("96").with_user(self.biller)
         with self.assertRaises(UserError) as caught:
@@ -318,6 +344,7 @@ class TestDenial(RemittanceCommon):
             mine.action_transfer_to_patient,
             mine.action_corrected_claim,
             mine.action_appeal,
+            mine.action_resubmit,
             lambda: mine.action_close("not needed"),
         ):
             with self.subTest(action=action), self.assertRaises(AccessError) as caught:
@@ -329,8 +356,29 @@ class TestDenial(RemittanceCommon):
         self.assertEqual((denial.state, denial.amount, denial.reason_code), ("new", 300.0, "31"))
         self.assertFalse(denial.move_id)
         mine.action_start()
-        mine.action_resubmit()
-        self.assertEqual(denial.state, "resubmitted")
+        self.assertEqual(denial.state, "in_progress")
+        denial.with_user(self.biller).action_resubmit()
+        self.assertEqual((denial.state, denial.claim_id.state), ("resubmitted", "ready"))
+
+    def test_the_assignee_works_for_the_denials_company(self):
+        denial = self.denied("16", trace="DEN0013")
+        other = self.env["res.company"].create({"name": "Other Practice"})
+        stranger = self.env["res.users"].create(
+            {
+                "name": "Other Biller",
+                "login": "denial_other_biller",
+                "company_id": other.id,
+                "company_ids": [(6, 0, other.ids)],
+            }
+        )
+        with self.assertRaises(UserError) as caught:
+            denial.write({"user_id": stranger.id})
+        self.assertEqual(
+            caught.exception.args[0],
+            "These links must stay within the record's practice:\n"
+            f"- Denial #{denial.id}: Assigned To belongs to another practice.",
+        )
+        self.assertFalse(denial.user_id)
 
     def test_a_denial_entered_by_hand(self):
         """A 277CA rejection or a phone call: the biller enters the denial on the claim."""
@@ -388,10 +436,10 @@ class TestDenialLedger(RemittanceCommon):
         cls.admin_writeoff = cls.practice.medical_denial_writeoff_account_id
         cls.bad_debt = cls.practice.medical_bad_debt_account_id
 
-    def denied(self, reason, trace):
+    def denied(self, reason, trace, group="CO"):
         claim = self.submitted_claim()
         era = self.era(
-            [self.era_claim(claim, 0, [], status="4", adjustments=[("CO", reason, claim.amount_total)])],
+            [self.era_claim(claim, 0, [], status="4", adjustments=[(group, reason, claim.amount_total)])],
             trace=trace,
         )
         remittance, _counts = self.import_era(era)
@@ -461,6 +509,33 @@ class TestDenialLedger(RemittanceCommon):
         )
         self.assertEqual(denial.claim_id.amount_residual, 0.0)
 
+    def test_a_refused_write_off_goes_back_to_the_queue_in_the_chatter(self):
+        denial = self.denied("29", "WO0006")
+        with self.assertRaises(UserError) as caught:
+            denial.with_user(self.manager_two).action_refuse_write_off()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"Nobody asked to write off the denial of {denial.claim_id.display_name}.",
+        )
+        denial.with_user(self.manager).action_write_off()
+        denial.with_user(self.manager_two).action_refuse_write_off()
+        self.assertEqual(
+            (denial.state, denial.writeoff_requested_by_id.id, denial.move_id.id), ("new", False, False)
+        )
+        self.assertIn(
+            f"<p>Write-off of 300.0 asked by {self.manager.name} refused by {self.manager_two.name}: "
+            "back to the queue.</p>",
+            denial.message_ids.mapped("body"),
+        )
+        denial.with_user(self.biller).action_close("Payer policy")
+        with self.assertRaises(UserError) as caught:
+            denial.with_user(self.manager_two).action_refuse_write_off()
+        self.assertEqual(
+            caught.exception.args[0],
+            "Only a denial being worked can have its write-off refused: the denial of "
+            f"{denial.claim_id.display_name} is Closed.",
+        )
+
     def test_a_biller_cannot_approve_by_asking_twice(self):
         denial = self.denied("29", "WO0005").with_user(self.biller)
         denial.action_write_off()
@@ -492,7 +567,7 @@ class TestDenialLedger(RemittanceCommon):
         self.assertEqual((small | big).mapped("category"), ["coding", "coding"])
 
     def test_transfer_to_patient_moves_receivables_never_revenue(self):
-        denial = self.denied("96", "TP0001").with_user(self.biller)
+        denial = self.denied("96", "TP0001", group="PR").with_user(self.biller)
         denial.action_transfer_to_patient()
         self.assertEqual(denial.state, "transferred")
         patient = denial.claim_id.patient_id
@@ -514,6 +589,50 @@ class TestDenialLedger(RemittanceCommon):
         self.assertEqual(sum(patient_items.mapped("amount_residual")), 300.0)
         with self.assertRaises(UserError):
             denial.action_write_off()
+
+    def test_a_contractual_denial_is_not_the_patients(self):
+        """CO: the contract forbids billing the patient, unless a signed waiver (GA) was on the line."""
+        denial = self.denied("96", "TP0002").with_user(self.biller)
+        with self.assertRaises(UserError) as caught:
+            denial.action_transfer_to_patient()
+        self.assertEqual(
+            caught.exception.args[0],
+            f"The denial of {denial.claim_id.display_name} is CO-96: only a patient-responsibility (PR) "
+            "denial or a non-covered service billed with a signed waiver (GA / GX) moves to the patient.",
+        )
+        self.assertEqual((denial.state, denial.move_id.id), ("new", False))
+        self.assertEqual(denial.claim_id.amount_residual, 300.0)
+
+    def test_a_non_covered_line_with_a_signed_waiver_moves_to_the_patient(self):
+        ga = self.env["medical.code"].search([("system", "=", "modifier"), ("code", "=", "GA")], limit=1)
+        ga = ga or self.env["medical.code"].create(
+            {"system": "modifier", "code": "GA", "name": "Waiver of liability on file"}
+        )
+        claim = self.make_claim()
+        injection = claim.line_ids.sorted("sequence")[1]
+        injection.modifier3_id = ga  # what a signed ABN (option 1) puts on the line
+        claim.action_validate()
+        claim.action_submit()
+        first = claim.line_ids.sorted("sequence")[0]
+        era = self.era(
+            [
+                self.era_claim(
+                    claim, 100, [self.service(first, 100), self.service(injection, 0, [("CO", "50", 200)])]
+                )
+            ],
+            trace="TP0003",
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        denial = claim.denial_ids.with_user(self.biller)
+        self.assertEqual((denial.claim_line_id, denial.group_code), (injection, "CO"))
+        denial.action_transfer_to_patient()
+        self.assertEqual(denial.state, "transferred")
+        self.assertMoveLines(
+            denial.move_id,
+            [(self.patient_ar, claim.patient_id, 200.0, 0.0), (self.payer_ar, self.payer, 0.0, 200.0)],
+        )
+        self.assertEqual(claim.amount_residual, 0.0)
 
 
 @tagged("post_install", "-at_install")
@@ -569,6 +688,22 @@ class TestDenialResubmission(RemittanceCommon):
         self.assertEqual(original.state, "replaced")
         # The denied charges are reversed, the corrected ones invoiced: the payer owes them once.
         self.assertEqual(original.amount_residual, 0.0)
+        reversal = original.reversal_move_id
+        self.assertEqual((reversal.move_type, reversal.state), ("out_refund", "posted"))
+        self.assertMoveLines(
+            reversal,
+            [
+                (self.payer_ar, self.payer, 0.0, 300.0),
+                (self.income, self.payer, 100.0, 0.0),
+                (self.income, self.payer, 200.0, 0.0),
+            ],
+        )
+        settled = original.invoice_id.line_ids.filtered(lambda ln: ln.account_id == self.payer_ar)
+        self.assertTrue(settled.full_reconcile_id, "the original's receivable is settled by its reversal")
+        self.assertEqual(
+            settled.full_reconcile_id,
+            reversal.line_ids.filtered(lambda ln: ln.account_id == self.payer_ar).full_reconcile_id,
+        )
         self.assertMoveLines(
             replacement.invoice_id,
             [
@@ -596,6 +731,19 @@ class TestDenialResubmission(RemittanceCommon):
         denial.action_start()
         denial.action_resubmit()
         self.assertFalse(denial.move_id, "resubmitting posts nothing")
+        claim = denial.claim_id
+        self.assertEqual(claim.state, "ready", "collected by the next 837P batch")
+        self.assertIn(
+            "<p>Resubmitted as is after the payer's denial: ready for the next batch.</p>",
+            claim.message_ids.mapped("body"),
+        )
+        self.assertEqual(claim.amount_residual, 300.0, "the invoice stays: the payer still owes it")
+        with self.assertRaises(UserError) as caught:
+            claim.action_resubmit_as_is()
+        self.assertEqual(
+            caught.exception.args[0], "Only a denied or partially paid claim is resubmitted as is."
+        )
+        claim.action_submit()
         remittance = self.pay(denial.claim_id, "RS0002")
         self.assertMoveLines(
             remittance.move_id,
@@ -617,6 +765,9 @@ class TestDenialAppeal(RemittanceCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.biller = cls.make_user("denial_appeal_biller", "medical_coding.medical_coding_group_biller")
+        cls.front_desk = cls.make_user(
+            "denial_appeal_front", "medical_coding.medical_coding_group_front_desk"
+        )
 
     def test_appeal_letter_from_the_category_template(self):
         claim = self.submitted_claim()
@@ -750,10 +901,12 @@ class TestDenialAppeal(RemittanceCommon):
             "visit-note.pdf",
         ):
             self.assertIn(expected, text)
-        message = denial.message_ids.filtered(lambda m: first in m.attachment_ids)
-        self.assertEqual(
-            message.body, f"<p>Appeal letter, level 1, saved as Appeal-{number}-level-1.pdf.</p>"
+        self.assertEqual((first.res_model, first.res_id), ("medical.claim", claim.id))
+        self.assertIn(
+            f"<p>Appeal letter, level 1, saved as Appeal-{number}-level-1.pdf.</p>",
+            denial.message_ids.mapped("body"),
         )
+        self.assertIn(first, claim.message_ids.attachment_ids, "the letter is in the claim's chatter")
 
         # The payer upholds it; the second-level letter is kept beside the first.
         denial.action_lost()
@@ -771,6 +924,30 @@ class TestDenialAppeal(RemittanceCommon):
             f"<p>Appeal letter, level 2, saved as Appeal-{number}-level-2.pdf.</p>",
             denial.message_ids.mapped("body"),
         )
+
+    def test_front_desk_cannot_read_the_appeal_letter_of_its_denial(self):
+        """The front desk reads its eligibility denials, not the letter: it names the claim and its lines."""
+        claim = self.submitted_claim()
+        era = self.era(
+            [self.era_claim(claim, 0, [], status="4", adjustments=[("CO", "31", 300)])],
+            trace="AP0004",
+            paid_on=self.today,
+        )
+        remittance, _counts = self.import_era(era)
+        self.assertNoExceptions(remittance)
+        denial = claim.denial_ids
+        denial.user_id = self.front_desk
+        denial.with_user(self.biller).action_appeal()
+        letter = denial.with_user(self.biller)._appeal_letters()
+        self.assertEqual(len(letter), 1)
+        self.assertEqual(denial.with_user(self.front_desk).state, "appealed", "the denial stays readable")
+        with self.assertRaises(AccessError):
+            letter.with_user(self.front_desk).read(["raw"])
+        self.assertFalse(
+            self.env["ir.attachment"].with_user(self.front_desk).search([("id", "=", letter.id)])
+        )
+        with self.assertRaises(AccessError):
+            denial.with_user(self.front_desk).read(["appeal_letter_ids"])
 
     def test_no_appeal_after_the_deadline(self):
         claim = self.submitted_claim()
@@ -838,7 +1015,7 @@ class TestDenialLearning(RemittanceCommon):
             },
         )
         self.assertEqual(
-            kpis.pop("by_procedure"),
+            {code.code: figures for code, figures in kpis.pop("by_procedure").items()},
             {
                 "99213": {
                     "adjudicated": 5,
@@ -862,6 +1039,7 @@ class TestDenialLearning(RemittanceCommon):
             kpis,
             {
                 "adjudicated": 5,
+                "adjudicated_lines": 10,
                 "denied": 3,
                 "denial_rate": 60.0,
                 "denial_rate_amount": 53.33,  # (300 + 300 + 200) / 1500
@@ -955,10 +1133,122 @@ class TestDenialLearning(RemittanceCommon):
             [(line.code, line.denied, line.adjudicated, line.rate) for line in rates.procedure_line_ids],
             [("20610", 3, 5, 60.0), ("99213", 2, 5, 40.0)],
         )
+        self.assertEqual(
+            rates.procedure_line_ids.code_id, won.line_ids.code_id, "keyed by the code, not its text"
+        )
         rates.date_from = rates.date_to = self.today
         rates.action_show_rates()
         self.assertEqual((rates.adjudicated, len(rates.line_ids)), (0, 0))
         self.assertTrue(Form(self.env["medical.denial.rates"].with_user(Report.env.user)).date_from)
+
+    def seeded_chains(self):
+        """A line denied twice (CARC 16, then 97), a denial of a cancelled remittance (the claim then
+        paid), a denied claim paid by its corrected claim (frequency 7), a paid claim with a denial
+        entered by hand. Returns (first day, claims)."""
+        start = self.today - timedelta(days=20)
+        twice = self.submitted_claim(lines=[("cpt_99213", [], 1, "A", 100.0)])
+        cancelled, corrected, by_hand = (self.submitted_claim() for _i in range(3))
+
+        def remit(claims, trace, days):
+            remittance, _counts = self.import_era(
+                self.era(claims, trace=trace, paid_on=start + timedelta(days=days))
+            )
+            self.assertNoExceptions(remittance)
+            return remittance
+
+        def denial(claim, reason):
+            return self.era_claim(claim, 0, [], status="4", adjustments=[("CO", reason, claim.amount_total)])
+
+        remit([denial(twice, "16"), denial(corrected, "4"), self.paid(by_hand)], "CH0001", 0)
+        remit([denial(twice, "97")], "CH0002", 1)
+        remit([denial(cancelled, "50")], "CH0003", 0).action_cancel()
+        remit([self.paid(cancelled)], "CH0004", 2)
+        corrected.denial_ids.action_corrected_claim()
+        replacement = corrected.denial_ids.replacement_claim_id
+        replacement.action_validate()
+        replacement.action_submit()
+        remit([self.paid(replacement)], "CH0005", 3)
+        self.env["medical.denial"].create(
+            {
+                "claim_id": by_hand.id,
+                "payer_id": self.payer.id,
+                "group_code": "CO",
+                "reason_code": "197",
+                "amount": 300.0,
+                "date_denied": start,
+            }
+        )
+        self.assertEqual(len(twice.denial_ids), 2)
+        self.assertEqual(corrected.denial_ids.state, "won")
+        return start, twice | cancelled | corrected | by_hand | replacement
+
+    def test_each_denied_service_counts_once(self):
+        start, claims = self.seeded_chains()
+        # 4 adjudicated claims (the replacement is its original's chain): 2 denied, $400 of $1,000.
+        Report = self.env["medical.denial.rate.report"]
+        [(count, denied, amount, charges)] = Report._read_group(
+            [("claim_id", "in", claims.ids)],
+            [],
+            ["claim_count:sum", "denied_count:sum", "amount_denied:sum", "amount_charges:sum"],
+        )
+        self.assertEqual((count, denied, amount, charges), (4, 2, 400.0, 1000.0))
+        kpis = self.env["medical.denial"]._denial_kpis(start, self.today)
+        # 7 lines: the twice-denied 99213 ($100) once for 16 and once for 97; the corrected claim's two.
+        self.assertEqual(
+            kpis["by_carc"],
+            {
+                "16": {"denied": 1, "rate": 14.29, "amount": 100.0, "rate_amount": 10.0},
+                "97": {"denied": 1, "rate": 14.29, "amount": 100.0, "rate_amount": 10.0},
+                "4": {"denied": 2, "rate": 28.57, "amount": 300.0, "rate_amount": 30.0},
+            },
+        )
+        self.assertEqual(
+            {code.code: figures for code, figures in kpis["by_procedure"].items()},
+            {
+                "99213": {
+                    "adjudicated": 4,
+                    "denied": 2,
+                    "rate": 50.0,
+                    "charges": 400.0,
+                    "amount": 200.0,
+                    "rate_amount": 50.0,
+                },
+                "20610": {
+                    "adjudicated": 3,
+                    "denied": 1,
+                    "rate": 33.33,
+                    "charges": 600.0,
+                    "amount": 200.0,
+                    "rate_amount": 33.33,
+                },
+            },
+        )
+
+    def test_the_headline_agrees_with_its_tables_and_the_overview(self):
+        """A claim is adjudicated on its first remittance: denied 120 days ago and paid 10 days ago, it is
+        out of the last 90 days, in the wizard's headline as in its tables and on the overview."""
+        old, recent = self.submitted_claim(), self.submitted_claim()
+        for claims, trace, days in (
+            ([self.era_claim(old, 0, [], status="4", adjustments=[("CO", "16", 300)])], "HL0001", 120),
+            ([self.paid(old)], "HL0002", 10),
+            ([self.paid(recent)], "HL0003", 5),
+        ):
+            remittance, _counts = self.import_era(
+                self.era(claims, trace=trace, paid_on=self.today - timedelta(days=days))
+            )
+            self.assertNoExceptions(remittance)
+        rates = self.env["medical.denial.rates"].create(
+            {"date_from": self.today - timedelta(days=90), "date_to": self.today}
+        )
+        self.assertEqual((rates.adjudicated, rates.denied, rates.denial_rate), (1, 0, 0.0))
+        self.assertEqual(sum(rates.procedure_line_ids.mapped("adjudicated")), 2, "the recent claim's lines")
+        self.assertFalse(rates.carc_line_ids)
+        card = self.env.company
+        card.invalidate_recordset()
+        self.assertEqual(
+            (card.medical_dash_adjudicated, card.medical_dash_denied, card.medical_dash_denial_rate),
+            (rates.adjudicated, rates.denied, rates.denial_rate),
+        )
 
     def test_denial_risk_warning_from_the_payers_history(self):
         history = [self.submitted_claim() for _i in range(5)]

@@ -53,6 +53,11 @@ def test_split_remark_codes():
         (HEADER + b"N1\tx\t\t\t\t\nN1\ty\t\t\t\t\n", "Line 3: code N1 is listed twice."),
         (HEADER + b"50\tx\t\t\t\t\n", "Line 2: a code (M, MA or N and digits) and a description are needed."),
         (
+            HEADER + b"MB12\tx\t\t\t\t\n",
+            "Line 2: a code (M, MA or N and digits) and a description are needed.",
+        ),
+        (HEADER + b"X1\tx\t\t\t\t\n", "Line 2: a code (M, MA or N and digits) and a description are needed."),
+        (
             HEADER + b"N1\tx\t13/01/2020\t\t\t\n",
             "Line 2: effective_date '13/01/2020' is not a date MM/DD/YYYY.",
         ),

@@ -57,4 +57,4 @@ def test_bad_lines_are_refused_with_their_number(line, message):
 
 def test_not_a_list_is_refused():
     assert refused(b"a,b,c\n1,2,3\n").startswith("Line 1: this is not a claim status code list")
-    assert refused(HEADER) == "The file lists no code."
+    assert refused(HEADER) == "the file lists no code."
