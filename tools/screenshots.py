@@ -67,7 +67,9 @@ def main():
         }
         for name, path in SCREENS:
             page.goto(args.url + path.format(**ids))
-            page.wait_for_selector("#wrap" if path.startswith("/my/") else ".o_view_controller", timeout=60000)
+            page.wait_for_selector(
+                "#wrap" if path.startswith("/my/") else ".o_view_controller", timeout=60000
+            )
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / f"{name}.png"))
         browser.close()
