@@ -79,7 +79,11 @@ class MedicalPatientDeposit(models.Model):
         "bank statement line.",
     )
     statement_line_id = fields.Many2one(
-        "account.bank.statement.line", string="Bank Statement Line", readonly=True, copy=False
+        "account.bank.statement.line",
+        string="Bank Statement Line",
+        readonly=True,
+        copy=False,
+        check_company=True,
     )
 
     @api.depends("payment_ids.amount")

@@ -9,6 +9,8 @@ import math
 from odoo import _, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.medical_coding.models.workflow import check_workflow_write
+
 
 class MedicalStatement(models.Model):
     _inherit = "medical.statement"  # pylint: disable=consider-merging-classes-inherited
@@ -21,8 +23,14 @@ class MedicalStatement(models.Model):
         string="Online Payments",
         readonly=True,
         copy=False,
+        check_company=True,
         groups="account.group_account_invoice",
     )
+
+    def write(self, vals):
+        # The statement of a transaction is set when the transaction is created, never relinked.
+        check_workflow_write(self, vals, ["transaction_ids"])
+        return super().write(vals)
 
     def _portal_open_balance(self):
         """What the guarantor owes today on the patient receivable of the statement's company (all its

@@ -247,3 +247,23 @@ class TestPatientDeposit(StatementCommon):
             deposits[0].with_user(manager).unlink()
         deposits[1].with_user(manager).unlink()
         self.assertEqual(len(self.prepare(user=biller)), 1, "its payments are free again")
+
+    def test_statement_line_of_another_company_is_refused(self):
+        self.day_of_payments()
+        checks = self.prepare().filtered(lambda d: d.journal_id.type == "bank")
+        other = self.setup_other_company(name="Other Practice")
+        line = (
+            self.env["account.bank.statement.line"]
+            .with_company(other["company"])
+            .create(
+                {
+                    "journal_id": other["default_journal_bank"].id,
+                    "date": self.today,
+                    "amount": 50.0,
+                    "payment_ref": checks.name,
+                }
+            )
+        )
+        self.assertEqual(checks.state, "draft")
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            checks.sudo().write({"statement_line_id": line.id})

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from lxml import html
 
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .test_statement import StatementCommon
@@ -279,3 +281,41 @@ class TestStatementPortalPayment(StatementCommon, HttpCase):
             self.env["payment.transaction"].search([("medical_statement_ids", "=", statement.id)])
         )
         self.assertEqual(self.receivable_at(self.patient, self.today), 40.0)
+
+    def test_statement_of_a_transaction_is_never_relinked(self):
+        """Relinking a transaction to another statement would give its money to another guarantor at
+        post-processing: the link is set when the transaction is created, in the statement's company."""
+        statement, _old_item, _new_item = self.statement_with_two_open_items()
+        other_patient = self._make_patient("Portal Patient Two")
+        self._make_coverage(other_patient)
+        self.remit_with_patient_share(other_patient)
+        other_statement = self.run_statements().filtered(lambda s: s.partner_id == other_patient)
+        self.assertEqual(len(other_statement), 1)
+        tx = self.create_transaction(statement, 40.0)
+        admin = self.make_user(
+            "tx_admin",
+            "base.group_system,account.group_account_manager,medical_coding.medical_coding_group_biller",
+        )
+        message = "change only through the workflow buttons, not by editing."
+        with self.assertRaisesRegex(AccessError, message):
+            tx.with_user(admin).write({"medical_statement_ids": [Command.set(other_statement.ids)]})
+        with self.assertRaisesRegex(AccessError, message):
+            other_statement.with_user(admin).write({"transaction_ids": [Command.link(tx.id)]})
+        values = {
+            "provider_id": self.demo_provider.id,
+            "payment_method_id": self.demo_method.id,
+            "reference": "RELINK-1",
+            "amount": 40.0,
+            "currency_id": statement.currency_id.id,
+            "partner_id": other_patient.id,
+            "medical_statement_ids": [Command.set(statement.ids)],
+        }
+        with self.assertRaisesRegex(AccessError, message):
+            self.env["payment.transaction"].with_user(admin).create(values)
+        self.assertEqual(tx.medical_statement_ids, statement)
+        # A provider of another company cannot carry the statement.
+        other_provider = self._demo_provider(self.setup_other_company(name="Other Practice")["company"])
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            self.env["payment.transaction"].sudo().create(
+                {**values, "provider_id": other_provider.id, "reference": "RELINK-2"}
+            )
