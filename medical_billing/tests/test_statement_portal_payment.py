@@ -319,3 +319,32 @@ class TestStatementPortalPayment(StatementCommon, HttpCase):
             self.env["payment.transaction"].sudo().create(
                 {**values, "provider_id": other_provider.id, "reference": "RELINK-2"}
             )
+
+    def test_signed_link_never_shows_uses_or_saves_the_guarantors_cards(self):
+        """Whoever holds the signed link (a forwarded e-mail) pays, but not with the guarantor's saved
+        cards, and saves none on the guarantor."""
+        statement, _old_item, _new_item = self.statement_with_two_open_items()
+        self.demo_provider.allow_tokenization = True
+        token = self.env["payment.token"].create(
+            {
+                "provider_id": self.demo_provider.id,
+                "payment_method_id": self.demo_method.id,
+                "partner_id": self.patient.id,
+                "provider_ref": "DEMO-SAVED-CARD",
+                "payment_details": "4242",
+            }
+        )
+        root = self.page(statement)
+        self.assertTrue(root.xpath("//form[@id='o_payment_form']"))
+        self.assertFalse(root.xpath("//input[@name='o_payment_radio'][@data-payment-option-type='token']"))
+        self.assertFalse(root.xpath("//input[@name='o_payment_tokenize_checkbox']"))
+        self.assertEqual(
+            self.refused(statement, 40.0, flow="token", token_id=token.id, provider_id=None),
+            "Log in to pay with a saved payment method.",
+        )
+        self.assertFalse(
+            self.env["payment.transaction"].search([("medical_statement_ids", "=", statement.id)])
+        )
+        tx = self.create_transaction(statement, 40.0, tokenization_requested=True)
+        self.assertFalse(tx.tokenize, "no card saved on the guarantor")
+        self.assertFalse(tx.token_id)
