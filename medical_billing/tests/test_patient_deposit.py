@@ -267,3 +267,57 @@ class TestPatientDeposit(StatementCommon):
         self.assertEqual(checks.state, "draft")
         with self.assertRaisesRegex(UserError, "Incompatible companies"):
             checks.sudo().write({"statement_line_id": line.id})
+
+    def test_deposit_number_and_desk_details_are_not_edited(self):
+        cash_1, _cash_2, check = self.day_of_payments()
+        deposits = self.prepare()
+        message = "change only through the workflow buttons, not by editing."
+        biller = self.make_user("deposit_biller_3", "medical_coding.medical_coding_group_biller")
+        with self.assertRaisesRegex(AccessError, message):
+            deposits[0].with_user(biller).write({"name": "DEP/FAKE"})
+        accountant = self.make_user(
+            "deposit_accountant", "account.group_account_manager,medical_coding.medical_coding_group_biller"
+        )
+        with self.assertRaisesRegex(AccessError, message):
+            check.with_user(accountant).write({"medical_desk_reference": "9999"})
+        with self.assertRaisesRegex(AccessError, message):
+            cash_1.with_user(accountant).write({"medical_desk_method": "check"})
+        with self.assertRaisesRegex(AccessError, message):
+            self.env["account.payment"].with_user(accountant).create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": self.patient.id,
+                    "amount": 5.0,
+                    "journal_id": cash_1.journal_id.id,
+                    "medical_desk_method": "cash",
+                }
+            )
+        self.assertEqual((check.medical_desk_reference, cash_1.medical_desk_method), ("1001", "cash"))
+        self.assertTrue(deposits[0].name.startswith("DEP/"))
+
+    def test_payment_of_a_deposit_taken_to_the_bank_stays_posted(self):
+        cash_1, cash_2, check = self.day_of_payments()
+        deposits = self.prepare()
+        cash = deposits.filtered(lambda d: d.journal_id.type == "cash")
+        checks = deposits - cash
+        cash.action_deposit()
+        message = f"Payment {cash_1.name} is in deposit {cash.name}, taken to the bank"
+        with self.assertRaisesRegex(UserError, message):
+            cash_1.action_draft()
+        with self.assertRaisesRegex(UserError, message):
+            cash_1.action_cancel()
+        with self.assertRaisesRegex(UserError, message):
+            cash_1.move_id.button_draft()
+        self.assertEqual((cash_1.move_id.state, cash_1.medical_deposit_id), ("posted", cash))
+        self.assertEqual((cash.amount_total, cash.payment_ids), (55.5, cash_1 | cash_2))
+        # A payment of a prepared deposit, cancelled: out of the deposit, whose total follows.
+        check.action_cancel()
+        self.assertEqual(
+            (check.state, check.medical_deposit_id), ("canceled", self.env["medical.patient.deposit"])
+        )
+        self.assertEqual((checks.amount_total, checks.payment_ids), (0.0, self.env["account.payment"]))
+        self.assertIn(
+            f"Payment(s) {check.name} reset to draft or cancelled: out of the deposit.",
+            checks.message_ids.mapped("preview"),
+        )

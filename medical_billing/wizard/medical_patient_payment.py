@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.medical_coding.models.workflow import workflow_action
+
 PAYMENT_METHODS = [("cash", "Cash"), ("card", "Card"), ("check", "Check")]
 
 
@@ -65,6 +67,7 @@ class MedicalPatientPayment(models.TransientModel):
         self.ensure_one()
         return self.env["account.payment"]._medical_patient_open_items(self.company_id, self.partner_id)
 
+    @workflow_action
     def action_confirm(self):
         """Post the payment, reconcile it oldest item first; returns the receipt."""
         self.ensure_one()
