@@ -349,6 +349,14 @@ class MedicalPatientDeposit(models.Model):
                 reason = _(
                     "%(name)s not matched: some of its payments are reconciled already.", name=deposit.name
                 )
+            elif len(items.account_id) > 1:
+                # One bank statement line has one counterpart item, on one account.
+                reason = _(
+                    "%(name)s not matched: its payments are on several accounts (%(accounts)s). Match it "
+                    "by hand.",
+                    name=deposit.name,
+                    accounts=", ".join(items.account_id.mapped("code")),
+                )
             if reason:
                 reasons[deposit] = reason
                 deposit.message_post(body=reason)

@@ -354,6 +354,13 @@ class AccountBankStatementLine(models.Model):
                 self._add_account_move_line(deposit_line)
             self.reconcile_bank_line()
             return
+        if len(deposit_lines.account_id) != 1:
+            raise UserError(
+                _(
+                    "The bank statement line %(line)s is matched with items of one account only.",
+                    line=self.move_id.name,
+                )
+            )
         _liquidity, suspense, _other = self._seek_for_lines()
         suspense.write({"account_id": deposit_lines.account_id.id, "partner_id": partner.id})
         (suspense | deposit_lines).reconcile()

@@ -321,3 +321,26 @@ class TestPatientDeposit(StatementCommon):
             f"Payment(s) {check.name} reset to draft or cancelled: out of the deposit.",
             checks.message_ids.mapped("preview"),
         )
+
+    def test_payments_on_several_accounts_are_not_matched(self):
+        cash_1 = self.pay(self.patient, "cash", 20.0)
+        drawer_two = self.env["account.account"].create(
+            {
+                "name": "Outstanding Receipts (drawer two)",
+                "code": "101499",
+                "account_type": "asset_current",
+                "reconcile": True,
+            }
+        )
+        cash_1.payment_method_line_id.payment_account_id = drawer_two
+        cash_2 = self.pay(self.other_patient, "cash", 35.5)
+        self.assertNotEqual(cash_1.outstanding_account_id, cash_2.outstanding_account_id)
+        cash = self.prepare()
+        self.assertEqual(cash.payment_ids, cash_1 | cash_2)
+        st_line = self.statement_line(55.5, f"DEPOSIT {cash.name}")
+        self.assertFalse(st_line.is_reconciled)
+        self.assertEqual(cash.state, "draft")
+        self.assertIn(
+            f"{cash.name} not matched: its payments are on several accounts (",
+            " ".join(cash.message_ids.mapped("preview")),
+        )
