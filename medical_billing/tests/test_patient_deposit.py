@@ -18,9 +18,9 @@ class TestPatientDeposit(StatementCommon):
         cls.other_patient = cls._make_patient("Deposit Patient Two")
         cls.bank_journal = cls.practice._medical_deposit_journal()
 
-    def pay(self, partner, method, amount, reference=None):
+    def pay(self, partner, method, amount, reference=None, **values):
         self.env["medical.patient.payment"].create(
-            {"partner_id": partner.id, "method": method, "amount": amount, "reference": reference}
+            {"partner_id": partner.id, "method": method, "amount": amount, "reference": reference, **values}
         ).action_confirm()
         return self.env["account.payment"].search([("partner_id", "=", partner.id)], order="id desc", limit=1)
 
@@ -344,3 +344,51 @@ class TestPatientDeposit(StatementCommon):
             f"{cash.name} not matched: its payments are on several accounts (",
             " ".join(cash.message_ids.mapped("preview")),
         )
+
+    def test_desk_refunds_are_paid_by_check_from_the_bank(self):
+        """The drawer goes to the bank whole: refunds are never paid out of it (nor through the card
+        terminal), so the deposit's total is the cash taken to the bank, to the cent."""
+        self.remit_with_patient_share()
+        cash_in = self.pay(self.patient, "cash", 50.0)
+        self.assertEqual(self.receivable_at(self.patient, self.today), -30.0, "a credit of 30.00")
+        refused = (
+            "Refund the credit by check from a bank journal: the cash drawer and the card terminal go to "
+            "the bank whole in the daily deposit."
+        )
+        for method, reference in (("cash", None), ("card", "T-1")):
+            with self.assertRaisesRegex(UserError, refused):
+                self.pay(self.patient, method, 10.0, reference, direction="outbound")
+        with self.assertRaisesRegex(UserError, refused):
+            self.pay(
+                self.patient, "check", 10.0, "R-0", direction="outbound", journal_id=cash_in.journal_id.id
+            )
+        refund = self.pay(self.patient, "check", 30.0, "R-1", direction="outbound")
+        self.assertEqual((refund.payment_type, refund.journal_id.type), ("outbound", "bank"))
+        self.assertMoveLines(
+            refund.move_id,
+            [
+                (refund.outstanding_account_id, self.patient, 0.0, 30.0),
+                (self.patient_ar, self.patient, 30.0, 0.0),
+            ],
+        )
+        self.assertEqual(self.receivable_at(self.patient, self.today), 0.0)
+        deposit = self.prepare()
+        self.assertRecordValues(deposit, [{"payment_ids": cash_in.ids, "amount_total": 50.0}])
+        st_line = self.statement_line(50.0, f"DEPOSIT {deposit.name}")
+        self.assertEqual(deposit.state, "matched")
+        self.assertMoveLines(
+            st_line.move_id,
+            [
+                (self.bank_journal.default_account_id, self.patient, 50.0, 0.0),
+                (cash_in.outstanding_account_id, self.patient, 0.0, 50.0),
+            ],
+        )
+        receipt = cash_in.move_id.line_ids.filtered(
+            lambda ln: ln.account_id == cash_in.outstanding_account_id
+        )
+        self.assertEqual((receipt.debit, receipt.amount_residual), (50.0, 0.0))
+        # The refund check clears through its own (outgoing) bank statement line.
+        refund_item = refund.move_id.line_ids.filtered(
+            lambda ln: ln.account_id == refund.outstanding_account_id
+        )
+        self.assertEqual((refund_item.credit, refund_item.amount_residual), (30.0, -30.0))

@@ -82,6 +82,16 @@ class MedicalPatientPayment(models.TransientModel):
         company = self.company_id
         company._medical_check_accounting()
         refund = self.direction == "outbound"
+        if refund and (self.method != "check" or self.journal_id.type == "cash"):
+            # The day's cash and card takings go to the bank whole, in the daily deposit: money paid out
+            # of the drawer (or back to a card through the terminal) would make the bank deposit differ
+            # from the deposit's total, so a credit is refunded by check, from a bank journal.
+            raise UserError(
+                _(
+                    "Refund the credit by check from a bank journal: the cash drawer and the card terminal "
+                    "go to the bank whole in the daily deposit."
+                )
+            )
         if refund:
             credit = -sum(
                 self._open_items().filtered(lambda i: i.amount_residual < 0).mapped("amount_residual")
