@@ -455,8 +455,10 @@ class AccountBankStatementLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         st_lines = super().create(vals_list)
-        # A patient deposit waiting for its bank statement line: matched at once.
-        incoming = st_lines.filtered(lambda s: s.amount > 0)
+        # A patient deposit waiting for its bank statement line: matched at once. Matching is a system
+        # action (as superuser): it runs after Odoo checked the user's own right to create these lines,
+        # and only for the lines of the companies the user works in.
+        incoming = st_lines.filtered(lambda s: s.amount > 0 and s.company_id in self.env.companies)
         if incoming and self.env["medical.patient.deposit"].sudo().search_count(
             [("state", "!=", "matched"), ("company_id", "in", incoming.company_id.ids)], limit=1
         ):

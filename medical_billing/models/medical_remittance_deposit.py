@@ -280,7 +280,11 @@ class AccountBankStatementLine(models.Model):
         return st_lines
 
     def _medical_auto_match(self):
-        candidates = self.filtered(lambda s: s.amount and (s.payment_ref or s.ref))
+        """Match as superuser (a system action), after Odoo checked the user's own right to create these
+        lines, and only the lines of the companies the user works in."""
+        candidates = self.filtered(
+            lambda s: s.amount and (s.payment_ref or s.ref) and s.company_id in self.env.companies
+        )
         if not candidates:
             return
         Remittance = self.env["medical.remittance"].sudo()

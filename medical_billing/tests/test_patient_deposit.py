@@ -392,3 +392,28 @@ class TestPatientDeposit(StatementCommon):
             lambda ln: ln.account_id == refund.outstanding_account_id
         )
         self.assertEqual((refund_item.credit, refund_item.amount_residual), (30.0, -30.0))
+
+    def test_statement_line_outside_the_users_companies_is_left_alone(self):
+        self.day_of_payments()
+        checks = self.prepare().filtered(lambda d: d.journal_id.type == "bank")
+        other = self.setup_other_company(name="Other Practice")["company"]
+        # Odoo's record rules refuse a user creating a line outside its companies; a system import (sudo)
+        # run for a user of another practice does not match this practice's deposits either.
+        st_line = (
+            self.env["account.bank.statement.line"]
+            .sudo()
+            .with_context(allowed_company_ids=other.ids)
+            .create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "date": self.today,
+                    "amount": 50.0,
+                    "payment_ref": "COUNTER DEPOSIT",
+                    "company_id": self.practice.id,
+                }
+            )
+        )
+        self.assertEqual(checks.state, "draft", "not matched by a user of another practice")
+        self.assertFalse(st_line.is_reconciled)
+        checks.action_match_bank()
+        self.assertEqual((checks.state, checks.statement_line_id), ("matched", st_line.with_env(self.env)))
