@@ -11,21 +11,6 @@ class AccountPayment(models.Model):
     _inherit = "account.payment"
 
     @api.model
-    def _medical_patient_open_items(self, company, partner):
-        """The open items of ``partner`` on the patient receivable of ``company``, oldest first."""
-        return self.env["account.move.line"].search(
-            [
-                ("company_id", "=", company.id),
-                ("account_id", "=", company.medical_patient_receivable_account_id.id),
-                ("partner_id", "=", partner.id),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "!=", 0.0),
-            ],
-            order="date_maturity, date, id",
-        )
-
-    @api.model
     def _medical_post_patient_payment(self, company, partner, amount, method_line, memo, **values):
         """Post a payment of ``partner`` to (or, with ``payment_type='outbound'`` in ``values``, a refund
         from) the patient receivable of ``company`` on the journal of ``method_line``, and reconcile it
@@ -59,7 +44,8 @@ class AccountPayment(models.Model):
             receivable = company.medical_patient_receivable_account_id
             line = payment.move_id.line_ids.filtered(lambda ln, r=receivable: ln.account_id == r)
             sign = -1 if payment.payment_type == "inbound" else 1
-            items = self._medical_patient_open_items(company, payment.partner_id) - line
+            open_items = self.env["medical.statement"]._patient_open_items(company, payment.partner_id)
+            items = open_items[payment.partner_id] - line
             for item in items.filtered(lambda ln, s=sign: s * ln.amount_residual < 0):
                 if line.reconciled:
                     break

@@ -36,7 +36,7 @@ class MedicalStatement(models.Model):
         """What the guarantor owes today on the patient receivable of the statement's company (all its
         open items, credits deducted)."""
         self.ensure_one()
-        items = self.env["account.payment"]._medical_patient_open_items(self.company_id, self.partner_id)
+        items = self._patient_open_items(self.company_id, self.partner_id)[self.partner_id]
         return sum(items.mapped("amount_residual"))
 
     def _portal_amount_due(self):

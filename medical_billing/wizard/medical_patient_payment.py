@@ -65,7 +65,9 @@ class MedicalPatientPayment(models.TransientModel):
     def _open_items(self):
         """The guarantor's open items on the patient receivable, oldest first."""
         self.ensure_one()
-        return self.env["account.payment"]._medical_patient_open_items(self.company_id, self.partner_id)
+        return self.env["medical.statement"]._patient_open_items(self.company_id, self.partner_id)[
+            self.partner_id
+        ]
 
     @workflow_action
     def action_confirm(self):
