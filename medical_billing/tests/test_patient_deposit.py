@@ -146,11 +146,26 @@ class TestPatientDeposit(StatementCommon):
         )
 
     def test_unique_amount_matches_without_reference(self):
-        _cash_1, _cash_2, _check = self.day_of_payments()
+        _cash_1, _cash_2, check = self.day_of_payments()
         checks = self.prepare().filtered(lambda d: d.journal_id.type == "bank")
         st_line = self.statement_line(50.0, "COUNTER DEPOSIT")
         self.assertEqual((checks.state, checks.statement_line_id), ("matched", st_line))
         self.assertTrue(st_line.is_reconciled)
+        # Bank 50.00 against the outstanding receipts, partner the one guarantor of the deposit.
+        outstanding = check.outstanding_account_id
+        self.assertMoveLines(
+            st_line.move_id,
+            [
+                (self.bank_journal.default_account_id, self.patient, 50.0, 0.0),
+                (outstanding, self.patient, 0.0, 50.0),
+            ],
+        )
+        item = check.move_id.line_ids.filtered(lambda ln: ln.account_id == outstanding)
+        self.assertEqual((item.debit, item.credit, item.amount_residual), (50.0, 0.0, 0.0))
+        self.assertTrue(item.reconciled)
+        counterpart = st_line.move_id.line_ids.filtered(lambda ln: ln.account_id == outstanding)
+        self.assertEqual(item.full_reconcile_id, counterpart.full_reconcile_id)
+        self.assertTrue(item.full_reconcile_id)
 
     def test_other_amount_or_ambiguous_line_is_not_matched(self):
         self.day_of_payments()

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from lxml import html
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
@@ -348,3 +348,19 @@ class TestStatementPortalPayment(StatementCommon, HttpCase):
         tx = self.create_transaction(statement, 40.0, tokenization_requested=True)
         self.assertFalse(tx.tokenize, "no card saved on the guarantor")
         self.assertFalse(tx.token_id)
+
+    def test_payments_under_way_together_pay_the_balance_at_most(self):
+        """Two tabs (or devices) paying at once: the second one may pay what the first leaves."""
+        statement, _old_item, _new_item = self.statement_with_two_open_items()
+        first = self.create_transaction(statement, 30.0)
+        self.assertEqual(first.state, "draft", "the guarantor is at the provider's page")
+        self.assertEqual(
+            self.refused(statement, 15.0), "You can pay $ 10.00 at most, the open balance of your account."
+        )
+        self.create_transaction(statement, 10.0)
+        self.assertEqual(
+            self.refused(statement, 1.0),
+            "A payment of $ 40.00 of this statement is being processed: nothing more is due for now.",
+        )
+        first.with_user(SUPERUSER_ID)._set_canceled()  # as the provider's notification does
+        self.assertEqual(self.create_transaction(statement, 30.0).amount, 30.0, "its amount is free again")
