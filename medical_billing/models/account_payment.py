@@ -38,15 +38,22 @@ class AccountPayment(models.Model):
 
     def _medical_reconcile_oldest_first(self):
         """Reconcile each patient payment with its partner's open items of the other side (the charges
-        for a payment, the credits for a refund), oldest first, until the payment is used up."""
+        for a payment, the credits for a refund), oldest first, until the payment is used up: the oldest
+        items whose running total covers the payment, in one reconcile() (Odoo itself applies the
+        payment to them oldest first, by due date then date)."""
+        Statement = self.env["medical.statement"]
         for payment in self:
             company = payment.company_id
             receivable = company.medical_patient_receivable_account_id
             line = payment.move_id.line_ids.filtered(lambda ln, r=receivable: ln.account_id == r)
             sign = -1 if payment.payment_type == "inbound" else 1
-            open_items = self.env["medical.statement"]._patient_open_items(company, payment.partner_id)
-            items = open_items[payment.partner_id] - line
+            items = Statement._patient_open_items(company, payment.partner_id)[payment.partner_id] - line
+            to_cover = abs(line.amount_residual)
+            picked = items.browse()
             for item in items.filtered(lambda ln, s=sign: s * ln.amount_residual < 0):
-                if line.reconciled:
+                if company.currency_id.compare_amounts(to_cover, 0.0) <= 0:
                     break
-                (line | item).reconcile()
+                picked |= item
+                to_cover -= abs(item.amount_residual)
+            if picked:
+                (line | picked).reconcile()
