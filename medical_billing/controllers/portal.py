@@ -86,9 +86,16 @@ class StatementPortal(PaymentPortal):
                 providers_sudo.ids, partner_sudo.id, currency_id=statement_sudo.currency_id.id, report=report
             )
         )
-        tokens_sudo = (
-            request.env["payment.token"].sudo()._get_available_tokens(providers_sudo.ids, partner_sudo.id)
-        )
+        if request.env.user._is_public():
+            # The signed link may be forwarded: whoever holds it pays, but neither sees nor uses the
+            # guarantor's saved payment methods, nor saves one on the guarantor.
+            tokens_sudo = request.env["payment.token"]
+            show_tokenize_input_mapping = dict.fromkeys(providers_sudo.ids, False)
+        else:
+            tokens_sudo = (
+                request.env["payment.token"].sudo()._get_available_tokens(providers_sudo.ids, partner_sudo.id)
+            )
+            show_tokenize_input_mapping = self._compute_show_tokenize_input_mapping(providers_sudo)
         values.update(
             show_pay=True,
             company_mismatch=not self._can_partner_pay_in_company(partner_sudo, company),
@@ -100,7 +107,7 @@ class StatementPortal(PaymentPortal):
             payment_methods_sudo=methods_sudo,
             tokens_sudo=tokens_sudo,
             availability_report=report,
-            show_tokenize_input_mapping=self._compute_show_tokenize_input_mapping(providers_sudo),
+            show_tokenize_input_mapping=show_tokenize_input_mapping,
             transaction_route=f"/my/statements/{statement_sudo.id}/transaction",
             landing_route=statement_sudo.get_portal_url(),
             access_token=statement_sudo.access_token,
@@ -119,6 +126,11 @@ class StatementPortal(PaymentPortal):
         self._validate_transaction_kwargs(kwargs)
         if kwargs.get("is_validation"):
             raise ValidationError(_("A statement is paid, not used to save a payment method."))
+        if request.env.user._is_public():
+            # Not logged in (the signed link): no saved payment method of the guarantor, none saved.
+            if kwargs.get("flow") == "token":
+                raise ValidationError(_("Log in to pay with a saved payment method."))
+            kwargs["tokenization_requested"] = False
         amount = statement_sudo._portal_check_amount(amount)
         company = statement_sudo.company_id
         currency = statement_sudo.currency_id

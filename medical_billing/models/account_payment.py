@@ -11,21 +11,6 @@ class AccountPayment(models.Model):
     _inherit = "account.payment"
 
     @api.model
-    def _medical_patient_open_items(self, company, partner):
-        """The open items of ``partner`` on the patient receivable of ``company``, oldest first."""
-        return self.env["account.move.line"].search(
-            [
-                ("company_id", "=", company.id),
-                ("account_id", "=", company.medical_patient_receivable_account_id.id),
-                ("partner_id", "=", partner.id),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "!=", 0.0),
-            ],
-            order="date_maturity, date, id",
-        )
-
-    @api.model
     def _medical_post_patient_payment(self, company, partner, amount, method_line, memo, **values):
         """Post a payment of ``partner`` to (or, with ``payment_type='outbound'`` in ``values``, a refund
         from) the patient receivable of ``company`` on the journal of ``method_line``, and reconcile it
@@ -53,14 +38,22 @@ class AccountPayment(models.Model):
 
     def _medical_reconcile_oldest_first(self):
         """Reconcile each patient payment with its partner's open items of the other side (the charges
-        for a payment, the credits for a refund), oldest first, until the payment is used up."""
+        for a payment, the credits for a refund), oldest first, until the payment is used up: the oldest
+        items whose running total covers the payment, in one reconcile() (Odoo itself applies the
+        payment to them oldest first, by due date then date)."""
+        Statement = self.env["medical.statement"]
         for payment in self:
             company = payment.company_id
             receivable = company.medical_patient_receivable_account_id
             line = payment.move_id.line_ids.filtered(lambda ln, r=receivable: ln.account_id == r)
             sign = -1 if payment.payment_type == "inbound" else 1
-            items = self._medical_patient_open_items(company, payment.partner_id) - line
+            items = Statement._patient_open_items(company, payment.partner_id)[payment.partner_id] - line
+            to_cover = abs(line.amount_residual)
+            picked = items.browse()
             for item in items.filtered(lambda ln, s=sign: s * ln.amount_residual < 0):
-                if line.reconciled:
+                if company.currency_id.compare_amounts(to_cover, 0.0) <= 0:
                     break
-                (line | item).reconcile()
+                picked |= item
+                to_cover -= abs(item.amount_residual)
+            if picked:
+                (line | picked).reconcile()

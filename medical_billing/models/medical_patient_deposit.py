@@ -29,7 +29,18 @@ from odoo.addons.medical_coding.models.workflow import (
 from .medical_remittance_deposit import trace_pattern
 
 DESK_METHODS = [("cash", "Cash"), ("card", "Card"), ("check", "Check")]
-WORKFLOW_FIELDS = ("state", "payment_ids", "statement_line_id", "date_deposited", "journal_id", "date")
+# The number too: bank statement lines are matched by it.
+WORKFLOW_FIELDS = (
+    "state",
+    "payment_ids",
+    "statement_line_id",
+    "date_deposited",
+    "journal_id",
+    "date",
+    "name",
+)
+# Set by the desk payment wizard when it creates the payment, then fixed (the deposit slip lists them).
+PAYMENT_WORKFLOW_FIELDS = ("medical_deposit_id", "medical_desk_method", "medical_desk_reference")
 
 
 class MedicalPatientDeposit(models.Model):
@@ -79,7 +90,11 @@ class MedicalPatientDeposit(models.Model):
         "bank statement line.",
     )
     statement_line_id = fields.Many2one(
-        "account.bank.statement.line", string="Bank Statement Line", readonly=True, copy=False
+        "account.bank.statement.line",
+        string="Bank Statement Line",
+        readonly=True,
+        copy=False,
+        check_company=True,
     )
 
     @api.depends("payment_ids.amount")
@@ -334,6 +349,14 @@ class MedicalPatientDeposit(models.Model):
                 reason = _(
                     "%(name)s not matched: some of its payments are reconciled already.", name=deposit.name
                 )
+            elif len(items.account_id) > 1:
+                # One bank statement line has one counterpart item, on one account.
+                reason = _(
+                    "%(name)s not matched: its payments are on several accounts (%(accounts)s). Match it "
+                    "by hand.",
+                    name=deposit.name,
+                    accounts=", ".join(items.account_id.mapped("code")),
+                )
             if reason:
                 reasons[deposit] = reason
                 deposit.message_post(body=reason)
@@ -367,9 +390,63 @@ class AccountPayment(models.Model):
         check_company=True,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self = check_workflow_create(self, vals_list, PAYMENT_WORKFLOW_FIELDS)
+        return super().create(vals_list)
+
     def write(self, vals):
-        check_workflow_write(self, vals, ["medical_deposit_id"])
+        check_workflow_write(self, vals, PAYMENT_WORKFLOW_FIELDS)
         return super().write(vals)
+
+    def action_draft(self):
+        self._medical_leave_deposit()
+        return super().action_draft()
+
+    def action_cancel(self):
+        self._medical_leave_deposit()
+        return super().action_cancel()
+
+    @workflow_action
+    def _medical_leave_deposit(self):
+        """A payment reset to draft or cancelled: refused once its deposit went to the bank; out of its
+        prepared deposit otherwise (the deposit's total follows)."""
+        in_deposit = self.filtered("medical_deposit_id")
+        if not in_deposit:
+            return
+        deposits = in_deposit.sudo().medical_deposit_id
+        gone = deposits.filtered(lambda d: d.state != "draft")
+        if gone:
+            payment = in_deposit.filtered(lambda p: p.sudo().medical_deposit_id in gone)[0]
+            raise UserError(
+                _(
+                    "Payment %(payment)s is in deposit %(deposit)s, taken to the bank: it can no longer be "
+                    "reset to draft or cancelled. Record a refund instead.",
+                    payment=payment.name,
+                    deposit=payment.sudo().medical_deposit_id.name,
+                )
+            )
+        left = {
+            deposit: in_deposit.filtered(lambda p, d=deposit: p.sudo().medical_deposit_id == d)
+            for deposit in deposits
+        }
+        in_deposit.write({"medical_deposit_id": False})
+        for deposit, payments in left.items():
+            deposit.message_post(
+                body=_(
+                    "Payment(s) %(payments)s reset to draft or cancelled: out of the deposit.",
+                    payments=", ".join(payments.mapped("name")),
+                )
+            )
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+
+    def button_draft(self):
+        # The journal entry of a desk payment reset to draft from the entry itself: as the payment's.
+        self.origin_payment_id._medical_leave_deposit()
+        return super().button_draft()
 
 
 class AccountBankStatementLine(models.Model):
@@ -378,8 +455,10 @@ class AccountBankStatementLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         st_lines = super().create(vals_list)
-        # A patient deposit waiting for its bank statement line: matched at once.
-        incoming = st_lines.filtered(lambda s: s.amount > 0)
+        # A patient deposit waiting for its bank statement line: matched at once. Matching is a system
+        # action (as superuser): it runs after Odoo checked the user's own right to create these lines,
+        # and only for the lines of the companies the user works in.
+        incoming = st_lines.filtered(lambda s: s.amount > 0 and s.company_id in self.env.companies)
         if incoming and self.env["medical.patient.deposit"].sudo().search_count(
             [("state", "!=", "matched"), ("company_id", "in", incoming.company_id.ids)], limit=1
         ):

@@ -280,7 +280,11 @@ class AccountBankStatementLine(models.Model):
         return st_lines
 
     def _medical_auto_match(self):
-        candidates = self.filtered(lambda s: s.amount and (s.payment_ref or s.ref))
+        """Match as superuser (a system action), after Odoo checked the user's own right to create these
+        lines, and only the lines of the companies the user works in."""
+        candidates = self.filtered(
+            lambda s: s.amount and (s.payment_ref or s.ref) and s.company_id in self.env.companies
+        )
         if not candidates:
             return
         Remittance = self.env["medical.remittance"].sudo()
@@ -354,6 +358,13 @@ class AccountBankStatementLine(models.Model):
                 self._add_account_move_line(deposit_line)
             self.reconcile_bank_line()
             return
+        if len(deposit_lines.account_id) != 1:
+            raise UserError(
+                _(
+                    "The bank statement line %(line)s is matched with items of one account only.",
+                    line=self.move_id.name,
+                )
+            )
         _liquidity, suspense, _other = self._seek_for_lines()
         suspense.write({"account_id": deposit_lines.account_id.id, "partner_id": partner.id})
         (suspense | deposit_lines).reconcile()

@@ -5,9 +5,15 @@ The amount asked, the amount allowed (never more than the guarantor's open patie
 transactions of the statement."""
 
 import math
+from datetime import timedelta
 
 from odoo import _, fields, models
 from odoo.exceptions import ValidationError
+
+from odoo.addons.medical_coding.models.workflow import check_workflow_write
+
+# How long a draft online payment (the guarantor at the provider's page) holds its amount.
+DRAFT_HOLD = timedelta(minutes=30)
 
 
 class MedicalStatement(models.Model):
@@ -21,15 +27,33 @@ class MedicalStatement(models.Model):
         string="Online Payments",
         readonly=True,
         copy=False,
+        check_company=True,
         groups="account.group_account_invoice",
     )
+
+    def write(self, vals):
+        # The statement of a transaction is set when the transaction is created, never relinked.
+        check_workflow_write(self, vals, ["transaction_ids"])
+        return super().write(vals)
 
     def _portal_open_balance(self):
         """What the guarantor owes today on the patient receivable of the statement's company (all its
         open items, credits deducted)."""
         self.ensure_one()
-        items = self.env["account.payment"]._medical_patient_open_items(self.company_id, self.partner_id)
+        items = self._patient_open_items(self.company_id, self.partner_id)[self.partner_id]
         return sum(items.mapped("amount_residual"))
+
+    def _portal_amount_in_flight(self):
+        """What the statement's online payments under way will pay: pending or authorized, or draft (the
+        guarantor is at the provider's page) since less than DRAFT_HOLD (a payment form abandoned long
+        ago does not hold the balance forever)."""
+        self.ensure_one()
+        since = fields.Datetime.now() - DRAFT_HOLD
+        transactions = self.sudo().transaction_ids.filtered(
+            lambda tx: tx.operation != "refund"
+            and (tx.state in ("pending", "authorized") or (tx.state == "draft" and tx.create_date >= since))
+        )
+        return sum(transactions.mapped("amount"))
 
     def _portal_amount_due(self):
         """What the portal asks for: the statement's amount due, less what was paid of its items since,
@@ -59,6 +83,19 @@ class MedicalStatement(models.Model):
         balance = self._portal_open_balance()
         if currency.compare_amounts(balance, 0.0) <= 0:
             raise ValidationError(_("Nothing is due on this account."))
+        in_flight = self._portal_amount_in_flight()
+        if currency.compare_amounts(in_flight, 0.0) > 0:
+            # Another payment of this statement is under way (another tab, another device): together
+            # they may not pay more than the balance.
+            balance = currency.round(balance - in_flight)
+            if currency.compare_amounts(balance, 0.0) <= 0:
+                raise ValidationError(
+                    _(
+                        "A payment of %(amount)s of this statement is being processed: nothing more is due "
+                        "for now.",
+                        amount=currency.format(in_flight).replace("\xa0", " "),
+                    )
+                )
         if currency.compare_amounts(amount, balance) > 0:
             raise ValidationError(
                 _(

@@ -7,6 +7,8 @@ provider's journal, reconciled with the guarantor's open items oldest first, as 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.medical_coding.models.workflow import check_workflow_create, check_workflow_write
+
 
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
@@ -19,7 +21,25 @@ class PaymentTransaction(models.Model):
         string="Patient Statements",
         readonly=True,
         copy=False,
+        check_company=True,
+        help="Set when the transaction is created (the statement's transaction route); never changed after: "
+        "the guarantor of the statement receives the money at post-processing.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self = check_workflow_create(self, vals_list, ["medical_statement_ids"])
+        transactions = super().create(vals_list)
+        # payment.transaction does not check its companies itself (no _check_company_auto).
+        transactions.filtered("medical_statement_ids")._check_company(["medical_statement_ids"])
+        return transactions
+
+    def write(self, vals):
+        check_workflow_write(self, vals, ["medical_statement_ids"])
+        result = super().write(vals)
+        if "medical_statement_ids" in vals:
+            self._check_company(["medical_statement_ids"])
+        return result
 
     @api.model
     def _compute_reference_prefix(self, provider_code, separator, **values):

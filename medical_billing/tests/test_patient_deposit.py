@@ -18,9 +18,9 @@ class TestPatientDeposit(StatementCommon):
         cls.other_patient = cls._make_patient("Deposit Patient Two")
         cls.bank_journal = cls.practice._medical_deposit_journal()
 
-    def pay(self, partner, method, amount, reference=None):
+    def pay(self, partner, method, amount, reference=None, **values):
         self.env["medical.patient.payment"].create(
-            {"partner_id": partner.id, "method": method, "amount": amount, "reference": reference}
+            {"partner_id": partner.id, "method": method, "amount": amount, "reference": reference, **values}
         ).action_confirm()
         return self.env["account.payment"].search([("partner_id", "=", partner.id)], order="id desc", limit=1)
 
@@ -146,11 +146,26 @@ class TestPatientDeposit(StatementCommon):
         )
 
     def test_unique_amount_matches_without_reference(self):
-        _cash_1, _cash_2, _check = self.day_of_payments()
+        _cash_1, _cash_2, check = self.day_of_payments()
         checks = self.prepare().filtered(lambda d: d.journal_id.type == "bank")
         st_line = self.statement_line(50.0, "COUNTER DEPOSIT")
         self.assertEqual((checks.state, checks.statement_line_id), ("matched", st_line))
         self.assertTrue(st_line.is_reconciled)
+        # Bank 50.00 against the outstanding receipts, partner the one guarantor of the deposit.
+        outstanding = check.outstanding_account_id
+        self.assertMoveLines(
+            st_line.move_id,
+            [
+                (self.bank_journal.default_account_id, self.patient, 50.0, 0.0),
+                (outstanding, self.patient, 0.0, 50.0),
+            ],
+        )
+        item = check.move_id.line_ids.filtered(lambda ln: ln.account_id == outstanding)
+        self.assertEqual((item.debit, item.credit, item.amount_residual), (50.0, 0.0, 0.0))
+        self.assertTrue(item.reconciled)
+        counterpart = st_line.move_id.line_ids.filtered(lambda ln: ln.account_id == outstanding)
+        self.assertEqual(item.full_reconcile_id, counterpart.full_reconcile_id)
+        self.assertTrue(item.full_reconcile_id)
 
     def test_other_amount_or_ambiguous_line_is_not_matched(self):
         self.day_of_payments()
@@ -247,3 +262,173 @@ class TestPatientDeposit(StatementCommon):
             deposits[0].with_user(manager).unlink()
         deposits[1].with_user(manager).unlink()
         self.assertEqual(len(self.prepare(user=biller)), 1, "its payments are free again")
+
+    def test_statement_line_of_another_company_is_refused(self):
+        self.day_of_payments()
+        checks = self.prepare().filtered(lambda d: d.journal_id.type == "bank")
+        other = self.setup_other_company(name="Other Practice")
+        line = (
+            self.env["account.bank.statement.line"]
+            .with_company(other["company"])
+            .create(
+                {
+                    "journal_id": other["default_journal_bank"].id,
+                    "date": self.today,
+                    "amount": 50.0,
+                    "payment_ref": checks.name,
+                }
+            )
+        )
+        self.assertEqual(checks.state, "draft")
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            checks.sudo().write({"statement_line_id": line.id})
+
+    def test_deposit_number_and_desk_details_are_not_edited(self):
+        cash_1, _cash_2, check = self.day_of_payments()
+        deposits = self.prepare()
+        message = "change only through the workflow buttons, not by editing."
+        biller = self.make_user("deposit_biller_3", "medical_coding.medical_coding_group_biller")
+        with self.assertRaisesRegex(AccessError, message):
+            deposits[0].with_user(biller).write({"name": "DEP/FAKE"})
+        accountant = self.make_user(
+            "deposit_accountant", "account.group_account_manager,medical_coding.medical_coding_group_biller"
+        )
+        with self.assertRaisesRegex(AccessError, message):
+            check.with_user(accountant).write({"medical_desk_reference": "9999"})
+        with self.assertRaisesRegex(AccessError, message):
+            cash_1.with_user(accountant).write({"medical_desk_method": "check"})
+        with self.assertRaisesRegex(AccessError, message):
+            self.env["account.payment"].with_user(accountant).create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": self.patient.id,
+                    "amount": 5.0,
+                    "journal_id": cash_1.journal_id.id,
+                    "medical_desk_method": "cash",
+                }
+            )
+        self.assertEqual((check.medical_desk_reference, cash_1.medical_desk_method), ("1001", "cash"))
+        self.assertTrue(deposits[0].name.startswith("DEP/"))
+
+    def test_payment_of_a_deposit_taken_to_the_bank_stays_posted(self):
+        cash_1, cash_2, check = self.day_of_payments()
+        deposits = self.prepare()
+        cash = deposits.filtered(lambda d: d.journal_id.type == "cash")
+        checks = deposits - cash
+        cash.action_deposit()
+        message = f"Payment {cash_1.name} is in deposit {cash.name}, taken to the bank"
+        with self.assertRaisesRegex(UserError, message):
+            cash_1.action_draft()
+        with self.assertRaisesRegex(UserError, message):
+            cash_1.action_cancel()
+        with self.assertRaisesRegex(UserError, message):
+            cash_1.move_id.button_draft()
+        self.assertEqual((cash_1.move_id.state, cash_1.medical_deposit_id), ("posted", cash))
+        self.assertEqual((cash.amount_total, cash.payment_ids), (55.5, cash_1 | cash_2))
+        # A payment of a prepared deposit, cancelled: out of the deposit, whose total follows.
+        check.action_cancel()
+        self.assertEqual(
+            (check.state, check.medical_deposit_id), ("canceled", self.env["medical.patient.deposit"])
+        )
+        self.assertEqual((checks.amount_total, checks.payment_ids), (0.0, self.env["account.payment"]))
+        self.assertIn(
+            f"Payment(s) {check.name} reset to draft or cancelled: out of the deposit.",
+            checks.message_ids.mapped("preview"),
+        )
+
+    def test_payments_on_several_accounts_are_not_matched(self):
+        cash_1 = self.pay(self.patient, "cash", 20.0)
+        drawer_two = self.env["account.account"].create(
+            {
+                "name": "Outstanding Receipts (drawer two)",
+                "code": "101499",
+                "account_type": "asset_current",
+                "reconcile": True,
+            }
+        )
+        cash_1.payment_method_line_id.payment_account_id = drawer_two
+        cash_2 = self.pay(self.other_patient, "cash", 35.5)
+        self.assertNotEqual(cash_1.outstanding_account_id, cash_2.outstanding_account_id)
+        cash = self.prepare()
+        self.assertEqual(cash.payment_ids, cash_1 | cash_2)
+        st_line = self.statement_line(55.5, f"DEPOSIT {cash.name}")
+        self.assertFalse(st_line.is_reconciled)
+        self.assertEqual(cash.state, "draft")
+        self.assertIn(
+            f"{cash.name} not matched: its payments are on several accounts (",
+            " ".join(cash.message_ids.mapped("preview")),
+        )
+
+    def test_desk_refunds_are_paid_by_check_from_the_bank(self):
+        """The drawer goes to the bank whole: refunds are never paid out of it (nor through the card
+        terminal), so the deposit's total is the cash taken to the bank, to the cent."""
+        self.remit_with_patient_share()
+        cash_in = self.pay(self.patient, "cash", 50.0)
+        self.assertEqual(self.receivable_at(self.patient, self.today), -30.0, "a credit of 30.00")
+        refused = (
+            "Refund the credit by check from a bank journal: the cash drawer and the card terminal go to "
+            "the bank whole in the daily deposit."
+        )
+        for method, reference in (("cash", None), ("card", "T-1")):
+            with self.assertRaisesRegex(UserError, refused):
+                self.pay(self.patient, method, 10.0, reference, direction="outbound")
+        with self.assertRaisesRegex(UserError, refused):
+            self.pay(
+                self.patient, "check", 10.0, "R-0", direction="outbound", journal_id=cash_in.journal_id.id
+            )
+        refund = self.pay(self.patient, "check", 30.0, "R-1", direction="outbound")
+        self.assertEqual((refund.payment_type, refund.journal_id.type), ("outbound", "bank"))
+        self.assertMoveLines(
+            refund.move_id,
+            [
+                (refund.outstanding_account_id, self.patient, 0.0, 30.0),
+                (self.patient_ar, self.patient, 30.0, 0.0),
+            ],
+        )
+        self.assertEqual(self.receivable_at(self.patient, self.today), 0.0)
+        deposit = self.prepare()
+        self.assertRecordValues(deposit, [{"payment_ids": cash_in.ids, "amount_total": 50.0}])
+        st_line = self.statement_line(50.0, f"DEPOSIT {deposit.name}")
+        self.assertEqual(deposit.state, "matched")
+        self.assertMoveLines(
+            st_line.move_id,
+            [
+                (self.bank_journal.default_account_id, self.patient, 50.0, 0.0),
+                (cash_in.outstanding_account_id, self.patient, 0.0, 50.0),
+            ],
+        )
+        receipt = cash_in.move_id.line_ids.filtered(
+            lambda ln: ln.account_id == cash_in.outstanding_account_id
+        )
+        self.assertEqual((receipt.debit, receipt.amount_residual), (50.0, 0.0))
+        # The refund check clears through its own (outgoing) bank statement line.
+        refund_item = refund.move_id.line_ids.filtered(
+            lambda ln: ln.account_id == refund.outstanding_account_id
+        )
+        self.assertEqual((refund_item.credit, refund_item.amount_residual), (30.0, -30.0))
+
+    def test_statement_line_outside_the_users_companies_is_left_alone(self):
+        self.day_of_payments()
+        checks = self.prepare().filtered(lambda d: d.journal_id.type == "bank")
+        other = self.setup_other_company(name="Other Practice")["company"]
+        # Odoo's record rules refuse a user creating a line outside its companies; a system import (sudo)
+        # run for a user of another practice does not match this practice's deposits either.
+        st_line = (
+            self.env["account.bank.statement.line"]
+            .sudo()
+            .with_context(allowed_company_ids=other.ids)
+            .create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "date": self.today,
+                    "amount": 50.0,
+                    "payment_ref": "COUNTER DEPOSIT",
+                    "company_id": self.practice.id,
+                }
+            )
+        )
+        self.assertEqual(checks.state, "draft", "not matched by a user of another practice")
+        self.assertFalse(st_line.is_reconciled)
+        checks.action_match_bank()
+        self.assertEqual((checks.state, checks.statement_line_id), ("matched", st_line.with_env(self.env)))

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from lxml import html
 
+from odoo import SUPERUSER_ID, Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .test_statement import StatementCommon
@@ -279,3 +281,86 @@ class TestStatementPortalPayment(StatementCommon, HttpCase):
             self.env["payment.transaction"].search([("medical_statement_ids", "=", statement.id)])
         )
         self.assertEqual(self.receivable_at(self.patient, self.today), 40.0)
+
+    def test_statement_of_a_transaction_is_never_relinked(self):
+        """Relinking a transaction to another statement would give its money to another guarantor at
+        post-processing: the link is set when the transaction is created, in the statement's company."""
+        statement, _old_item, _new_item = self.statement_with_two_open_items()
+        other_patient = self._make_patient("Portal Patient Two")
+        self._make_coverage(other_patient)
+        self.remit_with_patient_share(other_patient)
+        other_statement = self.run_statements().filtered(lambda s: s.partner_id == other_patient)
+        self.assertEqual(len(other_statement), 1)
+        tx = self.create_transaction(statement, 40.0)
+        admin = self.make_user(
+            "tx_admin",
+            "base.group_system,account.group_account_manager,medical_coding.medical_coding_group_biller",
+        )
+        message = "change only through the workflow buttons, not by editing."
+        with self.assertRaisesRegex(AccessError, message):
+            tx.with_user(admin).write({"medical_statement_ids": [Command.set(other_statement.ids)]})
+        with self.assertRaisesRegex(AccessError, message):
+            other_statement.with_user(admin).write({"transaction_ids": [Command.link(tx.id)]})
+        values = {
+            "provider_id": self.demo_provider.id,
+            "payment_method_id": self.demo_method.id,
+            "reference": "RELINK-1",
+            "amount": 40.0,
+            "currency_id": statement.currency_id.id,
+            "partner_id": other_patient.id,
+            "medical_statement_ids": [Command.set(statement.ids)],
+        }
+        with self.assertRaisesRegex(AccessError, message):
+            self.env["payment.transaction"].with_user(admin).create(values)
+        self.assertEqual(tx.medical_statement_ids, statement)
+        # A provider of another company cannot carry the statement.
+        other_provider = self._demo_provider(self.setup_other_company(name="Other Practice")["company"])
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            self.env["payment.transaction"].sudo().create(
+                {**values, "provider_id": other_provider.id, "reference": "RELINK-2"}
+            )
+
+    def test_signed_link_never_shows_uses_or_saves_the_guarantors_cards(self):
+        """Whoever holds the signed link (a forwarded e-mail) pays, but not with the guarantor's saved
+        cards, and saves none on the guarantor."""
+        statement, _old_item, _new_item = self.statement_with_two_open_items()
+        self.demo_provider.allow_tokenization = True
+        token = self.env["payment.token"].create(
+            {
+                "provider_id": self.demo_provider.id,
+                "payment_method_id": self.demo_method.id,
+                "partner_id": self.patient.id,
+                "provider_ref": "DEMO-SAVED-CARD",
+                "payment_details": "4242",
+            }
+        )
+        root = self.page(statement)
+        self.assertTrue(root.xpath("//form[@id='o_payment_form']"))
+        self.assertFalse(root.xpath("//input[@name='o_payment_radio'][@data-payment-option-type='token']"))
+        self.assertFalse(root.xpath("//input[@name='o_payment_tokenize_checkbox']"))
+        self.assertEqual(
+            self.refused(statement, 40.0, flow="token", token_id=token.id, provider_id=None),
+            "Log in to pay with a saved payment method.",
+        )
+        self.assertFalse(
+            self.env["payment.transaction"].search([("medical_statement_ids", "=", statement.id)])
+        )
+        tx = self.create_transaction(statement, 40.0, tokenization_requested=True)
+        self.assertFalse(tx.tokenize, "no card saved on the guarantor")
+        self.assertFalse(tx.token_id)
+
+    def test_payments_under_way_together_pay_the_balance_at_most(self):
+        """Two tabs (or devices) paying at once: the second one may pay what the first leaves."""
+        statement, _old_item, _new_item = self.statement_with_two_open_items()
+        first = self.create_transaction(statement, 30.0)
+        self.assertEqual(first.state, "draft", "the guarantor is at the provider's page")
+        self.assertEqual(
+            self.refused(statement, 15.0), "You can pay $ 10.00 at most, the open balance of your account."
+        )
+        self.create_transaction(statement, 10.0)
+        self.assertEqual(
+            self.refused(statement, 1.0),
+            "A payment of $ 40.00 of this statement is being processed: nothing more is due for now.",
+        )
+        first.with_user(SUPERUSER_ID)._set_canceled()  # as the provider's notification does
+        self.assertEqual(self.create_transaction(statement, 30.0).amount, 30.0, "its amount is free again")

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.medical_coding.models.workflow import workflow_action
+
 PAYMENT_METHODS = [("cash", "Cash"), ("card", "Card"), ("check", "Check")]
 
 
@@ -63,8 +65,11 @@ class MedicalPatientPayment(models.TransientModel):
     def _open_items(self):
         """The guarantor's open items on the patient receivable, oldest first."""
         self.ensure_one()
-        return self.env["account.payment"]._medical_patient_open_items(self.company_id, self.partner_id)
+        return self.env["medical.statement"]._patient_open_items(self.company_id, self.partner_id)[
+            self.partner_id
+        ]
 
+    @workflow_action
     def action_confirm(self):
         """Post the payment, reconcile it oldest item first; returns the receipt."""
         self.ensure_one()
@@ -79,6 +84,16 @@ class MedicalPatientPayment(models.TransientModel):
         company = self.company_id
         company._medical_check_accounting()
         refund = self.direction == "outbound"
+        if refund and (self.method != "check" or self.journal_id.type == "cash"):
+            # The day's cash and card takings go to the bank whole, in the daily deposit: money paid out
+            # of the drawer (or back to a card through the terminal) would make the bank deposit differ
+            # from the deposit's total, so a credit is refunded by check, from a bank journal.
+            raise UserError(
+                _(
+                    "Refund the credit by check from a bank journal: the cash drawer and the card terminal "
+                    "go to the bank whole in the daily deposit."
+                )
+            )
         if refund:
             credit = -sum(
                 self._open_items().filtered(lambda i: i.amount_residual < 0).mapped("amount_residual")
