@@ -25,6 +25,7 @@ from . import medical_claim_batch_ack
 from . import medical_claim_ack
 from . import medical_code_list
 from . import medical_claim_status_code
+from . import medical_remark_code
 from . import medical_import_log
 from . import medical_importer_edi
 from . import medical_eligibility_request
@@ -43,7 +44,6 @@ from . import medical_remittance_posting
 from . import medical_remittance_deposit
 from . import medical_remittance_demo
 from . import medical_adjustment_reason
-from . import medical_remark_code
 from . import medical_denial
 from . import medical_denial_ledger
 from . import medical_importer_carc

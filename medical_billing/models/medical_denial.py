@@ -12,7 +12,7 @@ payer's appeal limit, recomputed every day for the open denials.
 
 from datetime import timedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.medical_coding.models.workflow import (
@@ -21,7 +21,6 @@ from odoo.addons.medical_coding.models.workflow import (
     workflow_action,
 )
 
-from ..edi.rarc_codes import split_remark_codes
 from .medical_adjustment_reason import DENIAL_CATEGORIES
 from .medical_claim_line import ADJUSTMENT_GROUPS
 
@@ -80,7 +79,12 @@ PROTECTED_FIELDS = WORKFLOW_FIELDS + DERIVED_FIELDS
 class MedicalDenial(models.Model):
     _name = "medical.denial"
     _description = "Denial"
-    _inherit = ["mail.thread", "mail.activity.mixin", "medical.company.check.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "medical.company.check.mixin",
+        "medical.remark.explained.mixin",
+    ]
     _order = "priority desc, date_appeal_deadline, id"
     _check_company_auto = True
     _rec_name = "claim_number"
@@ -131,8 +135,6 @@ class MedicalDenial(models.Model):
         "denial_id",
         "remark_code_id",
         string="Remarks Explained",
-        compute="_compute_remark_code_ids",
-        store=True,
         help="The remark codes (RARC) of the denial found in the remark code list, with their descriptions.",
     )
     amount = fields.Monetary(string="Amount at Stake", readonly=True)
@@ -209,21 +211,6 @@ class MedicalDenial(models.Model):
         by_code = {r.code: r.id for r in reasons.search_fetch([("code", "in", list(codes))], ["code"])}
         for denial in self:
             denial.reason_id = by_code.get((denial.reason_code or "").strip().upper(), False)
-
-    @api.depends("remark_codes")
-    def _compute_remark_code_ids(self):
-        codes_of = {denial: split_remark_codes(denial.remark_codes) for denial in self}
-        wanted = {code for codes in codes_of.values() for code in codes}
-        known = self.env["medical.remark.code"].sudo()._by_code(wanted)
-        for denial, codes in codes_of.items():
-            denial.remark_code_ids = [Command.set([known[c].id for c in codes if c in known])]
-
-    def _remark_explanations(self):
-        """``[(code, description or False)]`` of the denial's remark codes, in the payer's order."""
-        self.ensure_one()
-        codes = split_remark_codes(self.remark_codes)
-        known = self.env["medical.remark.code"].sudo()._by_code(codes)
-        return [(code, known[code].description if code in known else False) for code in codes]
 
     @api.depends("reason_id")
     def _compute_category(self):

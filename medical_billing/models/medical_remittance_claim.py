@@ -31,7 +31,7 @@ class MedicalRemittanceClaim(models.Model):
 
     _name = "medical.remittance.claim"
     _description = "Remittance Claim"
-    _inherit = ["medical.company.check.mixin"]
+    _inherit = ["medical.company.check.mixin", "medical.remark.explained.mixin"]
     _order = "remittance_id, sequence, id"
     _check_company_auto = True
     _rec_name = "patient_control_number"
@@ -132,7 +132,7 @@ class MedicalRemittanceLine(models.Model):
 
     _name = "medical.remittance.line"
     _description = "Remittance Service Line"
-    _inherit = ["medical.company.check.mixin"]
+    _inherit = ["medical.company.check.mixin", "medical.remark.explained.mixin"]
     _order = "remittance_claim_id, sequence, id"
     _check_company_auto = True
     _rec_name = "procedure_code"
@@ -197,7 +197,7 @@ class MedicalRemittanceAdjustment(models.Model):
 
     _name = "medical.remittance.adjustment"
     _description = "Remittance Adjustment"
-    _inherit = ["medical.company.check.mixin"]
+    _inherit = ["medical.company.check.mixin", "medical.remark.explained.mixin"]
     _order = "remittance_claim_id, line_id, id"
     _check_company_auto = True
 

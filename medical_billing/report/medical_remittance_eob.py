@@ -3,6 +3,8 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError
 
+from ..edi.rarc_codes import split_remark_codes
+
 
 class ReportRemittanceEob(models.AbstractModel):
     """The explanation of benefits of one remittance claim, for the patient file: the payer's payment,
@@ -29,9 +31,11 @@ class ReportRemittanceEob(models.AbstractModel):
     def _eob(self, rclaim):
         """The values of one EOB: the lines with their adjustments, the claim-level adjustments apart."""
         adjustments = rclaim.adjustment_ids
+        known = self._remark_descriptions(rclaim)
         lines = [
             {
                 "line": line,
+                "remarks": [(code, known.get(code, False)) for code in split_remark_codes(line.remark_codes)],
                 "adjustments": line.adjustment_ids,
                 "patient": sum(line.adjustment_ids.filtered(lambda a: a.group_code == "PR").mapped("amount")),
             }
@@ -46,7 +50,21 @@ class ReportRemittanceEob(models.AbstractModel):
             "claim_adjustments": claim_level,
             "patient_total": sum(adjustments.filtered(lambda a: a.group_code == "PR").mapped("amount")),
             "allowed_total": sum(rclaim.line_ids.mapped("allowed_amount")),
-            "remarks": ", ".join(
-                code for code in [rclaim.remark_codes, *rclaim.line_ids.mapped("remark_codes")] if code
-            ),
+            "remarks": self._remarks(rclaim, known),
         }
+
+    @api.model
+    def _remark_descriptions(self, rclaim):
+        """``{code: description}`` of the remark codes the claim and its lines link (those of the list)."""
+        linked = rclaim.sudo().remark_code_ids | rclaim.sudo().line_ids.remark_code_ids
+        return {remark.code: remark.description for remark in linked}
+
+    @api.model
+    def _remarks(self, rclaim, known):
+        """``[(code, description or False)]`` of the remark codes of the claim (MOA / MIA) and of its lines
+        (LQ*HE), each once, in the payer's order."""
+        remarks = {}
+        for record in [rclaim, *rclaim.line_ids]:
+            for code in split_remark_codes(record.remark_codes):
+                remarks.setdefault(code, known.get(code, False))
+        return list(remarks.items())

@@ -15,6 +15,7 @@ from lxml import html
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
+from odoo.tools.misc import file_path
 
 from odoo.addons.medical_billing.edi.x12_835_writer import EraClaim, era_835, era_835_body
 
@@ -254,6 +255,86 @@ class TestRemittanceUi(RemittanceCommon):
         self.assertEqual(len(adjustments), 2)
         self.assertTrue(adjustments[0].startswith("CO-45") and "20.00" in adjustments[0], adjustments)
         self.assertTrue(adjustments[1].startswith("PR-3") and "20.00" in adjustments[1], adjustments)
+
+    def test_remarks_explained_on_the_remittance_and_the_eob(self):
+        """MOA remarks of the claim, LQ*HE remarks of a line: each code shown with its description on the
+        remittance claim, its lines and adjustments, and on the EOB; a code the list does not know yet is
+        shown bare, and gains its description when the remark code list brings it."""
+        Remark = self.env["medical.remark.code"]
+        ma01, n130, m15 = (Remark.search([("code", "=", code)]) for code in ("MA01", "N130", "M15"))
+        claim = self.submitted_claim()
+        first, second = claim.line_ids.sorted("sequence")
+        era = self.era(
+            [
+                self.era_claim(
+                    claim,
+                    200,
+                    [
+                        self.service(
+                            first,
+                            60,
+                            [("CO", "45", 20), ("PR", "3", 20)],
+                            allowed=80,
+                            remarks=("N130", "N777"),
+                        ),
+                        self.service(second, 140, [("CO", "45", 60)], allowed=140, remarks=("M15",)),
+                    ],
+                    patient_amount=20,
+                    remarks=("MA01",),
+                )
+            ],
+            trace="EFT4242",
+        )
+        remittance, _counts = self.import_era(era)
+        rclaim = remittance.claim_ids
+        line_one, line_two = rclaim.line_ids.sorted("sequence")
+        self.assertEqual((rclaim.remark_codes, line_one.remark_codes), ("MA01", "N130,N777"))
+        self.assertEqual(rclaim.remark_code_ids, ma01)
+        self.assertEqual(line_one.remark_code_ids, n130, "N777 is not in the shipped list yet")
+        self.assertEqual(line_two.remark_code_ids, m15)
+        self.assertEqual(line_one.adjustment_ids.remark_code_ids, n130)
+        self.assertEqual(line_one._remark_explanations(), [("N130", n130.description), ("N777", False)])
+
+        # the biller's screen: code and description on the claim and on each line
+        form = Form(rclaim.with_user(self.biller))
+        # (a long description shortened on the tag; the code's form reads it whole)
+        self.assertEqual([r.display_name for r in form.remark_code_ids], [ma01.display_name])
+        self.assertTrue(ma01.display_name.startswith("MA01 Alert: you may appeal this decision"))
+        rows = form.line_ids._records
+        self.assertEqual(
+            [Remark.browse(row["remark_code_ids"]).mapped("display_name") for row in rows],
+            [[n130.display_name], [m15.display_name]],
+        )
+        self.assertEqual(n130.display_name, f"N130 {n130.description}")
+        # the accountant's read-only screen opens too
+        self.assertEqual(rclaim.with_user(self.accountant).remark_code_ids.display_name, ma01.display_name)
+
+        def text(nodes):
+            return [" ".join(n.text_content().split()) for n in nodes]
+
+        root = self.render_eob(rclaim, self.biller)
+        self.assertEqual(
+            text(root.xpath("//div[@class='eob-remark']")),
+            [f"MA01 {ma01.description}", f"N130 {n130.description}", "N777", f"M15 {m15.description}"],
+        )
+        lines = root.xpath("//tr[contains(@class, 'eob-line')]")
+        self.assertEqual(
+            [text(line.xpath(".//div[@class='eob-line-remark']")) for line in lines],
+            [[f"N130 {n130.description}", "N777"], [f"M15 {m15.description}"]],
+        )
+
+        # the full list brings N777: the line naming it explains it now
+        with open(file_path("medical_billing/tests/data/rarc_codes.tsv"), "rb") as f:
+            self.env["medical.importer"].import_file("rarc-codes", f.read(), "rarc.tsv")
+        n777 = Remark.search([("code", "=", "N777")])
+        self.assertEqual(n777.description, "A remark written for this test list.")
+        self.assertEqual(line_one.remark_code_ids, n130 | n777)
+        self.assertEqual(line_one.adjustment_ids.remark_code_ids, n130 | n777)
+        self.assertEqual(line_two.remark_code_ids, m15)
+        root = self.render_eob(rclaim, self.biller)
+        self.assertIn(
+            "N777 A remark written for this test list.", text(root.xpath("//div[@class='eob-remark']"))
+        )
 
     def test_eob_pdf_text(self):
         """The EOB as the patient file gets it: a PDF (wkhtmltopdf), read back with pdftotext."""
