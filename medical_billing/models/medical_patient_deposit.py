@@ -13,6 +13,10 @@ A statement line and a deposit match when: same company, the deposit's bank jour
 the line's label or reference names the deposit's number (as a whole word), or no line names it and the line
 (dated on or after the deposit) is the only open line of that amount and journal and the deposit the only
 open deposit it could be. Anything else is left alone and the deposit's chatter says why.
+
+When the reconciliation is undone afterwards (the statement line's "undo", journal items unreconciled, the
+statement line's entry reset), the deposit goes back to deposited, without its statement line, to be matched
+again (``account.partial.reconcile.unlink``).
 """
 
 from collections import defaultdict
@@ -370,6 +374,22 @@ class MedicalPatientDeposit(models.Model):
             matched |= deposit
         return matched, reasons
 
+    @workflow_action
+    def _medical_unmatch(self):
+        """The reconciliation with the bank statement line was undone (by hand, or the statement line's
+        entry reset): these matched deposits are deposited again, to be matched again. Called as superuser
+        once Odoo let the user undo the reconciliation."""
+        lines = {deposit: deposit.statement_line_id.move_id.name for deposit in self}
+        self.write({"state": "deposited", "statement_line_id": False})
+        for deposit, line in lines.items():
+            deposit.message_post(
+                body=_(
+                    "The reconciliation with the bank statement line %(line)s was undone: the deposit is "
+                    "deposited again, to be matched again.",
+                    line=line or "-",
+                )
+            )
+
 
 class AccountPayment(models.Model):
     _inherit = "account.payment"  # pylint: disable=consider-merging-classes-inherited
@@ -464,3 +484,27 @@ class AccountBankStatementLine(models.Model):
         ):
             self.env["medical.patient.deposit"].sudo()._match_deposits(statement_lines=incoming.sudo())
         return st_lines
+
+
+class AccountPartialReconcile(models.Model):
+    _inherit = "account.partial.reconcile"  # pylint: disable=consider-merging-classes-inherited
+
+    def unlink(self):
+        # Every way of undoing a reconciliation ends here (the statement line's "undo", unreconciling journal
+        # items, an entry reset to draft or reversed): a matched deposit whose statement line or payments
+        # lose their match is deposited again. One search for the whole batch.
+        items = self.debit_move_id | self.credit_move_id
+        deposits = self.env["medical.patient.deposit"]
+        if items:
+            deposits = deposits.sudo().search(
+                [
+                    ("state", "=", "matched"),
+                    "|",
+                    ("statement_line_id", "in", items.move_id.statement_line_id.ids),
+                    ("payment_ids", "in", items.payment_id.ids),
+                ]
+            )
+        res = super().unlink()
+        if deposits:
+            deposits._medical_unmatch()
+        return res

@@ -145,6 +145,62 @@ class TestPatientDeposit(StatementCommon):
             cash.message_ids.mapped("preview"),
         )
 
+    def test_undoing_the_bank_reconciliation_reopens_the_deposit(self):
+        cash_1, cash_2, _check = self.day_of_payments()
+        cash = self.prepare().filtered(lambda d: d.journal_id.type == "cash")
+        cash.action_deposit()
+        st_line = self.statement_line(55.5, f"BRANCH DEPOSIT {cash.name}")
+        self.assertEqual((cash.state, cash.statement_line_id), ("matched", st_line))
+        outstanding = cash_1.outstanding_account_id
+        # an accountant without the medical roles: the deposit follows even though they cannot read it
+        accountant = self.make_user("deposit_undo_accountant", "base.group_user,account.group_account_user")
+
+        def payment_items():
+            return (cash_1 | cash_2).move_id.line_ids.filtered(lambda ln: ln.account_id == outstanding)
+
+        # The accountant undoes the statement line's reconciliation (its "Undo" button).
+        st_line.with_user(accountant).action_undo_reconciliation()
+        self.assertRecordValues(
+            payment_items().sorted("debit"),
+            [
+                {"debit": 20.0, "credit": 0.0, "amount_residual": 20.0, "reconciled": False},
+                {"debit": 35.5, "credit": 0.0, "amount_residual": 35.5, "reconciled": False},
+            ],
+        )
+        self.assertFalse(st_line.is_reconciled)
+        self.assertMoveLines(
+            st_line.move_id,
+            [
+                (self.bank_journal.default_account_id, self.env["res.partner"], 55.5, 0.0),
+                (self.bank_journal.suspense_account_id, self.env["res.partner"], 0.0, 55.5),
+            ],
+        )
+        self.assertEqual((cash.state, cash.statement_line_id), ("deposited", self.env[st_line._name]))
+        self.assertIn(
+            f"The reconciliation with the bank statement line {st_line.move_id.name} was undone: the deposit "
+            "is deposited again, to be matched again.",
+            cash.message_ids.mapped("preview"),
+        )
+
+        # Matched again from the deposit's button: the same journal items as the first time.
+        cash.action_match_bank()
+        self.assertEqual((cash.state, cash.statement_line_id), ("matched", st_line))
+        self.assertTrue(st_line.is_reconciled)
+        self.assertTrue(all(payment_items().mapped("reconciled")))
+        self.assertMoveLines(
+            st_line.move_id,
+            [
+                (self.bank_journal.default_account_id, self.env["res.partner"], 55.5, 0.0),
+                (outstanding, self.env["res.partner"], 0.0, 55.5),
+            ],
+        )
+
+        # Unreconciling a payment's outstanding item from the journal items: the deposit is open again too.
+        first_item = payment_items().sorted("debit")[:1]
+        first_item.with_user(accountant).remove_move_reconcile()
+        self.assertRecordValues(first_item, [{"debit": 20.0, "amount_residual": 20.0, "reconciled": False}])
+        self.assertEqual((cash.state, cash.statement_line_id), ("deposited", self.env[st_line._name]))
+
     def test_unique_amount_matches_without_reference(self):
         _cash_1, _cash_2, check = self.day_of_payments()
         checks = self.prepare().filtered(lambda d: d.journal_id.type == "bank")
