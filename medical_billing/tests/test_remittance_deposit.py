@@ -91,6 +91,24 @@ class TestRemittanceDeposit(RemittanceCommon):
             remittance.message_ids.mapped("preview"),
         )
 
+    def test_undoing_the_bank_reconciliation_reopens_the_deposit(self):
+        """The ERA deposit's state is read from the reconciliation itself: undone by hand, the deposit is open
+        again (its item on the outstanding receipts account too) and matches again."""
+        remittance = self.post_era()
+        st_line = self.statement_line(label="ACH ACME HEALTH TRN*1*EFT0001*1999999999")
+        self.assertMatched(remittance, st_line)
+        accountant = self.make_user("era_undo_accountant", "base.group_user,account.group_account_user")
+        st_line.with_user(accountant).action_undo_reconciliation()
+        self.assertInSuspense(st_line)
+        self.assertRecordValues(
+            remittance.deposit_line_id, [{"debit": 200.0, "amount_residual": 200.0, "reconciled": False}]
+        )
+        self.assertEqual(remittance.deposit_state, "open")
+        self.assertFalse(remittance.statement_line_id)
+        action = remittance.action_match_deposit()
+        self.assertEqual(action["params"]["message"], "1 deposit(s) matched with the bank statement.")
+        self.assertMatched(remittance, st_line)
+
     def test_other_amount_or_trace_stays_unmatched(self):
         remittance = self.post_era()
         other_amount = self.statement_line(amount=199.99, label="ACH ACME HEALTH TRN EFT0001")
