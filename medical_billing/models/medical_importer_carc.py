@@ -10,7 +10,7 @@ from .medical_remark_code import parse_rarc_tsv
 class MedicalImporter(models.AbstractModel):
     """The CARC list (X12 external code list 139, TSV ``carc description``) and the RARC list (code list
     411, the CMS TSV ``code description effective_date deactivation_date last_modified_date notes``) as
-    import kinds."""
+    import kinds, and the loading every code list shares (these two and the claim status lists)."""
 
     _inherit = "medical.importer"  # pylint: disable=consider-merging-classes-inherited
 
@@ -25,35 +25,24 @@ class MedicalImporter(models.AbstractModel):
     def _import_carc_codes(self, data, filename, effective):
         """Load a CARC list into ``medical.adjustment.reason``: descriptions updated, categories kept, new
         codes in the category ``other`` until the manager maps them."""
-        self._check_import_allowed(
-            data,
-            _("Only a Medical Manager may import code lists."),
-            _("Choose the code list file to import."),
-        )
-        try:
-            rows = parse_carc_tsv(data)
-        except UserError as error:
-            raise UserError(
-                _(
-                    "%(file)s was not imported, nothing was changed.\n%(problem)s",
-                    file=filename or _("The file"),
-                    problem=error.args[0],
-                )
-            ) from None
-        counts = self.env["medical.adjustment.reason"].sudo()._load_rows(rows)
-        counts["label"] = "CARC"
-        return counts
+        return self._import_code_list(data, filename, parse_carc_tsv, "medical.adjustment.reason", "CARC")
 
     def _import_rarc_codes(self, data, filename, effective):
         """Load a RARC list into ``medical.remark.code``: descriptions and dates updated (a deactivated
         code gets its end date), new codes added. A bad line refuses the whole file."""
+        return self._import_code_list(data, filename, parse_rarc_tsv, "medical.remark.code", "RARC")
+
+    def _import_code_list(self, data, filename, parse, model, label):
+        """A code list read by ``parse`` (a bad line refuses the whole file, nothing written) and loaded
+        into ``model`` by its ``_load_rows``, once the user's right to import was checked. ``label``: the
+        list's name in the summary, or a function of the rows giving it."""
         self._check_import_allowed(
             data,
             _("Only a Medical Manager may import code lists."),
             _("Choose the code list file to import."),
         )
         try:
-            rows = parse_rarc_tsv(data)
+            rows = parse(data)
         except UserError as error:
             raise UserError(
                 _(
@@ -62,6 +51,6 @@ class MedicalImporter(models.AbstractModel):
                     problem=error.args[0],
                 )
             ) from None
-        counts = self.env["medical.remark.code"].sudo()._load_rows(rows)
-        counts["label"] = "RARC"
+        counts = self.env[model].sudo()._load_rows(rows)
+        counts["label"] = label(rows) if callable(label) else label
         return counts

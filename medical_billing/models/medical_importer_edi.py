@@ -411,22 +411,10 @@ class MedicalImporter(models.AbstractModel):
 
     def _import_claim_status_codes(self, data, filename, effective):
         """Load an X12 claim status category or status code list (TSV) into ``medical.claim.status.code``."""
-        self._check_import_allowed(
+        return self._import_code_list(
             data,
-            _("Only a Medical Manager may import code lists."),
-            _("Choose the code list file to import."),
+            filename,
+            lambda content: parse_status_code_tsv(self.env, content),
+            "medical.claim.status.code",
+            lambda rows: ", ".join(sorted({row["list"] for row in rows})),
         )
-        try:
-            rows = parse_status_code_tsv(self.env, data)
-        except UserError as error:
-            raise UserError(
-                _(
-                    "%(file)s was not imported, nothing was changed.\n%(problem)s",
-                    file=filename or _("The file"),
-                    problem=error.args[0],
-                )
-            ) from None
-        counts = self.env["medical.claim.status.code"]._load_rows(rows)
-        kinds = {row["list"] for row in rows}
-        counts["label"] = ", ".join(sorted(kinds))
-        return counts
