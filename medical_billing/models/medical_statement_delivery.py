@@ -165,15 +165,22 @@ class MedicalStatement(models.Model):
     def _apply_patient_credits(self, company, guarantors):
         """Apply each guarantor's credits (overpayments, copays left over) to its open charges, oldest
         charge first."""
+        plan = []
         for items in self._patient_open_items(company, guarantors).values():
             credits = items.filtered(lambda i: i.amount_residual < 0)
-            charges = items - credits
-            for credit in credits:
-                for charge in charges:
-                    if credit.reconciled:
-                        break
-                    if not charge.reconciled:
-                        (credit | charge).reconcile()
+            to_cover = -sum(credits.mapped("amount_residual"))
+            picked = items.browse()
+            for charge in items - credits:
+                if company.currency_id.compare_amounts(to_cover, 0.0) <= 0:
+                    break
+                picked |= charge
+                to_cover -= charge.amount_residual
+            if credits and picked:
+                plan.append(credits | picked)
+        if plan:
+            # One reconciliation for every guarantor: Odoo applies each group's credits to its charges
+            # oldest first (by due date, then date).
+            self.env["account.move.line"]._reconcile_plan(plan)
 
     @api.model
     def _write_off_small_balances(self, company, date, below):
