@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..edi import carc_codes
+from .medical_code_list import code_label
 
 DENIAL_CATEGORIES = [
     ("eligibility", "Eligibility / Registration"),
@@ -57,10 +58,7 @@ class MedicalAdjustmentReason(models.Model):
     @api.depends("code", "name")
     def _compute_display_name(self):
         for record in self:
-            name = (record.name or "").split("\n")[0]
-            if len(name) > 80:
-                name = name[:77] + "..."
-            record.display_name = f"{record.code} {name}".strip()
+            record.display_name = code_label(record.code, record.name)
 
     @api.model
     def _load_rows(self, rows):

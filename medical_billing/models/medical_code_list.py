@@ -8,6 +8,14 @@ from odoo import api, fields, models
 CODE_LIST_FIELDS = ("description", "date_start", "date_end", "date_modified", "notes")
 
 
+def code_label(code, text):
+    """A code with the first line of its description, cut at 80 characters: how code lists name a code."""
+    first = (text or "").split("\n")[0]
+    if len(first) > 80:
+        first = first[:77] + "..."
+    return f"{code} {first}".strip()
+
+
 class MedicalCodeListMixin(models.AbstractModel):
     _name = "medical.code.list.mixin"
     _description = "Code List Loaded from a File"
@@ -23,10 +31,7 @@ class MedicalCodeListMixin(models.AbstractModel):
     @api.depends("code", "description")
     def _compute_display_name(self):
         for record in self:
-            description = (record.description or "").split("\n")[0]
-            if len(description) > 80:
-                description = description[:77] + "..."
-            record.display_name = f"{record.code} {description}".strip()
+            record.display_name = code_label(record.code, record.description)
 
     @api.model
     def _code_list_key(self, row):
